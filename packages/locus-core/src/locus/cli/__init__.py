@@ -1,0 +1,44 @@
+"""The ``locus`` command line: subcommands come from the ``locus_register_commands`` hook."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+__all__ = ["build_parser", "main"]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The top-level parser with one subparser per registered command."""
+    from locus.plugins import command_registry
+
+    parser = argparse.ArgumentParser(
+        prog="locus", description="locus: multi-agent LLM workflows for production."
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, entry in sorted(command_registry().items()):
+        cmd = sub.add_parser(name, help=entry.help, description=entry.help)
+        if entry.configure is not None:
+            entry.configure(cmd)
+        cmd.set_defaults(_handler=entry.handler)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``locus`` CLI; returns the exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler = getattr(args, "_handler", None)
+    if handler is None:
+        parser.print_help()
+        return 2
+    try:
+        code = handler(args)
+    except KeyboardInterrupt:
+        return 130
+    return int(code or 0)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

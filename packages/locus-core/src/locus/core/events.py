@@ -1,0 +1,279 @@
+"""Typed, frozen events of the agent loop.
+
+``async for event in agent.run(...)`` yields these. Each has a literal
+``event_type`` (its canonical dotted name on the EventBus), so consumers can
+``match`` on the class or on the string::
+
+    match event:
+        case ToolStartEvent(tool_name=name):
+            print("calling", name)
+        case TerminateEvent(reason=reason):
+            print("stopped:", reason)
+
+:meth:`LocusEvent.bus_data` gives the ``data`` dict the same event carries on
+the EventBus (:mod:`locus.observability`), with the ``*_preview`` keys the
+event catalogue documents.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any, ClassVar, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from locus.core.messages import Message, ToolCall
+
+__all__ = [
+    "EVENT_CLASSES",
+    "ErrorEvent",
+    "GroundingEvent",
+    "InterruptEvent",
+    "LocusEvent",
+    "ModelChunkEvent",
+    "ModelCompleteEvent",
+    "ReflectEvent",
+    "RunStartEvent",
+    "TerminateEvent",
+    "ThinkEvent",
+    "TokensUsedEvent",
+    "ToolCallDelta",
+    "ToolCompleteEvent",
+    "ToolStartEvent",
+    "preview",
+]
+
+PREVIEW_CHARS = 200
+
+
+def preview(text: str | None, limit: int = PREVIEW_CHARS) -> str:
+    """Shorten ``text`` to at most ``limit`` characters for event previews."""
+    if not text:
+        return ""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+class LocusEvent(BaseModel):
+    """Base of every typed event: frozen, timestamped, with a dotted ``event_type``."""
+
+    model_config = ConfigDict(frozen=True)
+
+    event_type: str
+    timestamp: float = Field(default_factory=time.time)
+
+    _preview_fields: ClassVar[dict[str, str]] = {}
+
+    def bus_data(self) -> dict[str, Any]:
+        """The ``data`` dict of this event on the EventBus.
+
+        Every field but ``event_type``/``timestamp``, JSON-compatible, plus a
+        ``<name>_preview`` string for each long text field.
+        """
+        data = self.model_dump(mode="json", exclude={"event_type", "timestamp"})
+        for source, target in self._preview_fields.items():
+            data[target] = preview(getattr(self, source))
+        return data
+
+
+class RunStartEvent(LocusEvent):
+    """A run began (``agent.started``)."""
+
+    event_type: Literal["agent.started"] = "agent.started"
+    run_id: str
+    thread_id: str | None = None
+    agent_name: str | None = None
+    prompt: str = ""
+
+    _preview_fields = {"prompt": "prompt_preview"}
+
+
+class ThinkEvent(LocusEvent):
+    """The Think node finished a model turn (``agent.think``).
+
+    Attributes:
+        iteration: 1-based loop iteration.
+        reasoning: The model's reasoning text, or its content when it exposes none.
+        content: Assistant text of the turn.
+        tool_calls: Calls the model asked for.
+    """
+
+    event_type: Literal["agent.think"] = "agent.think"
+    iteration: int
+    reasoning: str | None = None
+    content: str | None = None
+    tool_calls: list[ToolCall] = Field(default_factory=list)
+
+    _preview_fields = {"reasoning": "reasoning_preview", "content": "content_preview"}
+
+
+class ToolStartEvent(LocusEvent):
+    """A tool call is about to run (``agent.tool.started``)."""
+
+    event_type: Literal["agent.tool.started"] = "agent.tool.started"
+    tool_name: str
+    tool_call_id: str
+    arguments: dict[str, Any] = Field(default_factory=dict)
+    span_id: str = ""
+    iteration: int = 0
+
+
+class ToolCompleteEvent(LocusEvent):
+    """A tool call finished (``agent.tool.completed``).
+
+    Attributes:
+        result: Rendered result the model sees.
+        error: Error text when the call failed (validation, exception, timeout,
+            unknown tool); ``None`` on success.
+        cached: Answered from the idempotency ledger; the body did not run.
+        in_doubt: An earlier attempt recorded intent but no result.
+    """
+
+    event_type: Literal["agent.tool.completed"] = "agent.tool.completed"
+    tool_name: str
+    tool_call_id: str
+    result: str = ""
+    error: str | None = None
+    duration_ms: float = 0.0
+    cached: bool = False
+    in_doubt: bool = False
+    span_id: str = ""
+    iteration: int = 0
+
+    _preview_fields = {"result": "output_preview"}
+
+
+class ToolCallDelta(BaseModel):
+    """A streamed fragment of a tool call; fragments with one ``index`` concatenate."""
+
+    model_config = ConfigDict(frozen=True)
+
+    index: int = 0
+    id: str | None = None
+    name: str | None = None
+    arguments_delta: str = ""
+
+
+class ModelChunkEvent(LocusEvent):
+    """A streamed fragment of a model response (``agent.model.chunk``).
+
+    The last chunk of a stream has ``done=True`` and carries ``usage`` and
+    ``stop_reason`` when the provider reports them.
+    """
+
+    event_type: Literal["agent.model.chunk"] = "agent.model.chunk"
+    content: str | None = None
+    reasoning: str | None = None
+    tool_call_delta: ToolCallDelta | None = None
+    done: bool = False
+    usage: dict[str, Any] | None = None
+    stop_reason: str | None = None
+
+
+class ModelCompleteEvent(LocusEvent):
+    """A model call completed (``agent.model.completed``)."""
+
+    event_type: Literal["agent.model.completed"] = "agent.model.completed"
+    message: Message
+    usage: dict[str, Any] = Field(default_factory=dict)
+    stop_reason: str | None = None
+    duration_ms: float = 0.0
+    model: str | None = None
+
+
+class TokensUsedEvent(LocusEvent):
+    """Tokens used by one model call and by the run so far (``agent.tokens.used``)."""
+
+    event_type: Literal["agent.tokens.used"] = "agent.tokens.used"
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    total_tokens: int = 0
+    run_total_tokens: int = 0
+
+
+class ReflectEvent(LocusEvent):
+    """Reflexion self-evaluation of a turn (``agent.reflect``)."""
+
+    event_type: Literal["agent.reflect"] = "agent.reflect"
+    iteration: int
+    assessment: str = ""
+    confidence: float = 0.0
+    should_continue: bool = True
+
+    _preview_fields = {"assessment": "assessment_preview"}
+
+
+class GroundingEvent(LocusEvent):
+    """Claims of an answer scored against tool outputs (``agent.grounding``).
+
+    Attributes:
+        score: Share of claims supported by evidence, 0..1.
+        grounded_claims: Claims supported by a tool output.
+        ungrounded_claims: Claims no tool output supports.
+        action: ``"accept"``, ``"drop"`` (ungrounded claims removed) or
+            ``"research"`` (sent back to the model).
+    """
+
+    event_type: Literal["agent.grounding"] = "agent.grounding"
+    score: float
+    grounded_claims: list[str] = Field(default_factory=list)
+    ungrounded_claims: list[str] = Field(default_factory=list)
+    action: str = "accept"
+
+
+class InterruptEvent(LocusEvent):
+    """The run paused for human input (``agent.interrupt``)."""
+
+    event_type: Literal["agent.interrupt"] = "agent.interrupt"
+    interrupt_id: str
+    payload: Any = None
+    node_id: str | None = None
+
+
+class ErrorEvent(LocusEvent):
+    """The run failed with a typed error (``agent.error``)."""
+
+    event_type: Literal["agent.error"] = "agent.error"
+    error_kind: str
+    message: str
+
+
+class TerminateEvent(LocusEvent):
+    """The run stopped (``agent.terminate``); always the last event of a run.
+
+    Attributes:
+        reason: The termination branch that fired, with observed values
+            (``"ToolCalled('submit_po') and ConfidenceMet(0.92)"``).
+        final_message: The final answer text.
+        iterations: Loop iterations run.
+        total_tokens: Tokens used by the run.
+        structured_output: The validated output (JSON form) when ``output_schema`` is set.
+    """
+
+    event_type: Literal["agent.terminate"] = "agent.terminate"
+    reason: str
+    final_message: str = ""
+    iterations: int = 0
+    total_tokens: int = 0
+    structured_output: Any = None
+
+    _preview_fields = {"final_message": "final_message_preview"}
+
+
+EVENT_CLASSES: dict[str, type[LocusEvent]] = {
+    cls.model_fields["event_type"].default: cls
+    for cls in (
+        RunStartEvent,
+        ThinkEvent,
+        ToolStartEvent,
+        ToolCompleteEvent,
+        ModelChunkEvent,
+        ModelCompleteEvent,
+        TokensUsedEvent,
+        ReflectEvent,
+        GroundingEvent,
+        InterruptEvent,
+        ErrorEvent,
+        TerminateEvent,
+    )
+}
+"""Typed agent event classes by their ``event_type``."""

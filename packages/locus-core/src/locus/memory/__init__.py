@@ -1,0 +1,1 @@
+"""Durable memory: see :mod:`locus.memory.backends` and :mod:`locus.checkpoint`."""

@@ -1,0 +1,51 @@
+"""locus-core's own plugin: offline models, core checkpointers, core CLI commands.
+
+Registered through the same hooks as any third-party plugin.
+"""
+
+from __future__ import annotations
+
+from locus.plugins._hookspecs import hookimpl
+from locus.plugins._registry import CommandRegistrar, Registrar
+
+
+@hookimpl
+def locus_register_models(register: Registrar) -> None:
+    """Offline models: ``test`` (TestModel) and ``scripted`` (ScriptedModel with no script)."""
+    register("test", "locus.models.offline:test_model_factory", description="offline TestModel")
+
+
+@hookimpl
+def locus_register_checkpointers(register: Registrar) -> None:
+    """``memory://``, ``file:///dir`` and ``sqlite:///path`` checkpointers."""
+    register("memory", "locus.checkpoint.memory:from_url", description="in-process memory")
+    register("file", "locus.checkpoint.file:from_url", description="one JSON file per checkpoint")
+    register("sqlite", "locus.checkpoint.sqlite:from_url", description="stdlib sqlite3, WAL")
+
+
+@hookimpl
+def locus_register_backends(register: Registrar) -> None:
+    """Core checkpointer classes under ``locus.memory.backends``."""
+    register("MemoryCheckpointer", "locus.checkpoint.memory:MemoryCheckpointer")
+    register("FileCheckpointer", "locus.checkpoint.file:FileCheckpointer")
+    register("SQLiteCheckpointer", "locus.checkpoint.sqlite:SQLiteCheckpointer")
+
+
+@hookimpl
+def locus_register_commands(register: CommandRegistrar) -> None:
+    """``locus plugins``, ``locus version`` and ``locus demo``."""
+    from locus.cli import _commands
+
+    register(
+        "plugins",
+        _commands.plugins,
+        help="list installed plugins",
+        configure=_commands.configure_plugins,
+    )
+    register("version", _commands.version, help="print locus versions")
+    register(
+        "demo",
+        _commands.demo,
+        help="run the offline on-call demo",
+        configure=_commands.configure_demo,
+    )
