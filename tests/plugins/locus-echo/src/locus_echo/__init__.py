@@ -1,0 +1,1 @@
+"""A sample third-party locus plugin living outside the monorepo's packages/."""

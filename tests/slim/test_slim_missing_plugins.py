@@ -1,0 +1,81 @@
+"""Run with locus-core alone installed (the ``slim`` nox session).
+
+Every first-party integration is missing, so each entry point a user may try
+must fail with an error that names the distribution to install.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata as metadata
+import subprocess
+import sys
+
+import pytest
+
+from locus.checkpoint import get_checkpointer
+from locus.core.errors import PluginNotFoundError
+from locus.models import get_model
+
+pytestmark = pytest.mark.skipif(
+    any(ep.name != "locus-core" for ep in metadata.entry_points(group="locus")),
+    reason="a locus plugin is installed; these tests need locus-core alone (nox -s slim)",
+)
+
+
+@pytest.mark.parametrize(
+    ("spec", "dist"),
+    [
+        ("openai:gpt-4.1", "locus-openai"),
+        ("anthropic:claude-sonnet-4-5", "locus-anthropic"),
+        ("ollama:llama3.2", "locus-ollama"),
+        ("oci:openai.gpt-5.5", "locus-oci"),
+    ],
+)
+def test_model_string_names_the_distribution(spec: str, dist: str) -> None:
+    with pytest.raises(PluginNotFoundError, match=f"pip install {dist}"):
+        get_model(spec)
+
+
+@pytest.mark.parametrize(
+    ("url", "dist"),
+    [
+        ("postgresql://127.0.0.1/test", "locus-checkpoint-postgres"),
+        ("redis://127.0.0.1:6379/0", "locus-checkpoint-redis"),
+        ("oracle://user@db/service", "locus-checkpoint-oracle"),
+        ("opensearch://127.0.0.1:9200", "locus-checkpoint-opensearch"),
+        ("oci://bucket@namespace/threads", "locus-oci"),
+    ],
+)
+def test_checkpointer_url_names_the_distribution(url: str, dist: str) -> None:
+    with pytest.raises(PluginNotFoundError, match=f"pip install {dist}"):
+        get_checkpointer(url)
+
+
+@pytest.mark.parametrize(
+    ("name", "dist"),
+    [
+        ("oci_bucket_checkpointer", "locus-oci"),
+        ("RedisCheckpointer", "locus-checkpoint-redis"),
+        ("PostgresCheckpointer", "locus-checkpoint-postgres"),
+    ],
+)
+def test_seed_backend_import_names_the_distribution(name: str, dist: str) -> None:
+    code = f"from locus.memory.backends import {name}"
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert proc.returncode == 1
+    assert "ImportError" in proc.stderr
+    assert f"pip install {dist}" in proc.stderr
+
+
+@pytest.mark.parametrize("module", ["locus.openai", "locus.checkpoint.postgres", "locus.server"])
+def test_importing_a_missing_distribution_is_a_plain_import_error(module: str) -> None:
+    with pytest.raises(ModuleNotFoundError):
+        __import__(module)
+
+
+def test_plugins_lists_only_core() -> None:
+    out = subprocess.run(
+        [sys.executable, "-m", "locus.cli", "plugins"], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.startswith("locus-core ")
+    assert "[failed]" not in out
