@@ -17,23 +17,41 @@ from typing import TYPE_CHECKING, Any
 
 __all__ = [
     "CHAT_PARAMS",
+    "RESPONSES_PARAMS",
     "ChatStreamAccumulator",
     "OpenAIClientBase",
+    "OpenAIEmbeddings",
     "OpenAIModel",
+    "OpenAIResponsesModel",
+    "ResponsesStreamAccumulator",
+    "StreamAccumulator",
     "chat_usage",
     "iter_sse_json",
     "map_openai_error",
     "messages_to_chat",
+    "messages_to_responses",
     "normalize_finish_reason",
     "normalize_response_format",
     "parse_chat_completion",
+    "parse_response",
+    "response_format_to_text",
+    "responses_stop_reason",
+    "responses_usage",
+    "tool_choice_to_responses",
     "tools_to_chat",
+    "tools_to_responses",
 ]
 
 _LAZY = {
     "CHAT_PARAMS": "locus.openai._chat",
     "OpenAIModel": "locus.openai._chat",
     "OpenAIClientBase": "locus.openai._client",
+    "OpenAIEmbeddings": "locus.openai._embeddings",
+    "OpenAIResponsesModel": "locus.openai._responses",
+    "RESPONSES_PARAMS": "locus.openai._responses",
+    "StreamAccumulator": "locus.openai._chat",
+    "tool_choice_to_responses": "locus.openai._responses_wire",
+    "responses_stop_reason": "locus.openai._responses_wire",
     "ChatStreamAccumulator": "locus.openai._chat_wire",
     "chat_usage": "locus.openai._chat_wire",
     "messages_to_chat": "locus.openai._chat_wire",
@@ -41,6 +59,12 @@ _LAZY = {
     "normalize_response_format": "locus.openai._chat_wire",
     "parse_chat_completion": "locus.openai._chat_wire",
     "tools_to_chat": "locus.openai._chat_wire",
+    "ResponsesStreamAccumulator": "locus.openai._responses_wire",
+    "messages_to_responses": "locus.openai._responses_wire",
+    "parse_response": "locus.openai._responses_wire",
+    "response_format_to_text": "locus.openai._responses_wire",
+    "responses_usage": "locus.openai._responses_wire",
+    "tools_to_responses": "locus.openai._responses_wire",
     "iter_sse_json": "locus.openai._sse",
     "map_openai_error": "locus.openai._errors",
 }
@@ -60,7 +84,7 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:  # pragma: no cover
-    from locus.openai._chat import CHAT_PARAMS, OpenAIModel
+    from locus.openai._chat import CHAT_PARAMS, OpenAIModel, StreamAccumulator
     from locus.openai._chat_wire import (
         ChatStreamAccumulator,
         chat_usage,
@@ -71,5 +95,17 @@ if TYPE_CHECKING:  # pragma: no cover
         tools_to_chat,
     )
     from locus.openai._client import OpenAIClientBase
+    from locus.openai._embeddings import OpenAIEmbeddings
     from locus.openai._errors import map_openai_error
+    from locus.openai._responses import RESPONSES_PARAMS, OpenAIResponsesModel
+    from locus.openai._responses_wire import (
+        ResponsesStreamAccumulator,
+        messages_to_responses,
+        parse_response,
+        response_format_to_text,
+        responses_stop_reason,
+        responses_usage,
+        tool_choice_to_responses,
+        tools_to_responses,
+    )
     from locus.openai._sse import iter_sse_json

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from locus.core.errors import LocusError, ValidationError
 from locus.core.events import ModelChunkEvent
@@ -25,7 +25,20 @@ if TYPE_CHECKING:
 
     from openai import AsyncOpenAI
 
-__all__ = ["CHAT_PARAMS", "OpenAIModel"]
+__all__ = ["CHAT_PARAMS", "OpenAIModel", "StreamAccumulator"]
+
+
+class StreamAccumulator(Protocol):
+    """Turns decoded stream payloads into chunk events, then a final chunk."""
+
+    def feed(self, payload: dict[str, Any]) -> list[ModelChunkEvent]:
+        """Events for one payload."""
+        ...
+
+    def final(self) -> ModelChunkEvent:
+        """The closing ``done=True`` chunk."""
+        ...
+
 
 CHAT_PARAMS = frozenset(
     {
@@ -218,9 +231,8 @@ class OpenAIModel(OpenAIClientBase):
         request = self.build_request(messages, tools, kwargs)
 
         async def send() -> ModelResponse:
-            create: Any = self.client.chat.completions.with_raw_response.create
-            raw = await create(**request)
-            return parse_chat_completion(raw.http_response.json(), provider=self.provider_name)
+            raw = await self.endpoint()(**request)
+            return self.parse_body(raw.http_response.json())
 
         return await self.run_request(send)
 
@@ -230,24 +242,21 @@ class OpenAIModel(OpenAIClientBase):
         tools: list[dict[str, Any]] | None = None,
         **kwargs: Any,
     ) -> AsyncIterator[ModelChunkEvent]:
-        """Stream a chat completion as :class:`~locus.core.events.ModelChunkEvent` s.
+        """Stream a completion as :class:`~locus.core.events.ModelChunkEvent` s.
 
         Yields text, reasoning and tool-call deltas, then a ``done=True`` chunk
         with ``usage`` and ``stop_reason``. Opening the stream is retried like
         :meth:`complete`; a failure after the first chunk is raised, not retried.
         """
         request = self.build_request(messages, tools, kwargs)
-        request["stream"] = True
-        if self.stream_usage:
-            request["stream_options"] = {"include_usage": True}
+        request.update(self.stream_params())
 
         async def send() -> Any:
-            create: Any = self.client.chat.completions.with_raw_response.create
-            raw = await create(**request)
+            raw = await self.endpoint()(**request)
             return raw.http_response
 
         response = await self.run_request(send)
-        accumulator = ChatStreamAccumulator(provider=self.provider_name)
+        accumulator = self.stream_accumulator()
         try:
             async for chunk in iter_sse_json(response.aiter_lines(), provider=self.provider_name):
                 for event in accumulator.feed(chunk):
@@ -259,3 +268,24 @@ class OpenAIModel(OpenAIClientBase):
         finally:
             await response.aclose()
         yield accumulator.final()
+
+    # -- the API-specific parts (OpenAIResponsesModel overrides these) --------
+
+    def endpoint(self) -> Any:
+        """The SDK's raw-response ``create`` method this model calls."""
+        return self.client.chat.completions.with_raw_response.create
+
+    def parse_body(self, body: Any) -> ModelResponse:
+        """Parse a decoded response body."""
+        return parse_chat_completion(body, provider=self.provider_name)
+
+    def stream_params(self) -> dict[str, Any]:
+        """Extra request fields for a streaming call."""
+        params: dict[str, Any] = {"stream": True}
+        if self.stream_usage:
+            params["stream_options"] = {"include_usage": True}
+        return params
+
+    def stream_accumulator(self) -> StreamAccumulator:
+        """A fresh accumulator turning stream payloads into chunk events."""
+        return ChatStreamAccumulator(provider=self.provider_name)

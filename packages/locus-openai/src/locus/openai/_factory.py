@@ -35,8 +35,7 @@ def create_model(name: str, **options: Any) -> Any:
 
         return OpenAIModel(name, **options)
     if api == "responses":
-        import importlib
+        from locus.openai._responses import OpenAIResponsesModel
 
-        module = importlib.import_module("locus.openai._responses")
-        return module.OpenAIResponsesModel(name, **options)
+        return OpenAIResponsesModel(name, **options)
     raise ValidationError(f"unknown OpenAI api {api!r}: use 'chat' (default) or 'responses'")
