@@ -55,7 +55,11 @@ class OpenAIClientBase:
 
     api_key_env: str = "OPENAI_API_KEY"
     base_url_env: str | None = "OPENAI_BASE_URL"
+    organization_env: str | None = "OPENAI_ORG_ID"
+    project_env: str | None = "OPENAI_PROJECT_ID"
     connection_hint: str = ""
+    placeholder_api_key: str = _PLACEHOLDER_KEY
+    """Sent as the bearer token when the endpoint needs no key (``require_api_key=False``)."""
 
     def __init__(
         self,
@@ -80,10 +84,9 @@ class OpenAIClientBase:
         self.api_key = api_key or os.environ.get(self.api_key_env) or None
         if self.api_key is None and client is None and require_api_key:
             raise missing_key_error(provider_name, self.api_key_env)
-        env_base = os.environ.get(self.base_url_env) if self.base_url_env else None
-        self.base_url = base_url or env_base or None
-        self.organization = organization or os.environ.get("OPENAI_ORG_ID") or None
-        self.project = project or os.environ.get("OPENAI_PROJECT_ID") or None
+        self.base_url = base_url or _env(self.base_url_env)
+        self.organization = organization or _env(self.organization_env)
+        self.project = project or _env(self.project_env)
         self.timeout = timeout
         self.retry_policy = retry_policy or RetryPolicy(max_attempts=max_retries + 1)
         self.http_client = http_client
@@ -103,7 +106,7 @@ class OpenAIClientBase:
         from openai import AsyncOpenAI
 
         kwargs: dict[str, Any] = {
-            "api_key": self.api_key or _PLACEHOLDER_KEY,
+            "api_key": self.api_key or self.placeholder_api_key,
             "organization": self.organization,
             "project": self.project,
             "max_retries": 0,
@@ -124,12 +127,14 @@ class OpenAIClientBase:
             try:
                 return await send()
             except Exception as exc:
-                raise map_openai_error(
-                    exc, provider=self.provider_name, hint=self.connection_hint
-                ) from exc
+                raise self.map_error(exc) from exc
 
         return await retry_async(attempt, self.retry_policy, sleep=self._sleep)
 
     def map_error(self, exc: BaseException) -> Exception:
-        """Map an exception raised while reading a response to a locus error."""
+        """Map an SDK / httpx exception to a locus error (override to add provider hints)."""
         return map_openai_error(exc, provider=self.provider_name, hint=self.connection_hint)
+
+
+def _env(name: str | None) -> str | None:
+    return (os.environ.get(name) or None) if name else None
