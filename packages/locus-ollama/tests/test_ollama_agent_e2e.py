@@ -1,0 +1,56 @@
+"""An Agent with a tool runs a full loop against recorded Ollama responses."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from locus.ollama import OllamaModel
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def fixture_response(name: str) -> httpx.Response:
+    kind = "text/event-stream" if name.endswith(".sse") else "application/json"
+    return httpx.Response(
+        200, content=(FIXTURES / name).read_bytes(), headers={"content-type": kind}
+    )
+
+
+def test_agent_runs_a_tool_loop_over_recorded_ollama() -> None:
+    try:
+        from locus.agent import Agent
+        from locus.tools.decorator import tool
+    except ImportError:
+        pytest.skip("agent not available (locus.agent.Agent / locus.tools.decorator.tool)")
+
+    calls: list[str] = []
+
+    @tool
+    def get_weather(city: str) -> str:
+        """Current weather for a city."""
+        calls.append(city)
+        return f"{city}: 18C"
+
+    bodies: list[dict[str, Any]] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        body = json.loads(request.content)
+        bodies.append(body)
+        answered = any(m["role"] == "tool" for m in body["messages"])
+        if body.get("stream"):
+            return fixture_response("ollama_stream.sse" if answered else "ollama_stream_tools.sse")
+        return fixture_response("ollama_chat.json" if answered else "ollama_tool_calls.json")
+
+    client = httpx.AsyncClient(transport=httpx.MockTransport(handler))
+    agent = Agent(model=OllamaModel("llama3.2", http_client=client), tools=[get_weather])
+    result = agent.run_sync("Weather in Paris and Tokyo?")
+
+    assert sorted(calls) == ["Paris", "Tokyo"]
+    assert getattr(result, "text", None) or getattr(result, "message", None)
+    assert any(m["role"] == "tool" for m in bodies[-1]["messages"])
+    assert str(len(bodies)) in {"2"}
