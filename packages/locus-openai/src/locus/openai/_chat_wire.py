@@ -282,15 +282,22 @@ class ChatStreamAccumulator:
                 events.append(ModelChunkEvent(content=content))
             for call in delta.get("tool_calls") or ():
                 fn = call.get("function") or {}
-                index = call.get("index", len(self._tool_indexes))
+                index = call.get("index")
+                if not isinstance(index, int):
+                    # servers that omit the index: a new id opens a call, else continue the last
+                    fresh = call.get("id") or not self._tool_indexes
+                    index = len(self._tool_indexes) if fresh else max(self._tool_indexes)
                 self._tool_indexes.add(index)
+                args = fn.get("arguments") or ""
+                if not isinstance(args, str):
+                    args = json.dumps(args)
                 events.append(
                     ModelChunkEvent(
                         tool_call_delta=ToolCallDelta(
                             index=index,
                             id=call.get("id"),
                             name=fn.get("name"),
-                            arguments_delta=fn.get("arguments") or "",
+                            arguments_delta=args,
                         )
                     )
                 )
