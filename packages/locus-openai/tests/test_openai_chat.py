@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import httpx
 import pytest
 from pydantic import BaseModel
 
@@ -341,3 +342,21 @@ def test_unknown_option_is_a_clear_error(recorder: Any) -> None:
 def test_tool_message_without_call_id_is_rejected(recorder: Any) -> None:
     with pytest.raises(ValidationError, match="tool_call_id"):
         make_model(recorder).build_request([Message(role="tool", content="x")], None, {})
+
+
+async def test_timeout_is_retried_then_raised(fake_sleep: Any, sleeps: list[float]) -> None:
+    attempts: list[int] = []
+
+    def slow(request: httpx.Request) -> httpx.Response:
+        attempts.append(1)
+        raise httpx.ReadTimeout("timed out", request=request)
+
+    client = httpx.AsyncClient(transport=httpx.MockTransport(slow))
+    model = OpenAIModel(
+        "gpt-4.1", api_key="k", http_client=client, sleep=fake_sleep, max_retries=2, timeout=5
+    )
+    with pytest.raises(ModelError) as info:
+        await model.complete([Message.user("hi")])
+    assert info.value.reason is FailoverReason.TIMEOUT
+    assert len(attempts) == 3
+    assert len(sleeps) == 2

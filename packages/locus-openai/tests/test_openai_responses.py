@@ -10,7 +10,7 @@ from locus.core.errors import ModelAuthError, ModelError, ValidationError
 from locus.core.messages import Message, ToolCall, ToolResult
 from locus.models import get_model
 from locus.models.failover import FailoverReason
-from locus.openai import OpenAIResponsesModel
+from locus.openai import REASONING_METADATA_KEY, OpenAIResponsesModel
 
 WEATHER_TOOL = {
     "type": "function",
@@ -50,7 +50,49 @@ async def test_text_with_reasoning_summary(recorder: Any) -> None:
         ],
         "store": False,
         "reasoning": {"effort": "medium", "summary": "auto"},
+        "include": ["reasoning.encrypted_content"],
     }
+
+
+async def test_encrypted_reasoning_is_sent_back_next_turn(recorder: Any) -> None:
+    recorder.add("responses_tool_calls.json")
+    recorder.add("responses_text.json")
+    model = make_model(recorder, reasoning_effort="low")
+    first = await model.complete([Message.user("weather?")], tools=[WEATHER_TOOL])
+    kept = first.message.metadata[REASONING_METADATA_KEY]
+    assert kept == [
+        {
+            "type": "reasoning",
+            "id": "rs_68af1c2d0001",
+            "summary": [],
+            "encrypted_content": "gAAAAABo-enc",
+        }
+    ]
+    history = [
+        Message.user("weather?"),
+        first.message,
+        Message.tool(
+            ToolResult(
+                tool_call_id="call_Paris0000000000000000001", name="get_weather", content="18C"
+            )
+        ),
+        Message.tool(
+            ToolResult(
+                tool_call_id="call_Tokyo0000000000000000002", name="get_weather", content="25C"
+            )
+        ),
+    ]
+    await model.complete(history, tools=[WEATHER_TOOL])
+    items = recorder.body()["input"]
+    assert [i.get("type", i.get("role")) for i in items] == [
+        "user",
+        "reasoning",
+        "function_call",
+        "function_call",
+        "function_call_output",
+        "function_call_output",
+    ]
+    assert items[1]["encrypted_content"] == "gAAAAABo-enc"
 
 
 async def test_parallel_tool_calls_and_request_items(recorder: Any) -> None:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 __all__ = [
     "CHAT_PARAMS",
+    "REASONING_METADATA_KEY",
     "RESPONSES_PARAMS",
     "ChatStreamAccumulator",
     "OpenAIClientBase",
@@ -49,6 +50,7 @@ _LAZY = {
     "OpenAIEmbeddings": "locus.openai._embeddings",
     "OpenAIResponsesModel": "locus.openai._responses",
     "RESPONSES_PARAMS": "locus.openai._responses",
+    "REASONING_METADATA_KEY": "locus.openai._responses_wire",
     "StreamAccumulator": "locus.openai._chat",
     "tool_choice_to_responses": "locus.openai._responses_wire",
     "responses_stop_reason": "locus.openai._responses_wire",
@@ -99,6 +101,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from locus.openai._errors import map_openai_error
     from locus.openai._responses import RESPONSES_PARAMS, OpenAIResponsesModel
     from locus.openai._responses_wire import (
+        REASONING_METADATA_KEY,
         ResponsesStreamAccumulator,
         messages_to_responses,
         parse_response,

@@ -62,7 +62,10 @@ class OpenAIResponsesModel(OpenAIModel):
     ``max_tokens`` → ``max_output_tokens``, ``response_format`` →
     ``text.format``, ``reasoning_effort`` → ``reasoning.effort``,
     ``tool_choice`` → the Responses shape; ``seed``/``stop`` are not supported
-    by the API and raise.
+    by the API and raise. With ``reasoning_effort`` and ``store=False`` the
+    model's encrypted reasoning is requested, kept in the assistant message's
+    ``metadata["openai_reasoning_items"]`` and sent back on the next turn, so
+    reasoning carries across tool calls without server-side state.
     """
 
     def build_request(
@@ -85,6 +88,9 @@ class OpenAIResponsesModel(OpenAIModel):
         summary = options.pop("reasoning_summary", "auto")
         if effort is not None:
             request["reasoning"] = {"effort": effort, **({"summary": summary} if summary else {})}
+            if options.get("store") is False and "include" not in options:
+                # stateless reasoning: carry the encrypted reasoning to the next turn
+                request["include"] = ["reasoning.encrypted_content"]
         for key, value in options.items():
             if value is None:
                 continue

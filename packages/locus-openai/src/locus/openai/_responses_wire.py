@@ -18,6 +18,7 @@ from locus.models.response import ModelResponse
 from locus.openai._chat_wire import normalize_response_format, tools_to_chat
 
 __all__ = [
+    "REASONING_METADATA_KEY",
     "ResponsesStreamAccumulator",
     "messages_to_responses",
     "parse_response",
@@ -61,6 +62,7 @@ def messages_to_responses(messages: list[Message]) -> list[dict[str, Any]]:
         elif role is Role.SYSTEM:
             items.append({"role": "system", "content": message.content or ""})
         elif role is Role.ASSISTANT:
+            items.extend(_reasoning_items(message))
             if message.content:
                 items.append({"role": "assistant", "content": message.content})
             for call in message.tool_calls:
@@ -91,6 +93,17 @@ def messages_to_responses(messages: list[Message]) -> list[dict[str, Any]]:
                 }
             )
     return items
+
+
+REASONING_METADATA_KEY = "openai_reasoning_items"
+"""``Message.metadata`` key holding encrypted reasoning items to send back next turn."""
+
+
+def _reasoning_items(message: Message) -> list[dict[str, Any]]:
+    stored = message.metadata.get(REASONING_METADATA_KEY)
+    if not isinstance(stored, list):
+        return []
+    return [item for item in stored if isinstance(item, dict) and item.get("encrypted_content")]
 
 
 def tools_to_responses(tools: list[dict[str, Any]] | None) -> list[dict[str, Any]] | None:
@@ -239,6 +252,14 @@ def parse_response(body: Any, *, provider: str = "openai") -> ModelResponse:
                 )
             )
         elif kind == "reasoning":
+            if item.get("encrypted_content"):
+                kept = {
+                    "type": "reasoning",
+                    "id": item.get("id"),
+                    "summary": item.get("summary") or [],
+                    "encrypted_content": item["encrypted_content"],
+                }
+                metadata.setdefault(REASONING_METADATA_KEY, []).append(kept)
             summary = [s.get("text", "") for s in item.get("summary") or ()]
             content = [c.get("text", "") for c in item.get("content") or ()]
             if any(summary) or any(content):
