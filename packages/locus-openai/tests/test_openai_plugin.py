@@ -31,3 +31,11 @@ def test_import_does_not_load_the_sdk() -> None:
         "assert 'openai' not in sys.modules, 'openai SDK imported eagerly'\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_models_satisfy_the_model_protocol() -> None:
+    from locus.core.protocols import ModelProtocol
+    from locus.openai import OpenAIResponsesModel
+
+    assert isinstance(OpenAIModel("gpt-4.1", api_key="k"), ModelProtocol)
+    assert isinstance(OpenAIResponsesModel("gpt-5", api_key="k"), ModelProtocol)
