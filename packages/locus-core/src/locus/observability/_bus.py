@@ -1,0 +1,414 @@
+"""The in-process EventBus: per-run history, bounded subscriber queues, thread-safe delivery."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from collections import deque
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from types import TracebackType
+from typing import Any
+
+__all__ = ["BusEvent", "EventBus", "Subscription"]
+
+_END_RUN_CLOSED = "run_closed"
+_END_IDLE = "idle"
+_END_CLOSED = "closed"
+
+
+@dataclass(frozen=True, slots=True)
+class BusEvent:
+    """One event on the bus.
+
+    Attributes:
+        event_type: Canonical dotted type (``"agent.think"``); see ``EVENT_CATALOGUE``.
+        run_id: The run the event belongs to.
+        data: JSON-compatible payload; its keys are listed in the catalogue.
+        seq: Position in the run, starting at 1, strictly increasing.
+        timestamp: Unix time the bus received the event.
+        parent_run_id: The enclosing run when the event comes from a nested
+            ``run_context()``; ``None`` for a top-level run.
+    """
+
+    event_type: str
+    run_id: str
+    data: dict[str, Any]
+    seq: int
+    timestamp: float = field(default_factory=time.time)
+    parent_run_id: str | None = None
+
+
+class Subscription:
+    """A consumer of bus events: an async iterator with a bounded queue.
+
+    Live events beyond ``maxsize`` queued ones are dropped (and counted in
+    :attr:`dropped`); the publisher never waits for a consumer. A run's
+    replayed history is delivered in full before live events.
+
+    Use it as ``async for ev in subscription`` (leaving the loop early
+    unsubscribes) or as ``async with bus.subscribe(run_id) as sub``.
+
+    Attributes:
+        run_id: The watched run, or ``None`` for a global subscription.
+        follow: Whether the subscription outlives idle periods of its run.
+        maxsize: Capacity of the live-event queue.
+        dropped: Live events lost because the queue was full.
+        end_reason: Why the iteration ended: ``"run_closed"``, ``"idle"``,
+            ``"closed"``; ``None`` while it is still open.
+    """
+
+    def __init__(
+        self,
+        bus: EventBus,
+        run_id: str | None,
+        *,
+        maxsize: int,
+        follow: bool,
+        replay: list[BusEvent] | None = None,
+    ) -> None:
+        self._bus = bus
+        self.run_id = run_id
+        self.follow = follow
+        self.maxsize = maxsize
+        self.dropped = 0
+        self.end_reason: str | None = None
+        self._replay: deque[BusEvent] = deque(replay or ())
+        self._queue: deque[BusEvent] = deque()
+        self._lock = threading.Lock()
+        self._waiter: asyncio.Future[None] | None = None
+        self._waiter_thread = 0
+        self._ending: str | None = None
+
+    # -- producer side (any thread) ------------------------------------------
+
+    def _offer(self, event: BusEvent) -> None:
+        with self._lock:
+            if self._ending is not None:
+                return
+            if len(self._queue) >= self.maxsize:
+                self.dropped += 1
+                return
+            self._queue.append(event)
+            waiter, self._waiter = self._waiter, None
+        if waiter is not None:
+            self._wake(waiter)
+
+    def _end(self, reason: str) -> None:
+        with self._lock:
+            if self._ending is None:
+                self._ending = reason
+            waiter, self._waiter = self._waiter, None
+        if waiter is not None:
+            self._wake(waiter)
+
+    def _wake(self, waiter: asyncio.Future[None]) -> None:
+        if threading.get_ident() == self._waiter_thread:
+            if not waiter.done():
+                waiter.set_result(None)
+            return
+        try:
+            waiter.get_loop().call_soon_threadsafe(_resolve, waiter)
+        except RuntimeError:  # the consumer's loop is closed: nobody is listening
+            self._ending = self._ending or _END_CLOSED
+            self._bus._unsubscribe(self)
+
+    # -- consumer side ---------------------------------------------------------
+
+    @property
+    def pending(self) -> int:
+        """Events delivered to this subscription and not consumed yet."""
+        return len(self._replay) + len(self._queue)
+
+    def __aiter__(self) -> AsyncIterator[BusEvent]:
+        return self._iterate()
+
+    async def _iterate(self) -> AsyncIterator[BusEvent]:
+        try:
+            while True:
+                try:
+                    event = await self.__anext__()
+                except StopAsyncIteration:
+                    return
+                yield event
+        finally:
+            self.close()
+
+    async def __anext__(self) -> BusEvent:
+        while True:
+            if self._replay:
+                return self._replay.popleft()
+            with self._lock:
+                if self._queue:
+                    return self._queue.popleft()
+                if self._ending is not None:
+                    self.end_reason = self._ending
+                    self._bus._unsubscribe(self)
+                    raise StopAsyncIteration
+                waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+                self._waiter = waiter
+                self._waiter_thread = threading.get_ident()
+            try:
+                await waiter
+            except asyncio.CancelledError:
+                self.close()
+                raise
+
+    def close(self) -> None:
+        """Stop receiving events; a pending or later ``__anext__`` ends the iteration."""
+        self._end(_END_CLOSED)
+        self._bus._unsubscribe(self)
+
+    async def aclose(self) -> None:
+        """Async alias of :meth:`close`."""
+        self.close()
+
+    async def __aenter__(self) -> Subscription:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        target = repr(self.run_id) if self.run_id is not None else "global"
+        return f"<Subscription {target} pending={self.pending} dropped={self.dropped}>"
+
+
+def _resolve(waiter: asyncio.Future[None]) -> None:
+    if not waiter.done():
+        waiter.set_result(None)
+
+
+class _Run:
+    """Bookkeeping of one run on the bus."""
+
+    __slots__ = (
+        "active",
+        "activities_started",
+        "closed_at",
+        "history",
+        "opened",
+        "parent_id",
+        "seq",
+        "subscribers",
+    )
+
+    def __init__(self, history_limit: int, parent_id: str | None) -> None:
+        self.history: deque[BusEvent] = deque(maxlen=history_limit)
+        self.seq = 0
+        self.subscribers: tuple[Subscription, ...] = ()
+        self.opened = 0
+        self.activities_started = 0
+        self.active = 0
+        self.closed_at: float | None = None
+        self.parent_id = parent_id
+
+    @property
+    def idle(self) -> bool:
+        return self.activities_started > 0 and self.active == 0
+
+
+class EventBus:
+    """In-process publish/subscribe of run events.
+
+    Events are kept per run (the last ``history_limit`` of them) so a late
+    subscriber first gets the run's history, then live events. A closed run's
+    history is freed ``retention_seconds`` after its context closed, and at
+    most ``max_closed_runs`` closed runs are kept.
+
+    Publishing is thread-safe and never blocks on consumers.
+
+    Args:
+        queue_size: Default capacity of each subscriber's live queue.
+        history_limit: Events kept per run for replay (0 keeps none).
+        retention_seconds: How long a closed run's history stays available.
+        max_closed_runs: Closed runs kept at most, oldest freed first.
+    """
+
+    def __init__(
+        self,
+        *,
+        queue_size: int = 1024,
+        history_limit: int = 10_000,
+        retention_seconds: float = 300.0,
+        max_closed_runs: int = 1000,
+    ) -> None:
+        from locus.core.errors import ValidationError
+
+        if queue_size < 1:
+            raise ValidationError(f"queue_size must be >= 1, got {queue_size}.")
+        if history_limit < 0:
+            raise ValidationError(f"history_limit must be >= 0, got {history_limit}.")
+        self.queue_size = queue_size
+        self.history_limit = history_limit
+        self.retention_seconds = retention_seconds
+        self.max_closed_runs = max_closed_runs
+        self._lock = threading.Lock()
+        self._runs: dict[str, _Run] = {}
+        self._closed: deque[tuple[float, str]] = deque()
+        self._global: tuple[Subscription, ...] = ()
+
+    # -- publishing ------------------------------------------------------------
+
+    def publish(self, run_id: str, event_type: str, data: dict[str, Any]) -> BusEvent:
+        """Record ``event_type`` with ``data`` in ``run_id`` and deliver it to subscribers.
+
+        Returns:
+            The :class:`BusEvent` as delivered.
+        """
+        with self._lock:
+            run = self._runs.get(run_id)
+            if run is None:
+                run = self._runs[run_id] = _Run(self.history_limit, None)
+            run.seq += 1
+            event = BusEvent(event_type, run_id, data, run.seq, time.time(), run.parent_id)
+            run.history.append(event)
+            targets = run.subscribers
+            globals_ = self._global
+        for sub in targets:
+            sub._offer(event)
+        for sub in globals_:
+            sub._offer(event)
+        return event
+
+    # -- subscribing -----------------------------------------------------------
+
+    def subscribe(
+        self, run_id: str, *, follow: bool = False, queue_size: int | None = None
+    ) -> Subscription:
+        """Watch one run: its history first, then live events.
+
+        The iteration ends when the run's ``run_context()`` closes, or, unless
+        ``follow=True``, as soon as the run is idle: at least one ``activity()``
+        (an agent run, a graph run...) began in it and none is active. That is
+        why ``subscribe`` after ``agent.run_sync(...)`` replays the run and
+        ends. Subscribing to a run that has not started yet waits for it.
+
+        Args:
+            run_id: The run id ``run_context()`` yielded.
+            follow: Keep going through idle periods until the context closes.
+            queue_size: Capacity of the live queue (default: the bus's).
+        """
+        sub = Subscription(self, run_id, maxsize=queue_size or self.queue_size, follow=follow)
+        with self._lock:
+            run = self._runs.get(run_id)
+            if run is None:
+                run = self._runs[run_id] = _Run(self.history_limit, None)
+            sub._replay.extend(run.history)
+            if run.closed_at is not None:
+                sub._ending = _END_RUN_CLOSED
+            elif run.idle and not follow:
+                sub._ending = _END_IDLE
+            else:
+                run.subscribers = (*run.subscribers, sub)
+        return sub
+
+    def subscribe_global(self, *, queue_size: int | None = None) -> Subscription:
+        """Watch every run's live events until the subscription is closed or cancelled."""
+        sub = Subscription(self, None, maxsize=queue_size or self.queue_size, follow=True)
+        with self._lock:
+            self._global = (*self._global, sub)
+        return sub
+
+    def _unsubscribe(self, sub: Subscription) -> None:
+        with self._lock:
+            if sub.run_id is None:
+                self._global = tuple(s for s in self._global if s is not sub)
+                return
+            run = self._runs.get(sub.run_id)
+            if run is not None:
+                run.subscribers = tuple(s for s in run.subscribers if s is not sub)
+                if not run.subscribers and not run.opened and not run.history:
+                    del self._runs[sub.run_id]
+
+    # -- run lifecycle (driven by run_context / activity) ------------------------
+
+    def open_run(self, run_id: str, parent_id: str | None = None) -> None:
+        """Mark ``run_id`` open (``run_context`` does this)."""
+        with self._lock:
+            self._prune_locked(time.monotonic())
+            run = self._runs.get(run_id)
+            if run is None:
+                run = self._runs[run_id] = _Run(self.history_limit, parent_id)
+            elif run.parent_id is None:
+                run.parent_id = parent_id
+            run.opened += 1
+            run.closed_at = None
+
+    def close_run(self, run_id: str) -> None:
+        """Mark ``run_id`` closed: its subscriptions end; its history is kept for a while."""
+        with self._lock:
+            run = self._runs.get(run_id)
+            if run is None:
+                return
+            run.opened = max(0, run.opened - 1)
+            if run.opened:
+                return
+            now = time.monotonic()
+            run.closed_at = now
+            self._closed.append((now, run_id))
+            subs, run.subscribers = run.subscribers, ()
+            self._prune_locked(now)
+        for sub in subs:
+            sub._end(_END_RUN_CLOSED)
+
+    def begin_activity(self, run_id: str) -> None:
+        """Count an active producer (an agent run) in ``run_id``."""
+        with self._lock:
+            run = self._runs.get(run_id)
+            if run is None:
+                run = self._runs[run_id] = _Run(self.history_limit, None)
+            run.activities_started += 1
+            run.active += 1
+
+    def end_activity(self, run_id: str) -> None:
+        """End one producer in ``run_id``; non-follow subscriptions end when none is left."""
+        with self._lock:
+            run = self._runs.get(run_id)
+            if run is None or run.active == 0:
+                return
+            run.active -= 1
+            if run.active:
+                return
+            ending = tuple(s for s in run.subscribers if not s.follow)
+            run.subscribers = tuple(s for s in run.subscribers if s.follow)
+        for sub in ending:
+            sub._end(_END_IDLE)
+
+    def history(self, run_id: str) -> list[BusEvent]:
+        """The retained events of ``run_id`` (empty for an unknown or freed run)."""
+        with self._lock:
+            run = self._runs.get(run_id)
+            return list(run.history) if run is not None else []
+
+    def run_ids(self) -> list[str]:
+        """Runs the bus currently holds (open, or closed within the retention window)."""
+        with self._lock:
+            return list(self._runs)
+
+    def close(self) -> None:
+        """End every subscription and forget every run."""
+        with self._lock:
+            subs = [s for run in self._runs.values() for s in run.subscribers]
+            subs.extend(self._global)
+            self._runs.clear()
+            self._closed.clear()
+            self._global = ()
+        for sub in subs:
+            sub._end(_END_CLOSED)
+
+    def _prune_locked(self, now: float) -> None:
+        closed = self._closed
+        while closed and (
+            len(closed) > self.max_closed_runs or now - closed[0][0] >= self.retention_seconds
+        ):
+            closed_at, run_id = closed.popleft()
+            run = self._runs.get(run_id)
+            if run is not None and run.closed_at == closed_at and not run.opened:
+                del self._runs[run_id]
