@@ -99,7 +99,10 @@ class LocusSettings(BaseSettings):
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> LocusSettings:
-        """Create settings from a dictionary (environment variables are not read).
+        """Create settings from a dictionary.
+
+        Values in ``data`` win; fields it leaves out come from ``LOCUS_*``
+        variables, then defaults. ``from_dict(s.to_dict()) == s``.
 
         Raises:
             ConfigError: A key is unknown or a value is invalid.

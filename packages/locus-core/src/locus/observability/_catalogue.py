@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
@@ -73,7 +74,8 @@ def bus_data_keys(cls: type[LocusEvent]) -> tuple[str, ...]:
 
 
 def _first_line(doc: str | None) -> str:
-    return (doc or "").strip().splitlines()[0].strip() if doc else ""
+    line = doc.strip().splitlines()[0].strip() if doc else ""
+    return re.sub(r"\s*\(``[^`]+``\)", "", line).replace("``", "`")
 
 
 def _build() -> dict[str, EventSpec]:
