@@ -78,22 +78,21 @@ class Subscription:
         self._queue: deque[BusEvent] = deque()
         self._lock = threading.Lock()
         self._waiter: asyncio.Future[None] | None = None
-        self._waiter_thread = 0
         self._ending: str | None = None
 
     # -- producer side (any thread) ------------------------------------------
 
-    def _offer(self, event: BusEvent) -> None:
+    def _offer(self, event: BusEvent) -> asyncio.Future[None] | None:
+        """Queue ``event``; return the consumer's waiter when it must be woken."""
         with self._lock:
             if self._ending is not None:
-                return
+                return None
             if len(self._queue) >= self.maxsize:
                 self.dropped += 1
-                return
+                return None
             self._queue.append(event)
             waiter, self._waiter = self._waiter, None
-        if waiter is not None:
-            self._wake(waiter)
+        return waiter
 
     def _end(self, reason: str) -> None:
         with self._lock:
@@ -104,14 +103,7 @@ class Subscription:
             self._wake(waiter)
 
     def _wake(self, waiter: asyncio.Future[None]) -> None:
-        if threading.get_ident() == self._waiter_thread:
-            if not waiter.done():
-                waiter.set_result(None)
-            return
-        try:
-            waiter.get_loop().call_soon_threadsafe(_resolve, waiter)
-        except RuntimeError:  # the consumer's loop is closed: nobody is listening
-            self._ending = self._ending or _END_CLOSED
+        if _wake_waiters([(self, waiter)]):
             self._bus._unsubscribe(self)
 
     # -- consumer side ---------------------------------------------------------
@@ -148,7 +140,6 @@ class Subscription:
                     raise StopAsyncIteration
                 waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
                 self._waiter = waiter
-                self._waiter_thread = threading.get_ident()
             try:
                 await waiter
             except asyncio.CancelledError:
@@ -180,9 +171,37 @@ class Subscription:
         return f"<Subscription {target} pending={self.pending} dropped={self.dropped}>"
 
 
-def _resolve(waiter: asyncio.Future[None]) -> None:
-    if not waiter.done():
-        waiter.set_result(None)
+def _resolve_all(waiters: list[asyncio.Future[None]]) -> None:
+    for waiter in waiters:
+        if not waiter.done():
+            waiter.set_result(None)
+
+
+def _wake_waiters(
+    pending: list[tuple[Subscription, asyncio.Future[None]]],
+) -> list[Subscription]:
+    """Resolve consumer waiters: directly on their loop's thread, else one hop per loop.
+
+    Returns the subscriptions whose event loop is closed (nobody is listening).
+    """
+    try:
+        running: asyncio.AbstractEventLoop | None = asyncio.get_running_loop()
+    except RuntimeError:
+        running = None
+    by_loop: dict[asyncio.AbstractEventLoop, list[tuple[Subscription, asyncio.Future[None]]]] = {}
+    for item in pending:
+        by_loop.setdefault(item[1].get_loop(), []).append(item)
+    dead: list[Subscription] = []
+    for loop, group in by_loop.items():
+        waiters = [waiter for _, waiter in group]
+        if loop is running:
+            _resolve_all(waiters)
+            continue
+        try:
+            loop.call_soon_threadsafe(_resolve_all, waiters)
+        except RuntimeError:
+            dead.extend(sub for sub, _ in group)
+    return dead
 
 
 class _Run:
@@ -271,10 +290,15 @@ class EventBus:
             run.history.append(event)
             targets = run.subscribers
             globals_ = self._global
-        for sub in targets:
-            sub._offer(event)
-        for sub in globals_:
-            sub._offer(event)
+        wake: list[tuple[Subscription, asyncio.Future[None]]] = []
+        for sub in (*targets, *globals_) if globals_ else targets:
+            waiter = sub._offer(event)
+            if waiter is not None:
+                wake.append((sub, waiter))
+        if wake:
+            for dead in _wake_waiters(wake):
+                dead._end(_END_CLOSED)
+                self._unsubscribe(dead)
         return event
 
     # -- subscribing -----------------------------------------------------------
