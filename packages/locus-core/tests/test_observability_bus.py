@@ -275,3 +275,28 @@ def test_invalid_bus_sizes_are_rejected() -> None:
 
     with pytest.raises(ValidationError, match="queue_size"):
         EventBus(queue_size=0)
+
+
+def test_runs_published_outside_a_context_are_freed_too() -> None:
+    small = EventBus(max_closed_runs=5, retention_seconds=3600)
+    for i in range(100):  # e.g. a worker thread outliving its run_context
+        small.publish(f"stale-{i}", "agent.think", {"iteration": 1})
+    assert len(small.run_ids()) <= 6
+
+
+async def test_subscribe_before_the_run_opens_waits_for_it(bus: EventBus) -> None:
+    sub = bus.subscribe("run-later")
+
+    async def consume() -> list[str]:
+        return [ev.event_type async for ev in sub]
+
+    task = asyncio.create_task(consume())
+    await asyncio.sleep(0)
+    assert not task.done()
+    async with run_context("run-later"):
+        fake_agent_run()
+    assert await asyncio.wait_for(task, 5) == [
+        "agent.think",
+        "agent.tool.started",
+        "agent.terminate",
+    ]

@@ -211,6 +211,7 @@ class _Run:
         "active",
         "activities_started",
         "closed_at",
+        "ended",
         "history",
         "opened",
         "parent_id",
@@ -225,7 +226,8 @@ class _Run:
         self.opened = 0
         self.activities_started = 0
         self.active = 0
-        self.closed_at: float | None = None
+        self.closed_at: float | None = None  # when it last stopped being open (for pruning)
+        self.ended = False  # its run_context closed
         self.parent_id = parent_id
 
     @property
@@ -283,8 +285,8 @@ class EventBus:
         """
         with self._lock:
             run = self._runs.get(run_id)
-            if run is None:
-                run = self._runs[run_id] = _Run(self.history_limit, None)
+            if run is None:  # published outside run_context: keep it only for the retention time
+                run = self._new_unopened_run_locked(run_id)
             run.seq += 1
             event = BusEvent(event_type, run_id, data, run.seq, time.time(), run.parent_id)
             run.history.append(event)
@@ -322,10 +324,10 @@ class EventBus:
         sub = Subscription(self, run_id, maxsize=queue_size or self.queue_size, follow=follow)
         with self._lock:
             run = self._runs.get(run_id)
-            if run is None:
-                run = self._runs[run_id] = _Run(self.history_limit, None)
+            if run is None:  # not started yet: wait for it
+                run = self._new_unopened_run_locked(run_id)
             sub._replay.extend(run.history)
-            if run.closed_at is not None:
+            if run.ended:
                 sub._ending = _END_RUN_CLOSED
             elif run.idle and not follow:
                 sub._ending = _END_IDLE
@@ -364,6 +366,7 @@ class EventBus:
                 run.parent_id = parent_id
             run.opened += 1
             run.closed_at = None
+            run.ended = False
 
     def close_run(self, run_id: str) -> None:
         """Mark ``run_id`` closed: its subscriptions end; its history is kept for a while."""
@@ -376,6 +379,7 @@ class EventBus:
                 return
             now = time.monotonic()
             run.closed_at = now
+            run.ended = True
             self._closed.append((now, run_id))
             subs, run.subscribers = run.subscribers, ()
             self._prune_locked(now)
@@ -387,7 +391,7 @@ class EventBus:
         with self._lock:
             run = self._runs.get(run_id)
             if run is None:
-                run = self._runs[run_id] = _Run(self.history_limit, None)
+                run = self._new_unopened_run_locked(run_id)
             run.activities_started += 1
             run.active += 1
 
@@ -427,12 +431,28 @@ class EventBus:
         for sub in subs:
             sub._end(_END_CLOSED)
 
+    def _new_unopened_run_locked(self, run_id: str) -> _Run:
+        now = time.monotonic()
+        run = self._runs[run_id] = _Run(self.history_limit, None)
+        run.closed_at = now
+        self._closed.append((now, run_id))
+        self._prune_locked(now)
+        return run
+
     def _prune_locked(self, now: float) -> None:
         closed = self._closed
+        busy: list[str] = []
         while closed and (
             len(closed) > self.max_closed_runs or now - closed[0][0] >= self.retention_seconds
         ):
             closed_at, run_id = closed.popleft()
             run = self._runs.get(run_id)
-            if run is not None and run.closed_at == closed_at and not run.opened:
+            if run is None or run.closed_at != closed_at or run.opened:
+                continue  # freed already, or reopened (a later entry tracks it)
+            if run.active or run.subscribers:
+                busy.append(run_id)  # still in use outside a run_context: check again later
+            else:
                 del self._runs[run_id]
+        for run_id in busy:
+            self._runs[run_id].closed_at = now
+            closed.append((now, run_id))
