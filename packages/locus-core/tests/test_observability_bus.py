@@ -300,3 +300,53 @@ async def test_subscribe_before_the_run_opens_waits_for_it(bus: EventBus) -> Non
         "agent.tool.started",
         "agent.terminate",
     ]
+
+
+async def test_publisher_running_its_own_event_loop_in_a_thread(bus: EventBus) -> None:
+    async def agent_in_other_loop() -> None:
+        fake_agent_run(n_tools=2)
+
+    async with run_context() as rid:
+        sub = bus.subscribe(rid)
+
+        async def consume() -> list[str]:
+            return [ev.event_type async for ev in sub]
+
+        task = asyncio.create_task(consume())
+        await asyncio.sleep(0)
+        ctx = contextvars.copy_context()
+        await asyncio.to_thread(ctx.run, asyncio.run, agent_in_other_loop())
+        types = await asyncio.wait_for(task, 5)
+    assert types.count("agent.tool.started") == 2
+
+
+def test_subscriber_whose_loop_closed_does_not_break_publishing(bus: EventBus) -> None:
+    with run_context() as rid:
+        sub = bus.subscribe(rid, follow=True)
+        loop = asyncio.new_event_loop()
+        waiting = loop.create_task(sub.__anext__())
+        loop.run_until_complete(asyncio.sleep(0))  # the consumer now waits for an event
+        loop.close()  # ...and its loop goes away without cancelling it
+        emit("agent.think", iteration=1)  # must not raise
+        emit("agent.think", iteration=2)
+    assert len(bus.history(rid)) == 2
+    assert sub not in bus._runs[rid].subscribers
+    del waiting
+
+
+async def test_include_children_delivers_nested_run_events(bus: EventBus) -> None:
+    async with run_context() as parent:
+        tree = bus.subscribe(parent, follow=True, include_children=True)
+        own = bus.subscribe(parent, follow=True)
+        emit("multiagent.orchestrator.started", orchestrator="lead")
+        async with run_context() as child:
+            async with run_context() as grandchild:
+                emit("agent.think", iteration=1)
+            emit("multiagent.specialist.completed", specialist="sre")
+    got = [(ev.run_id, ev.event_type) async for ev in tree]
+    assert got == [
+        (parent, "multiagent.orchestrator.started"),
+        (grandchild, "agent.think"),
+        (child, "multiagent.specialist.completed"),
+    ]
+    assert [ev.run_id async for ev in own] == [parent]

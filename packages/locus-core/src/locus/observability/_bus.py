@@ -16,6 +16,7 @@ __all__ = ["BusEvent", "EventBus", "Subscription"]
 _END_RUN_CLOSED = "run_closed"
 _END_IDLE = "idle"
 _END_CLOSED = "closed"
+_MAX_NESTING = 32
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +54,7 @@ class Subscription:
     Attributes:
         run_id: The watched run, or ``None`` for a global subscription.
         follow: Whether the subscription outlives idle periods of its run.
+        include_children: Whether events of nested runs are delivered too.
         maxsize: Capacity of the live-event queue.
         dropped: Live events lost because the queue was full.
         end_reason: Why the iteration ended: ``"run_closed"``, ``"idle"``,
@@ -66,11 +68,13 @@ class Subscription:
         *,
         maxsize: int,
         follow: bool,
+        include_children: bool = False,
         replay: list[BusEvent] | None = None,
     ) -> None:
         self._bus = bus
         self.run_id = run_id
         self.follow = follow
+        self.include_children = include_children
         self.maxsize = maxsize
         self.dropped = 0
         self.end_reason: str | None = None
@@ -291,6 +295,15 @@ class EventBus:
             event = BusEvent(event_type, run_id, data, run.seq, time.time(), run.parent_id)
             run.history.append(event)
             targets = run.subscribers
+            parent_id, hops = run.parent_id, 0
+            while parent_id is not None and hops < _MAX_NESTING:  # nested run: tell ancestors
+                parent = self._runs.get(parent_id)
+                if parent is None:
+                    break
+                inherited = tuple(s for s in parent.subscribers if s.include_children)
+                if inherited:
+                    targets = (*targets, *inherited)
+                parent_id, hops = parent.parent_id, hops + 1
             globals_ = self._global
         wake: list[tuple[Subscription, asyncio.Future[None]]] = []
         for sub in (*targets, *globals_) if globals_ else targets:
@@ -306,7 +319,12 @@ class EventBus:
     # -- subscribing -----------------------------------------------------------
 
     def subscribe(
-        self, run_id: str, *, follow: bool = False, queue_size: int | None = None
+        self,
+        run_id: str,
+        *,
+        follow: bool = False,
+        include_children: bool = False,
+        queue_size: int | None = None,
     ) -> Subscription:
         """Watch one run: its history first, then live events.
 
@@ -319,9 +337,17 @@ class EventBus:
         Args:
             run_id: The run id ``run_context()`` yielded.
             follow: Keep going through idle periods until the context closes.
+            include_children: Also deliver live events of runs nested in this one
+                (``run_context()`` opened inside it); replay covers this run only.
             queue_size: Capacity of the live queue (default: the bus's).
         """
-        sub = Subscription(self, run_id, maxsize=queue_size or self.queue_size, follow=follow)
+        sub = Subscription(
+            self,
+            run_id,
+            maxsize=queue_size or self.queue_size,
+            follow=follow,
+            include_children=include_children,
+        )
         with self._lock:
             run = self._runs.get(run_id)
             if run is None:  # not started yet: wait for it
