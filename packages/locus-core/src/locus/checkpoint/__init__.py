@@ -8,11 +8,54 @@ base contract, the in-memory, file and SQLite backends, and
 
 __path__ = __import__("pkgutil").extend_path(__path__, __name__)
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from locus.core.errors import ValidationError
 
-__all__ = ["get_checkpointer"]
+if TYPE_CHECKING:
+    from locus.checkpoint._base import BaseCheckpointer, CheckpointInfo, CheckpointRecord
+    from locus.checkpoint.file import FileCheckpointer
+    from locus.checkpoint.memory import MemoryCheckpointer
+    from locus.checkpoint.serde import SCHEMA_VERSION, MigrationRegistry, Serde, migration
+    from locus.checkpoint.sqlite import SQLiteCheckpointer
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "BaseCheckpointer",
+    "CheckpointInfo",
+    "CheckpointRecord",
+    "FileCheckpointer",
+    "MemoryCheckpointer",
+    "MigrationRegistry",
+    "SQLiteCheckpointer",
+    "Serde",
+    "get_checkpointer",
+    "migration",
+]
+
+_LAZY = {
+    "BaseCheckpointer": "locus.checkpoint._base",
+    "CheckpointInfo": "locus.checkpoint._base",
+    "CheckpointRecord": "locus.checkpoint._base",
+    "FileCheckpointer": "locus.checkpoint.file",
+    "MemoryCheckpointer": "locus.checkpoint.memory",
+    "SQLiteCheckpointer": "locus.checkpoint.sqlite",
+    "SCHEMA_VERSION": "locus.checkpoint.serde",
+    "MigrationRegistry": "locus.checkpoint.serde",
+    "Serde": "locus.checkpoint.serde",
+    "migration": "locus.checkpoint.serde",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'locus.checkpoint' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
 
 
 def get_checkpointer(url: str, **options: Any) -> Any:

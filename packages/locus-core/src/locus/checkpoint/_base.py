@@ -1,0 +1,387 @@
+"""``BaseCheckpointer``: the checkpointer contract built on five storage primitives."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from types import TracebackType
+from typing import Any, ClassVar, Self
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from locus.checkpoint._events import emit_loaded, emit_saved
+from locus.checkpoint.serde import Serde
+from locus.core.errors import (
+    CheckpointError,
+    CheckpointNotFoundError,
+    CheckpointSerializationError,
+    ValidationError,
+)
+from locus.core.protocols import CheckpointerCapabilities
+from locus.core.state import AgentState
+
+__all__ = ["BaseCheckpointer", "CheckpointInfo", "CheckpointRecord", "new_checkpoint_id"]
+
+
+class CheckpointInfo(BaseModel):
+    """What is known about one checkpoint without loading its state.
+
+    Attributes:
+        checkpoint_id: Id of the checkpoint (unique within its thread).
+        thread_id: Thread it belongs to.
+        parent_id: The thread's latest checkpoint when this one was saved.
+        created_at: Unix time it was saved.
+        metadata: The ``metadata`` given to ``save``.
+        schema_version: Envelope schema version of the stored record.
+        expires_at: Unix time after which it is no longer returned, if any.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    checkpoint_id: str
+    thread_id: str
+    parent_id: str | None = None
+    created_at: float
+    metadata: dict[str, Any] = Field(default_factory=dict)
+    schema_version: int
+    expires_at: float | None = None
+
+    def expired(self, now: float | None = None) -> bool:
+        """Whether the checkpoint has outlived its TTL."""
+        return self.expires_at is not None and (now if now is not None else time.time()) >= (
+            self.expires_at
+        )
+
+
+@dataclass(slots=True)
+class CheckpointRecord:
+    """One stored checkpoint as a backend reads and writes it.
+
+    Attributes:
+        thread_id: Thread id.
+        checkpoint_id: Checkpoint id.
+        payload: Envelope JSON text (see :mod:`locus.checkpoint.serde`).
+        parent_id: Previous latest checkpoint of the thread.
+        created_at: Unix time of the save.
+        metadata: User metadata (JSON-compatible).
+        schema_version: Envelope version of ``payload``.
+        expires_at: Expiry time when the checkpointer has a TTL.
+    """
+
+    thread_id: str
+    checkpoint_id: str
+    payload: str
+    parent_id: str | None = None
+    created_at: float = field(default_factory=time.time)
+    metadata: dict[str, Any] = field(default_factory=dict)
+    schema_version: int = 1
+    expires_at: float | None = None
+
+    def info(self) -> CheckpointInfo:
+        """The record's :class:`CheckpointInfo`."""
+        return CheckpointInfo(
+            checkpoint_id=self.checkpoint_id,
+            thread_id=self.thread_id,
+            parent_id=self.parent_id,
+            created_at=self.created_at,
+            metadata=self.metadata,
+            schema_version=self.schema_version,
+            expires_at=self.expires_at,
+        )
+
+
+def new_checkpoint_id() -> str:
+    """A fresh checkpoint id: 16 hex digits of nanoseconds + 8 random hex digits."""
+    return f"{time.time_ns():016x}{os.urandom(4).hex()}"
+
+
+class BaseCheckpointer(ABC):
+    """Base class of every locus checkpointer.
+
+    Implements :class:`~locus.core.protocols.CheckpointerProtocol` (``save``,
+    ``load``, ``list_checkpoints``, ``capabilities``) and the extended API
+    (``history``, time travel, ``fork``, ``list_threads``, ``delete_thread``,
+    ``prune``, TTL) on five storage primitives a backend implements:
+
+    - :meth:`_write` stores a record (replacing one with the same ids);
+    - :meth:`_read` returns one record (the newest when no id is given);
+    - :meth:`_list` returns a thread's records' infos, newest first;
+    - :meth:`_delete` removes some or all checkpoints of a thread;
+    - :meth:`_list_threads` returns thread ids.
+
+    Args:
+        ttl: Seconds a checkpoint stays readable after it is saved (``None``:
+            forever). Expired checkpoints are hidden and removed lazily;
+            backends with native expiry also expire them server-side.
+        serde: Envelope codec (defaults to the current schema).
+    """
+
+    backend_name: ClassVar[str] = "custom"
+    """Short backend name used in events (``"sqlite"``, ``"postgres"``...)."""
+
+    assigns_parent: ClassVar[bool] = False
+    """``True`` when :meth:`_write` sets ``parent_id`` itself, atomically with the
+    write (SQL backends); otherwise the base reads the latest id first."""
+
+    concurrent_writers: ClassVar[bool] = False
+    """Whether several processes may write one store safely."""
+
+    native_ttl: ClassVar[bool] = False
+    """Whether the store expires records by itself (else expiry is lazy)."""
+
+    def __init__(self, *, ttl: float | None = None, serde: Serde | None = None) -> None:
+        if ttl is not None and ttl <= 0:
+            raise ValidationError(f"ttl must be a positive number of seconds or None, got {ttl!r}")
+        self.ttl = ttl
+        self.serde = serde if serde is not None else Serde()
+
+    # -- storage primitives -------------------------------------------------
+
+    @abstractmethod
+    async def _write(self, record: CheckpointRecord) -> None:
+        """Store ``record`` durably; replace a record with the same thread and checkpoint id."""
+
+    @abstractmethod
+    async def _read(self, thread_id: str, checkpoint_id: str | None) -> CheckpointRecord | None:
+        """The record (the thread's newest when ``checkpoint_id`` is ``None``) or ``None``."""
+
+    @abstractmethod
+    async def _list(self, thread_id: str, limit: int | None) -> list[CheckpointInfo]:
+        """Infos of a thread's checkpoints, newest first, at most ``limit`` (all when ``None``)."""
+
+    @abstractmethod
+    async def _delete(self, thread_id: str, checkpoint_ids: Sequence[str] | None) -> int:
+        """Delete the given checkpoints (all of the thread when ``None``); return how many."""
+
+    @abstractmethod
+    async def _list_threads(self) -> list[str]:
+        """Ids of the threads holding at least one checkpoint."""
+
+    # -- protocol -------------------------------------------------------------
+
+    @property
+    def capabilities(self) -> CheckpointerCapabilities:
+        """Everything is supported on every backend; ``concurrent_writers`` varies."""
+        return CheckpointerCapabilities(
+            list_threads=True,
+            delete_thread=True,
+            history=True,
+            time_travel=True,
+            fork=True,
+            ttl=True,
+            concurrent_writers=self.concurrent_writers,
+        )
+
+    async def save(
+        self,
+        state: AgentState,
+        thread_id: str,
+        checkpoint_id: str | None = None,
+        metadata: dict[str, Any] | None = None,
+    ) -> str:
+        """Save ``state`` as the newest checkpoint of ``thread_id``.
+
+        Args:
+            state: State to persist (not modified; later changes do not leak in).
+            thread_id: Conversation thread.
+            checkpoint_id: Id to use; an existing checkpoint with this id is
+                replaced and becomes the newest. A fresh id when ``None``.
+            metadata: JSON-compatible annotations, returned by :meth:`history`.
+
+        Returns:
+            The checkpoint id.
+
+        Raises:
+            locus.core.errors.ValidationError: empty ``thread_id``.
+            locus.core.errors.CheckpointSerializationError: ``state`` or
+                ``metadata`` cannot be serialised.
+        """
+        _check_thread(thread_id)
+        payload = self.serde.dumps(state)
+        if metadata:
+            metadata = _check_metadata(metadata)
+        record = CheckpointRecord(
+            thread_id=thread_id,
+            checkpoint_id=checkpoint_id or new_checkpoint_id(),
+            payload=payload,
+            metadata=metadata or {},
+            schema_version=self.serde.schema_version,
+        )
+        if self.ttl is not None:
+            record.expires_at = record.created_at + self.ttl
+        if not self.assigns_parent:
+            latest = await self._list(thread_id, 2)
+            for info in latest:
+                if info.checkpoint_id != record.checkpoint_id:
+                    record.parent_id = info.checkpoint_id
+                    break
+        await self._write(record)
+        emit_saved(self.backend_name, thread_id, record.checkpoint_id, len(payload))
+        return record.checkpoint_id
+
+    async def load(self, thread_id: str, checkpoint_id: str | None = None) -> AgentState | None:
+        """Load the newest checkpoint of a thread, or a given one (time travel).
+
+        Returns:
+            The state, or ``None`` when the thread has no (unexpired) checkpoint.
+
+        Raises:
+            locus.core.errors.CheckpointNotFoundError: ``checkpoint_id`` was given
+                and does not exist (or expired) in the thread.
+            locus.core.errors.CheckpointSerializationError: the record is corrupt,
+                foreign or from a newer locus.
+        """
+        record = await self.load_record(thread_id, checkpoint_id)
+        if record is None:
+            return None
+        state = self.serde.loads(
+            record.payload, thread_id=thread_id, checkpoint_id=record.checkpoint_id
+        )
+        emit_loaded(self.backend_name, thread_id, record.checkpoint_id)
+        return state
+
+    async def list_checkpoints(self, thread_id: str, limit: int = 10) -> list[str]:
+        """Checkpoint ids of a thread, newest first."""
+        return [info.checkpoint_id for info in await self.history(thread_id, limit)]
+
+    # -- extended API -----------------------------------------------------------
+
+    async def load_record(
+        self, thread_id: str, checkpoint_id: str | None = None
+    ) -> CheckpointRecord | None:
+        """The raw stored record (envelope text and info) without decoding it.
+
+        Raises:
+            locus.core.errors.CheckpointNotFoundError: as :meth:`load`.
+        """
+        _check_thread(thread_id)
+        record = await self._read(thread_id, checkpoint_id)
+        if (
+            record is not None
+            and record.expires_at is not None
+            and record.expires_at <= (time.time())
+        ):
+            await self._delete(thread_id, [record.checkpoint_id])
+            record = None if checkpoint_id is not None else await self._read_unexpired(thread_id)
+        if record is None and checkpoint_id is not None:
+            raise CheckpointNotFoundError(
+                f"thread {thread_id!r} has no checkpoint {checkpoint_id!r}; "
+                f"list the existing ones with history({thread_id!r})"
+            )
+        return record
+
+    async def _read_unexpired(self, thread_id: str) -> CheckpointRecord | None:
+        for info in await self.history(thread_id, 1):
+            return await self._read(thread_id, info.checkpoint_id)
+        return None
+
+    async def history(self, thread_id: str, limit: int | None = None) -> list[CheckpointInfo]:
+        """Infos of a thread's checkpoints, newest first (expired ones removed)."""
+        _check_thread(thread_id)
+        if limit is not None and limit < 0:
+            raise ValidationError(f"limit must be >= 0 or None, got {limit}")
+        infos = await self._list(thread_id, None if self.ttl is not None else limit)
+        if self.ttl is not None or any(i.expires_at is not None for i in infos):
+            now = time.time()
+            expired = [i.checkpoint_id for i in infos if i.expired(now)]
+            if expired:
+                await self._delete(thread_id, expired)
+                infos = [i for i in infos if not i.expired(now)]
+        return infos if limit is None else infos[:limit]
+
+    async def list_threads(self) -> list[str]:
+        """Ids of every thread with at least one checkpoint, sorted."""
+        return sorted(await self._list_threads())
+
+    async def delete_thread(self, thread_id: str) -> int:
+        """Delete a thread and all its checkpoints; returns how many were deleted."""
+        _check_thread(thread_id)
+        return await self._delete(thread_id, None)
+
+    async def prune(self, thread_id: str, keep_latest: int) -> int:
+        """Keep only the ``keep_latest`` newest checkpoints of a thread.
+
+        Returns:
+            How many checkpoints were deleted.
+        """
+        if keep_latest < 0:
+            raise ValidationError(f"keep_latest must be >= 0, got {keep_latest}")
+        if keep_latest == 0:
+            return await self.delete_thread(thread_id)
+        infos = await self.history(thread_id)
+        doomed = [i.checkpoint_id for i in infos[keep_latest:]]
+        return await self._delete(thread_id, doomed) if doomed else 0
+
+    async def fork(self, thread_id: str, checkpoint_id: str | None, new_thread_id: str) -> str:
+        """Start ``new_thread_id`` from a checkpoint of ``thread_id``.
+
+        The new thread's first checkpoint holds the same state (with
+        ``thread_id`` set to the new thread) and metadata
+        ``{"forked_from": {"thread_id": ..., "checkpoint_id": ...}}``.
+
+        Returns:
+            The new thread's checkpoint id.
+
+        Raises:
+            locus.core.errors.CheckpointNotFoundError: the source checkpoint
+                does not exist (or the source thread is empty).
+            locus.core.errors.CheckpointError: ``new_thread_id`` already has checkpoints.
+        """
+        _check_thread(new_thread_id)
+        if await self._list(new_thread_id, 1):
+            raise CheckpointError(
+                f"cannot fork into thread {new_thread_id!r}: it already has checkpoints "
+                "(pick a new thread id or delete_thread() it first)"
+            )
+        record = await self.load_record(thread_id, checkpoint_id)
+        if record is None:
+            raise CheckpointNotFoundError(f"thread {thread_id!r} has no checkpoint to fork from")
+        state = self.serde.loads(
+            record.payload, thread_id=thread_id, checkpoint_id=record.checkpoint_id
+        )
+        state.thread_id = new_thread_id
+        forked_from = {"thread_id": thread_id, "checkpoint_id": record.checkpoint_id}
+        return await self.save(
+            state, new_thread_id, metadata={**record.metadata, "forked_from": forked_from}
+        )
+
+    async def copy_record(self, record: CheckpointRecord) -> None:
+        """Write a raw record as is (migration between stores, tests of corrupt data)."""
+        await self._write(replace(record))
+
+    # -- lifecycle --------------------------------------------------------------
+
+    async def aclose(self) -> None:  # noqa: B027 - optional hook, no-op by default
+        """Release connections; the default has nothing to release."""
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+
+def _check_metadata(metadata: dict[str, Any]) -> dict[str, Any]:
+    try:
+        copied: dict[str, Any] = json.loads(json.dumps(metadata))
+    except (TypeError, ValueError) as exc:
+        raise CheckpointSerializationError(
+            f"checkpoint metadata must be JSON-compatible (str keys; str/number/bool/None/"
+            f"list/dict values): {exc}",
+            cause=exc,
+        ) from exc
+    return copied
+
+
+def _check_thread(thread_id: str) -> None:
+    if not isinstance(thread_id, str) or not thread_id:
+        raise ValidationError(f"thread_id must be a non-empty string, got {thread_id!r}")

@@ -1,0 +1,236 @@
+"""Checkpointer writing one file per checkpoint under a directory.
+
+Each checkpoint is written to a temporary file, flushed with ``fsync`` and
+renamed into place, so a process killed mid-write leaves either the previous
+checkpoint or the new one, never a torn file. Layout::
+
+    <root>/<encoded thread id>/<sequence>-<encoded checkpoint id>.ckpt
+
+A ``.ckpt`` file holds one line of JSON info (ids, parent, times, metadata)
+followed by the envelope JSON.
+
+Example:
+    >>> import asyncio, tempfile
+    >>> from locus.checkpoint.file import FileCheckpointer
+    >>> from locus.core.state import AgentState
+    >>> cp = FileCheckpointer(tempfile.mkdtemp())
+    >>> _ = asyncio.run(cp.save(AgentState(iteration=4), "t1"))
+    >>> asyncio.run(cp.load("t1")).iteration
+    4
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import json
+import os
+import uuid
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, ClassVar
+from urllib.parse import quote, unquote, urlsplit
+
+from locus.checkpoint._base import BaseCheckpointer, CheckpointInfo, CheckpointRecord
+from locus.core.errors import CheckpointSerializationError, ValidationError
+
+__all__ = ["FileCheckpointer", "from_url"]
+
+_SUFFIX = ".ckpt"
+_THREAD_FILE = "thread.json"
+
+
+class FileCheckpointer(BaseCheckpointer):
+    """Checkpoints as files in a directory (one process writing at a time).
+
+    Args:
+        root: Directory holding the threads (created if missing).
+        fsync: Flush files and directories to disk before a save returns
+            (turn off only for throwaway data).
+        ttl: Seconds a checkpoint stays readable (``None``: forever).
+        serde: Envelope codec.
+    """
+
+    backend_name: ClassVar[str] = "file"
+
+    def __init__(self, root: str | os.PathLike[str], *, fsync: bool = True, **options: Any) -> None:
+        super().__init__(**options)
+        self.root = Path(root)
+        self.fsync = fsync
+        self._lock = asyncio.Lock()
+
+    # -- layout -------------------------------------------------------------------
+
+    def _thread_dir(self, thread_id: str) -> Path:
+        name = "t-" + quote(thread_id, safe="")
+        if len(name) > 180:
+            name = "h-" + hashlib.sha256(thread_id.encode()).hexdigest()
+        return self.root / name
+
+    @staticmethod
+    def _files(tdir: Path) -> list[Path]:
+        """Checkpoint files of a thread dir, newest first."""
+        try:
+            names = [n for n in os.listdir(tdir) if n.endswith(_SUFFIX)]
+        except FileNotFoundError:
+            return []
+        names.sort(reverse=True)
+        return [tdir / n for n in names]
+
+    @staticmethod
+    def _cid_of(path: Path) -> str:
+        return unquote(path.name[: -len(_SUFFIX)].split("-", 1)[1])
+
+    def _find(self, tdir: Path, checkpoint_id: str) -> Path | None:
+        suffix = "-" + quote(checkpoint_id, safe="") + _SUFFIX
+        for path in self._files(tdir):
+            if path.name.endswith(suffix):
+                return path
+        return None
+
+    # -- sync implementations (run in a worker thread) --------------------------------
+
+    def _atomic_write(self, path: Path, data: bytes) -> None:
+        tmp = path.parent / f".tmp-{uuid.uuid4().hex}"
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+                fh.flush()
+                if self.fsync:
+                    os.fsync(fh.fileno())
+            os.replace(tmp, path)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+        if self.fsync:
+            dfd = os.open(path.parent, os.O_RDONLY)
+            try:
+                os.fsync(dfd)
+            finally:
+                os.close(dfd)
+
+    def _write_sync(self, record: CheckpointRecord) -> None:
+        tdir = self._thread_dir(record.thread_id)
+        tdir.mkdir(parents=True, exist_ok=True)
+        marker = tdir / _THREAD_FILE
+        if not marker.exists():
+            self._atomic_write(marker, json.dumps({"thread_id": record.thread_id}).encode())
+        files = self._files(tdir)
+        seq = int(files[0].name.split("-", 1)[0]) + 1 if files else 1
+        info = {
+            "thread_id": record.thread_id,
+            "checkpoint_id": record.checkpoint_id,
+            "parent_id": record.parent_id,
+            "created_at": record.created_at,
+            "expires_at": record.expires_at,
+            "v": record.schema_version,
+            "metadata": record.metadata,
+        }
+        data = json.dumps(info).encode() + b"\n" + record.payload.encode()
+        path = tdir / f"{seq:012d}-{quote(record.checkpoint_id, safe='')}{_SUFFIX}"
+        old = self._find(tdir, record.checkpoint_id)
+        self._atomic_write(path, data)
+        if old is not None:
+            old.unlink(missing_ok=True)
+
+    def _read_file(self, path: Path, payload: bool) -> CheckpointRecord | None:
+        try:
+            with path.open("rb") as fh:
+                head = fh.readline()
+                body = fh.read() if payload else b""
+        except FileNotFoundError:
+            return None
+        try:
+            info = json.loads(head)
+            return CheckpointRecord(
+                thread_id=info["thread_id"],
+                checkpoint_id=info["checkpoint_id"],
+                parent_id=info.get("parent_id"),
+                created_at=float(info["created_at"]),
+                expires_at=info.get("expires_at"),
+                schema_version=int(info["v"]),
+                metadata=info.get("metadata") or {},
+                payload=body.decode() if payload else "",
+            )
+        except (ValueError, KeyError, TypeError) as exc:
+            raise CheckpointSerializationError(
+                f"checkpoint file {str(path)!r} is corrupt (bad header line): {exc}", cause=exc
+            ) from exc
+
+    def _read_sync(self, thread_id: str, checkpoint_id: str | None) -> CheckpointRecord | None:
+        tdir = self._thread_dir(thread_id)
+        if checkpoint_id is None:
+            files = self._files(tdir)
+            path = files[0] if files else None
+        else:
+            path = self._find(tdir, checkpoint_id)
+        return None if path is None else self._read_file(path, payload=True)
+
+    def _list_sync(self, thread_id: str, limit: int | None) -> list[CheckpointInfo]:
+        out: list[CheckpointInfo] = []
+        for path in self._files(self._thread_dir(thread_id)):
+            if limit is not None and len(out) >= limit:
+                break
+            record = self._read_file(path, payload=False)
+            if record is not None:
+                out.append(record.info())
+        return out
+
+    def _delete_sync(self, thread_id: str, checkpoint_ids: Sequence[str] | None) -> int:
+        tdir = self._thread_dir(thread_id)
+        files = self._files(tdir)
+        if checkpoint_ids is not None:
+            wanted = set(checkpoint_ids)
+            files = [p for p in files if self._cid_of(p) in wanted]
+        for path in files:
+            path.unlink(missing_ok=True)
+        if not self._files(tdir):
+            for leftover in tdir.glob("*"):
+                leftover.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):
+                tdir.rmdir()
+        return len(files)
+
+    def _threads_sync(self) -> list[str]:
+        try:
+            entries = list(self.root.iterdir())
+        except FileNotFoundError:
+            return []
+        out = []
+        for tdir in entries:
+            marker = tdir / _THREAD_FILE
+            if tdir.is_dir() and marker.exists() and self._files(tdir):
+                out.append(str(json.loads(marker.read_text())["thread_id"]))
+        return out
+
+    # -- primitives -----------------------------------------------------------------
+
+    async def _write(self, record: CheckpointRecord) -> None:
+        async with self._lock:
+            await asyncio.to_thread(self._write_sync, record)
+
+    async def _read(self, thread_id: str, checkpoint_id: str | None) -> CheckpointRecord | None:
+        return await asyncio.to_thread(self._read_sync, thread_id, checkpoint_id)
+
+    async def _list(self, thread_id: str, limit: int | None) -> list[CheckpointInfo]:
+        return await asyncio.to_thread(self._list_sync, thread_id, limit)
+
+    async def _delete(self, thread_id: str, checkpoint_ids: Sequence[str] | None) -> int:
+        async with self._lock:
+            return await asyncio.to_thread(self._delete_sync, thread_id, checkpoint_ids)
+
+    async def _list_threads(self) -> list[str]:
+        return await asyncio.to_thread(self._threads_sync)
+
+
+def from_url(url: str, **options: Any) -> FileCheckpointer:
+    """Factory for ``file:///absolute/dir`` or ``file://./relative/dir``."""
+    parts = urlsplit(url)
+    path = unquote(parts.netloc + parts.path)
+    if not path:
+        raise ValidationError(
+            f"file checkpointer URL needs a directory, e.g. 'file:///var/lib/locus', got {url!r}"
+        )
+    return FileCheckpointer(path, **options)

@@ -1,0 +1,30 @@
+"""The conformance kit against the three core backends."""
+
+from pathlib import Path
+from typing import Any
+
+from locus.checkpoint import BaseCheckpointer
+from locus.checkpoint.file import FileCheckpointer
+from locus.checkpoint.memory import MemoryCheckpointer
+from locus.checkpoint.sqlite import SQLiteCheckpointer
+from locus.testing import CheckpointerConformance
+
+
+class TestMemoryConformance(CheckpointerConformance):
+    async def make_checkpointer(self, tmp_path: Path, **options: Any) -> BaseCheckpointer:
+        return MemoryCheckpointer(**options)
+
+
+class TestFileConformance(CheckpointerConformance):
+    async def make_checkpointer(self, tmp_path: Path, **options: Any) -> BaseCheckpointer:
+        return FileCheckpointer(tmp_path / "ckpts", **options)
+
+
+class TestSQLiteConformance(CheckpointerConformance):
+    async def make_checkpointer(self, tmp_path: Path, **options: Any) -> BaseCheckpointer:
+        return SQLiteCheckpointer(tmp_path / "threads.db", **options)
+
+
+class TestSQLiteInMemoryConformance(CheckpointerConformance):
+    async def make_checkpointer(self, tmp_path: Path, **options: Any) -> BaseCheckpointer:
+        return SQLiteCheckpointer(":memory:", **options)
