@@ -6,16 +6,19 @@ import asyncio
 import threading
 import time
 from collections import deque
-from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from types import TracebackType
 from typing import Any
+
+from locus.observability._subscription import (
+    END_CLOSED,
+    END_IDLE,
+    END_RUN_CLOSED,
+    Subscription,
+    wake_waiters,
+)
 
 __all__ = ["BusEvent", "EventBus", "Subscription"]
 
-_END_RUN_CLOSED = "run_closed"
-_END_IDLE = "idle"
-_END_CLOSED = "closed"
 _MAX_NESTING = 32
 
 
@@ -39,173 +42,6 @@ class BusEvent:
     seq: int
     timestamp: float = field(default_factory=time.time)
     parent_run_id: str | None = None
-
-
-class Subscription:
-    """A consumer of bus events: an async iterator with a bounded queue.
-
-    Live events beyond ``maxsize`` queued ones are dropped (and counted in
-    :attr:`dropped`); the publisher never waits for a consumer. A run's
-    replayed history is delivered in full before live events.
-
-    Use it as ``async for ev in subscription`` (leaving the loop early
-    unsubscribes) or as ``async with bus.subscribe(run_id) as sub``.
-
-    Attributes:
-        run_id: The watched run, or ``None`` for a global subscription.
-        follow: Whether the subscription outlives idle periods of its run.
-        include_children: Whether events of nested runs are delivered too.
-        maxsize: Capacity of the live-event queue.
-        dropped: Live events lost because the queue was full.
-        end_reason: Why the iteration ended: ``"run_closed"``, ``"idle"``,
-            ``"closed"``; ``None`` while it is still open.
-    """
-
-    def __init__(
-        self,
-        bus: EventBus,
-        run_id: str | None,
-        *,
-        maxsize: int,
-        follow: bool,
-        include_children: bool = False,
-        replay: list[BusEvent] | None = None,
-    ) -> None:
-        self._bus = bus
-        self.run_id = run_id
-        self.follow = follow
-        self.include_children = include_children
-        self.maxsize = maxsize
-        self.dropped = 0
-        self.end_reason: str | None = None
-        self._replay: deque[BusEvent] = deque(replay or ())
-        self._queue: deque[BusEvent] = deque()
-        self._lock = threading.Lock()
-        self._waiter: asyncio.Future[None] | None = None
-        self._ending: str | None = None
-
-    # -- producer side (any thread) ------------------------------------------
-
-    def _offer(self, event: BusEvent) -> asyncio.Future[None] | None:
-        """Queue ``event``; return the consumer's waiter when it must be woken."""
-        with self._lock:
-            if self._ending is not None:
-                return None
-            if len(self._queue) >= self.maxsize:
-                self.dropped += 1
-                return None
-            self._queue.append(event)
-            waiter, self._waiter = self._waiter, None
-        return waiter
-
-    def _end(self, reason: str) -> None:
-        with self._lock:
-            if self._ending is None:
-                self._ending = reason
-            waiter, self._waiter = self._waiter, None
-        if waiter is not None:
-            self._wake(waiter)
-
-    def _wake(self, waiter: asyncio.Future[None]) -> None:
-        if _wake_waiters([(self, waiter)]):
-            self._bus._unsubscribe(self)
-
-    # -- consumer side ---------------------------------------------------------
-
-    @property
-    def pending(self) -> int:
-        """Events delivered to this subscription and not consumed yet."""
-        return len(self._replay) + len(self._queue)
-
-    def __aiter__(self) -> AsyncIterator[BusEvent]:
-        return self._iterate()
-
-    async def _iterate(self) -> AsyncIterator[BusEvent]:
-        try:
-            while True:
-                try:
-                    event = await self.__anext__()
-                except StopAsyncIteration:
-                    return
-                yield event
-        finally:
-            self.close()
-
-    async def __anext__(self) -> BusEvent:
-        while True:
-            if self._replay:
-                return self._replay.popleft()
-            with self._lock:
-                if self._queue:
-                    return self._queue.popleft()
-                if self._ending is not None:
-                    self.end_reason = self._ending
-                    self._bus._unsubscribe(self)
-                    raise StopAsyncIteration
-                waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-                self._waiter = waiter
-            try:
-                await waiter
-            except asyncio.CancelledError:
-                self.close()
-                raise
-
-    def close(self) -> None:
-        """Stop receiving events; a pending or later ``__anext__`` ends the iteration."""
-        self._end(_END_CLOSED)
-        self._bus._unsubscribe(self)
-
-    async def aclose(self) -> None:
-        """Async alias of :meth:`close`."""
-        self.close()
-
-    async def __aenter__(self) -> Subscription:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
-
-    def __repr__(self) -> str:
-        target = repr(self.run_id) if self.run_id is not None else "global"
-        return f"<Subscription {target} pending={self.pending} dropped={self.dropped}>"
-
-
-def _resolve_all(waiters: list[asyncio.Future[None]]) -> None:
-    for waiter in waiters:
-        if not waiter.done():
-            waiter.set_result(None)
-
-
-def _wake_waiters(
-    pending: list[tuple[Subscription, asyncio.Future[None]]],
-) -> list[Subscription]:
-    """Resolve consumer waiters: directly on their loop's thread, else one hop per loop.
-
-    Returns the subscriptions whose event loop is closed (nobody is listening).
-    """
-    try:
-        running: asyncio.AbstractEventLoop | None = asyncio.get_running_loop()
-    except RuntimeError:
-        running = None
-    by_loop: dict[asyncio.AbstractEventLoop, list[tuple[Subscription, asyncio.Future[None]]]] = {}
-    for item in pending:
-        by_loop.setdefault(item[1].get_loop(), []).append(item)
-    dead: list[Subscription] = []
-    for loop, group in by_loop.items():
-        waiters = [waiter for _, waiter in group]
-        if loop is running:
-            _resolve_all(waiters)
-            continue
-        try:
-            loop.call_soon_threadsafe(_resolve_all, waiters)
-        except RuntimeError:
-            dead.extend(sub for sub, _ in group)
-    return dead
 
 
 class _Run:
@@ -311,8 +147,8 @@ class EventBus:
             if waiter is not None:
                 wake.append((sub, waiter))
         if wake:
-            for dead in _wake_waiters(wake):
-                dead._end(_END_CLOSED)
+            for dead in wake_waiters(wake):
+                dead._end(END_CLOSED)
                 self._unsubscribe(dead)
         return event
 
@@ -354,9 +190,9 @@ class EventBus:
                 run = self._new_unopened_run_locked(run_id)
             sub._replay.extend(run.history)
             if run.ended:
-                sub._ending = _END_RUN_CLOSED
+                sub._ending = END_RUN_CLOSED
             elif run.idle and not follow:
-                sub._ending = _END_IDLE
+                sub._ending = END_IDLE
             else:
                 run.subscribers = (*run.subscribers, sub)
         return sub
@@ -410,7 +246,7 @@ class EventBus:
             subs, run.subscribers = run.subscribers, ()
             self._prune_locked(now)
         for sub in subs:
-            sub._end(_END_RUN_CLOSED)
+            sub._end(END_RUN_CLOSED)
 
     def begin_activity(self, run_id: str) -> None:
         """Count an active producer (an agent run) in ``run_id``."""
@@ -433,7 +269,7 @@ class EventBus:
             ending = tuple(s for s in run.subscribers if not s.follow)
             run.subscribers = tuple(s for s in run.subscribers if s.follow)
         for sub in ending:
-            sub._end(_END_IDLE)
+            sub._end(END_IDLE)
 
     def history(self, run_id: str) -> list[BusEvent]:
         """The retained events of ``run_id`` (empty for an unknown or freed run)."""
@@ -455,7 +291,7 @@ class EventBus:
             self._closed.clear()
             self._global = ()
         for sub in subs:
-            sub._end(_END_CLOSED)
+            sub._end(END_CLOSED)
 
     def _new_unopened_run_locked(self, run_id: str) -> _Run:
         now = time.monotonic()

@@ -1,0 +1,184 @@
+"""Untyped canonical events of the router, RAG, memory, A2A and server layers.
+
+Each entry: type, description, data keys, emitting module.
+"""
+
+from __future__ import annotations
+
+__all__ = ["SERVICE_EVENTS"]
+
+_ROUTER = "locus.router"
+_RAG = "locus.rag"
+_CKPT = "locus.checkpoint"
+_A2A = "locus.server.a2a"
+_SERVER = "locus.server"
+
+SERVICE_EVENTS: tuple[tuple[str, str, tuple[str, ...], str], ...] = (
+    # router.*
+    (
+        "router.goal.extracted",
+        "The extractor turned the request into a typed GoalFrame.",
+        ("goal_preview", "task_type", "risk"),
+        _ROUTER,
+    ),
+    (
+        "router.protocol.selected",
+        "The registry picked a protocol for the goal.",
+        ("protocol_id", "score", "candidates"),
+        _ROUTER,
+    ),
+    (
+        "router.policy.checked",
+        "The PolicyGate judged the plan's risk.",
+        ("protocol_id", "risk", "decision"),
+        _ROUTER,
+    ),
+    (
+        "router.approval.required",
+        "The plan needs human approval before it runs.",
+        ("protocol_id", "risk", "reason"),
+        _ROUTER,
+    ),
+    (
+        "router.compiled",
+        "The CognitiveCompiler built the runtime for the protocol.",
+        ("protocol_id", "runtime", "agents"),
+        _ROUTER,
+    ),
+    (
+        "router.dispatch.completed",
+        "Router.dispatch returned its result.",
+        ("protocol_id", "text_preview", "duration_ms"),
+        _ROUTER,
+    ),
+    # rag.*
+    (
+        "rag.embed.completed",
+        "Texts were embedded.",
+        ("model", "count", "dimensions", "duration_ms"),
+        _RAG,
+    ),
+    (
+        "rag.index.added",
+        "Documents were added to a vector store.",
+        ("store", "count"),
+        _RAG,
+    ),
+    (
+        "rag.retrieve.started",
+        "A retriever began a query.",
+        ("store", "query_preview", "k"),
+        _RAG,
+    ),
+    (
+        "rag.retrieve.completed",
+        "A retriever returned documents.",
+        ("store", "count", "top_score", "duration_ms"),
+        _RAG,
+    ),
+    (
+        "rag.rerank.completed",
+        "A reranker reordered retrieved documents.",
+        ("model", "count", "top_score"),
+        _RAG,
+    ),
+    # memory.*
+    (
+        "memory.checkpoint.saved",
+        "A checkpointer saved a thread's state.",
+        ("thread_id", "checkpoint_id", "backend", "size_bytes"),
+        _CKPT,
+    ),
+    (
+        "memory.checkpoint.loaded",
+        "A checkpointer loaded a thread's state.",
+        ("thread_id", "checkpoint_id", "backend"),
+        _CKPT,
+    ),
+    (
+        "memory.checkpoint.deleted",
+        "A thread's checkpoints were deleted.",
+        ("thread_id", "backend"),
+        _CKPT,
+    ),
+    (
+        "memory.checkpoint.missing",
+        "No checkpoint exists for the thread; the run starts fresh.",
+        ("thread_id", "backend"),
+        _CKPT,
+    ),
+    (
+        "memory.idempotency.recorded",
+        "An idempotent tool call's intent or result was written to the ledger.",
+        ("key", "tool_name", "status"),
+        "locus.tools",
+    ),
+    # a2a.*
+    (
+        "a2a.request.sent",
+        "The A2A client sent a task to a remote agent.",
+        ("url", "task_id", "message_preview"),
+        _A2A,
+    ),
+    (
+        "a2a.response.received",
+        "The A2A client got the remote agent's answer.",
+        ("url", "task_id", "status", "duration_ms"),
+        _A2A,
+    ),
+    (
+        "a2a.task.received",
+        "The A2A server accepted a task.",
+        ("task_id", "agent", "message_preview"),
+        _A2A,
+    ),
+    (
+        "a2a.task.completed",
+        "The A2A server finished a task.",
+        ("task_id", "status", "output_preview"),
+        _A2A,
+    ),
+    (
+        "a2a.error",
+        "An A2A call failed.",
+        ("url", "task_id", "error"),
+        _A2A,
+    ),
+    # server.*
+    (
+        "server.request.received",
+        "AgentServer accepted a request.",
+        ("method", "path", "thread_id"),
+        _SERVER,
+    ),
+    (
+        "server.request.completed",
+        "AgentServer answered a request.",
+        ("method", "path", "status", "duration_ms"),
+        _SERVER,
+    ),
+    (
+        "server.stream.opened",
+        "A client opened an SSE stream.",
+        ("thread_id",),
+        _SERVER,
+    ),
+    (
+        "server.stream.closed",
+        "An SSE stream ended.",
+        ("thread_id", "events", "dropped"),
+        _SERVER,
+    ),
+    (
+        "server.thread.deleted",
+        "A client deleted one of its threads.",
+        ("thread_id",),
+        _SERVER,
+    ),
+    (
+        "server.auth.failed",
+        "A request was refused for a missing or wrong API key.",
+        ("method", "path"),
+        _SERVER,
+    ),
+)
