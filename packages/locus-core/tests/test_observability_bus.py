@@ -350,3 +350,12 @@ async def test_include_children_delivers_nested_run_events(bus: EventBus) -> Non
         (child, "multiagent.specialist.completed"),
     ]
     assert [ev.run_id async for ev in own] == [parent]
+
+
+def test_drain_takes_delivered_events_without_waiting(bus: EventBus) -> None:
+    with run_context() as rid:
+        emit("agent.think", iteration=1)
+        sub = bus.subscribe(rid, follow=True)  # one replayed event
+        emit("agent.think", iteration=2)  # one live event
+        assert [ev.data["iteration"] for ev in sub.drain()] == [1, 2]
+        assert sub.drain() == []

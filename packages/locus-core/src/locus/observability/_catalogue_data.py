@@ -73,6 +73,12 @@ AGENT_EVENTS: tuple[tuple[str, str, tuple[str, ...], str], ...] = (
         "locus.tools",
     ),
     (
+        "agent.tool.progress",
+        "A running tool reported progress through ToolContext.emit.",
+        ("tool_name", "tool_call_id", "message", "fraction"),
+        "locus.tools (ToolContext)",
+    ),
+    (
         "agent.tool.cancelled",
         "A hook cancelled a tool call before it ran.",
         ("tool_name", "tool_call_id", "reason"),

@@ -128,6 +128,14 @@ class Subscription:
                 self.close()
                 raise
 
+    def drain(self) -> list[BusEvent]:
+        """Take every event delivered so far without waiting (for sync code)."""
+        with self._lock:
+            events = [*self._replay, *self._queue]
+            self._replay.clear()
+            self._queue.clear()
+        return events
+
     def close(self) -> None:
         """Stop receiving events; a pending or later ``__anext__`` ends the iteration."""
         self._end(END_CLOSED)
