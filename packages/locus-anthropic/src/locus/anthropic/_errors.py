@@ -1,0 +1,132 @@
+"""Map Anthropic SDK / HTTP failures onto the locus error hierarchy."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from locus.core.errors import (
+    LocusError,
+    ModelAuthError,
+    ModelError,
+    ModelResponseError,
+    ModelThrottledError,
+)
+from locus.models.failover import FailoverReason, classify, reason_for_status
+from locus.models.retry import parse_retry_after
+
+__all__ = ["malformed_response", "map_anthropic_error", "missing_key_error"]
+
+PROVIDER = "anthropic"
+
+# Anthropic's ``error.type`` values; they win over the HTTP status because an
+# error event inside a 200 SSE stream carries only the type.
+_ERROR_TYPES: dict[str, FailoverReason] = {
+    "overloaded_error": FailoverReason.OVERLOADED,
+    "rate_limit_error": FailoverReason.RATE_LIMIT,
+    "api_error": FailoverReason.SERVER_ERROR,
+    "timeout_error": FailoverReason.TIMEOUT,
+    "authentication_error": FailoverReason.AUTH,
+    "permission_error": FailoverReason.AUTH,
+    "request_too_large": FailoverReason.CONTEXT_LENGTH,
+    "not_found_error": FailoverReason.BAD_REQUEST,
+    "billing_error": FailoverReason.AUTH,
+}
+
+
+def missing_key_error(env_var: str = "ANTHROPIC_API_KEY") -> ModelAuthError:
+    """The error for a missing API key: where to put one, and how to try offline."""
+    return ModelAuthError(
+        f"no API key for {PROVIDER}: pass api_key=... or set the {env_var} environment "
+        "variable. To try locus without a key, use an offline model: Agent(model='test').",
+        reason=FailoverReason.AUTH,
+    )
+
+
+def malformed_response(detail: str, cause: BaseException | None = None) -> ModelResponseError:
+    """A :class:`ModelResponseError` for an unusable response body."""
+    return ModelResponseError(
+        f"{PROVIDER} returned a malformed response: {detail}",
+        cause=cause,
+        reason=FailoverReason.MALFORMED_RESPONSE,
+    )
+
+
+def _error_body(exc: BaseException) -> Any:
+    body = getattr(exc, "body", None)
+    if body is None:
+        response = getattr(exc, "response", None)
+        if response is not None:
+            try:
+                body = json.loads(response.text)
+            except Exception:
+                body = None
+    return body
+
+
+def _error_fields(exc: BaseException, body: Any) -> tuple[str | None, str]:
+    """``(error.type, error.message)`` from an Anthropic error body."""
+    if isinstance(body, dict):
+        err = body.get("error", body)
+        if isinstance(err, dict):
+            kind = err.get("type")
+            text = err.get("message") or str(getattr(exc, "message", None) or exc)
+            return (kind if isinstance(kind, str) else None), str(text)
+    return None, str(getattr(exc, "message", None) or exc)
+
+
+def map_anthropic_error(exc: BaseException) -> LocusError:
+    """Translate an Anthropic SDK (or HTTP client) exception into a locus error.
+
+    401/403 → :class:`~locus.core.errors.ModelAuthError`; 429 →
+    :class:`~locus.core.errors.ModelThrottledError` with ``retry_after`` from
+    ``retry-after``; ``overloaded_error`` (HTTP 529, or an error event inside a
+    stream) → :class:`~locus.core.errors.ModelError` with
+    ``FailoverReason.OVERLOADED``; other statuses → ``ModelError`` whose
+    ``reason`` comes from Anthropic's ``error.type`` or the status; timeouts and
+    connection failures → ``ModelError`` with ``TIMEOUT`` / ``CONNECTION``.
+    Locus errors pass through unchanged.
+    """
+    if isinstance(exc, LocusError):
+        return exc
+    status = getattr(exc, "status_code", None)
+    if isinstance(status, int):
+        body = _error_body(exc)
+        kind, text = _error_fields(exc, body)
+        reason = _ERROR_TYPES.get(kind or "") or reason_for_status(status, text)
+        if reason is FailoverReason.BAD_REQUEST:
+            reason = reason_for_status(status, text)
+        label = f"HTTP {status}" + (f" {kind}" if kind else "")
+        message = f"{PROVIDER} request failed with {label}: {text}"
+        response = getattr(exc, "response", None)
+        headers = dict(response.headers) if response is not None else {}
+        if reason is FailoverReason.AUTH:
+            return ModelAuthError(
+                message + " (check ANTHROPIC_API_KEY / api_key=; to try offline use "
+                "Agent(model='test'))",
+                cause=exc,
+                reason=reason,
+            )
+        if reason is FailoverReason.RATE_LIMIT:
+            return ModelThrottledError(
+                message, cause=exc, reason=reason, retry_after=parse_retry_after(headers)
+            )
+        if reason is FailoverReason.OVERLOADED:
+            return ModelError(
+                message + " (Anthropic is overloaded; retried with backoff)",
+                cause=exc,
+                reason=reason,
+            )
+        return ModelError(message, cause=exc, reason=reason)
+    reason = classify(exc)
+    if reason is FailoverReason.TIMEOUT:
+        return ModelError(f"{PROVIDER} request timed out: {exc}", cause=exc, reason=reason)
+    if reason is FailoverReason.CONNECTION:
+        return ModelError(
+            f"could not reach {PROVIDER}: {exc} (check ANTHROPIC_BASE_URL and the network)",
+            cause=exc,
+            reason=reason,
+        )
+    if isinstance(exc, ValueError):
+        return malformed_response(str(exc), exc)
+    return ModelError(f"{PROVIDER} request failed: {exc}", cause=exc, reason=reason)
