@@ -1,0 +1,257 @@
+"""``PostgresCheckpointer``: one JSONB row per checkpoint, psycopg 3 async pool."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from locus.checkpoint import BaseCheckpointer, CheckpointInfo, CheckpointRecord
+from locus.checkpoint.postgres._sql import Statements
+from locus.core.errors import CheckpointError, ConfigError
+
+if TYPE_CHECKING:
+    from psycopg_pool import AsyncConnectionPool
+
+__all__ = ["TABLE_SCHEMA_VERSION", "PostgresCheckpointer"]
+
+TABLE_SCHEMA_VERSION = 1
+"""Version of the tables :meth:`PostgresCheckpointer.setup` creates."""
+
+
+class PostgresCheckpointer(BaseCheckpointer):
+    """Checkpoints in PostgreSQL.
+
+    Writes of one thread are serialised with a transaction-scoped advisory
+    lock, so parent links stay a chain even with many writer processes.
+
+    Args:
+        pool: A ``psycopg_pool.AsyncConnectionPool`` (you own it) — or use
+            :meth:`from_conn_string`, which creates and owns one.
+        schema: Schema of the tables (created by :meth:`setup`); ``None`` uses
+            the connection's ``search_path``.
+        table_prefix: Prefix of the table names (``locus_checkpoints``,
+            ``locus_migrations``).
+        auto_setup: Run :meth:`setup` on first use.
+        ttl: Seconds a checkpoint stays readable (``None``: forever).
+        serde: Envelope codec.
+    """
+
+    backend_name: ClassVar[str] = "postgres"
+    assigns_parent: ClassVar[bool] = True
+    concurrent_writers: ClassVar[bool] = True
+
+    def __init__(
+        self,
+        pool: AsyncConnectionPool[Any],
+        *,
+        schema: str | None = None,
+        table_prefix: str = "locus_",
+        auto_setup: bool = True,
+        **options: Any,
+    ) -> None:
+        super().__init__(**options)
+        self.pool = pool
+        self.schema = schema
+        self.sql = Statements.build(schema, table_prefix)
+        self._auto_setup = auto_setup
+        self._ready = False
+        self._owns_pool = False
+        self._setup_lock = asyncio.Lock()
+
+    @classmethod
+    def from_conn_string(
+        cls,
+        conninfo: str,
+        *,
+        min_size: int = 1,
+        max_size: int = 10,
+        **options: Any,
+    ) -> PostgresCheckpointer:
+        """Build a checkpointer owning a pool on ``conninfo`` (closed by :meth:`aclose`).
+
+        Args:
+            conninfo: libpq URL or key/value string
+                (``"postgresql://postgres@127.0.0.1:5432/test"``).
+            min_size: Connections kept open.
+            max_size: Upper bound of the pool.
+            **options: ``schema``, ``table_prefix``, ``ttl``... (see the class).
+        """
+        try:
+            from psycopg_pool import AsyncConnectionPool
+        except ImportError as exc:  # pragma: no cover - a dependency of this distribution
+            raise ConfigError(
+                "PostgresCheckpointer needs psycopg-pool: pip install locus-checkpoint-postgres",
+                cause=exc,
+            ) from exc
+        pool: AsyncConnectionPool[Any] = AsyncConnectionPool(
+            conninfo, min_size=min_size, max_size=max_size, open=False
+        )
+        self = cls(pool, **options)
+        self._owns_pool = True
+        return self
+
+    # -- setup -------------------------------------------------------------------
+
+    async def setup(self) -> None:
+        """Create or migrate the tables (idempotent, safe with concurrent callers).
+
+        Raises:
+            locus.core.errors.CheckpointError: the tables are newer than this
+                distribution understands, or the server refused.
+        """
+        async with self._setup_lock:
+            if self._ready:
+                return
+            await self._open()
+            sql = self.sql
+            try:
+                async with self.pool.connection() as conn, conn.transaction():
+                    await conn.execute(
+                        "SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", (sql.lock_key,)
+                    )
+                    if self.schema:
+                        await conn.execute(f'CREATE SCHEMA IF NOT EXISTS "{self.schema}"')
+                    await conn.execute(sql.create_migrations)
+                    cur = await conn.execute(sql.current_version)
+                    row = await cur.fetchone()
+                    version = int(row[0]) if row else 0
+                    if version > TABLE_SCHEMA_VERSION:
+                        raise CheckpointError(
+                            f"the checkpoint tables {sql.table} are at schema v{version}, newer "
+                            f"than this locus-checkpoint-postgres supports "
+                            f"(v{TABLE_SCHEMA_VERSION}); upgrade locus-checkpoint-postgres"
+                        )
+                    for step, ddl in enumerate(sql.migrations(self.schema)):
+                        if step >= version:
+                            await conn.execute(ddl.encode())
+                            await conn.execute(sql.record_version, (step + 1,))
+            except CheckpointError:
+                raise
+            except Exception as exc:
+                raise CheckpointError(
+                    f"PostgreSQL checkpointer setup failed: {exc}", cause=exc
+                ) from exc
+            self._ready = True
+
+    async def _open(self) -> None:
+        if self._owns_pool and self.pool.closed:
+            await self.pool.open(wait=False)
+
+    async def _conn_ready(self) -> None:
+        if not self._ready:
+            if self._auto_setup:
+                await self.setup()
+            else:
+                await self._open()
+                self._ready = True
+
+    async def aclose(self) -> None:
+        """Close the pool when this checkpointer created it."""
+        if self._owns_pool and not self.pool.closed:
+            await self.pool.close()
+        self._ready = False
+
+    # -- primitives -----------------------------------------------------------------
+
+    async def _write(self, record: CheckpointRecord) -> None:
+        await self._conn_ready()
+        sql = self.sql
+        try:
+            async with self.pool.connection() as conn, conn.transaction():
+                await conn.execute(sql.lock_thread, (record.thread_id,))
+                await conn.execute(sql.delete_one, (record.thread_id, record.checkpoint_id))
+                await conn.execute(
+                    sql.insert,
+                    (
+                        record.thread_id,
+                        record.checkpoint_id,
+                        record.thread_id,
+                        record.created_at,
+                        record.expires_at,
+                        record.schema_version,
+                        json.dumps(record.metadata) if record.metadata else "{}",
+                        record.payload,
+                    ),
+                )
+        except Exception as exc:
+            raise _wrap(
+                exc, f"saving checkpoint {record.checkpoint_id!r} of {record.thread_id!r}"
+            ) from exc
+
+    async def _read(self, thread_id: str, checkpoint_id: str | None) -> CheckpointRecord | None:
+        await self._conn_ready()
+        args: tuple[str, ...]
+        if checkpoint_id is None:
+            query, args = self.sql.read_latest, (thread_id,)
+        else:
+            query, args = self.sql.read_one, (thread_id, checkpoint_id)
+        try:
+            async with self.pool.connection() as conn:
+                cur = await conn.execute(query, args)
+                row = await cur.fetchone()
+        except Exception as exc:
+            raise _wrap(exc, f"loading thread {thread_id!r}") from exc
+        if row is None:
+            return None
+        return CheckpointRecord(
+            thread_id=row[0],
+            checkpoint_id=row[1],
+            parent_id=row[2],
+            created_at=row[3],
+            expires_at=row[4],
+            schema_version=row[5],
+            metadata=row[6] or {},
+            payload=row[7],
+        )
+
+    async def _list(self, thread_id: str, limit: int | None) -> list[CheckpointInfo]:
+        await self._conn_ready()
+        try:
+            async with self.pool.connection() as conn:
+                cur = await conn.execute(self.sql.list, (thread_id, limit))
+                rows = await cur.fetchall()
+        except Exception as exc:
+            raise _wrap(exc, f"listing thread {thread_id!r}") from exc
+        return [
+            CheckpointInfo(
+                thread_id=r[0],
+                checkpoint_id=r[1],
+                parent_id=r[2],
+                created_at=r[3],
+                expires_at=r[4],
+                schema_version=r[5],
+                metadata=r[6] or {},
+            )
+            for r in rows
+        ]
+
+    async def _delete(self, thread_id: str, checkpoint_ids: Sequence[str] | None) -> int:
+        await self._conn_ready()
+        try:
+            async with self.pool.connection() as conn:
+                if checkpoint_ids is None:
+                    cur = await conn.execute(self.sql.delete_thread, (thread_id,))
+                else:
+                    cur = await conn.execute(
+                        self.sql.delete_many, (thread_id, list(checkpoint_ids))
+                    )
+                return int(cur.rowcount)
+        except Exception as exc:
+            raise _wrap(exc, f"deleting from thread {thread_id!r}") from exc
+
+    async def _list_threads(self) -> list[str]:
+        await self._conn_ready()
+        try:
+            async with self.pool.connection() as conn:
+                cur = await conn.execute(self.sql.threads)
+                return [r[0] for r in await cur.fetchall()]
+        except Exception as exc:
+            raise _wrap(exc, "listing threads") from exc
+
+
+def _wrap(exc: Exception, doing: str) -> CheckpointError:
+    if isinstance(exc, CheckpointError):
+        return exc
+    return CheckpointError(f"PostgreSQL checkpointer failed {doing}: {exc}", cause=exc)

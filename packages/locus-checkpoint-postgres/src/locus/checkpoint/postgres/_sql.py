@@ -1,0 +1,122 @@
+"""SQL of the PostgreSQL checkpointer, per table names, and its table migrations."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from locus.core.errors import ValidationError
+
+_IDENT = re.compile(r"\A[A-Za-z_][A-Za-z0-9_]{0,40}\Z")
+
+COLUMNS = "thread_id, checkpoint_id, parent_id, created_at, expires_at, v, metadata"
+
+
+def check_ident(value: str, what: str) -> str:
+    """Validate an SQL identifier fragment (letters, digits, ``_``)."""
+    if not _IDENT.match(value):
+        raise ValidationError(
+            f"{what} must be letters, digits and '_' (not starting with a digit, at most 41 "
+            f"characters), got {value!r}"
+        )
+    return value
+
+
+@dataclass(frozen=True, slots=True)
+class Statements:
+    """Every statement, rendered once for a schema and table prefix."""
+
+    table: str
+    migrations_table: str
+    lock_key: str
+
+    @classmethod
+    def build(cls, schema: str | None, prefix: str) -> Statements:
+        """Statements for ``schema.prefix*`` tables (``search_path`` when ``schema`` is None)."""
+        check_ident(prefix, "table_prefix")
+        qual = f'"{check_ident(schema, "schema")}".' if schema else ""
+        return cls(
+            table=f"{qual}{prefix}checkpoints",
+            migrations_table=f"{qual}{prefix}migrations",
+            lock_key=f"locus-checkpoint-setup:{schema or ''}:{prefix}",
+        )
+
+    def migrations(self, schema: str | None) -> list[str]:
+        """Migration ``i`` brings the tables from version ``i`` to ``i + 1``."""
+        create_schema = f'CREATE SCHEMA IF NOT EXISTS "{schema}"; ' if schema else ""
+        t = self.table
+        return [
+            create_schema
+            + f"""CREATE TABLE IF NOT EXISTS {t} (
+                seq BIGSERIAL PRIMARY KEY,
+                thread_id TEXT NOT NULL,
+                checkpoint_id TEXT NOT NULL,
+                parent_id TEXT,
+                created_at DOUBLE PRECISION NOT NULL,
+                expires_at DOUBLE PRECISION,
+                v INTEGER NOT NULL,
+                metadata JSONB NOT NULL DEFAULT '{{}}',
+                payload JSONB NOT NULL,
+                UNIQUE (thread_id, checkpoint_id)
+            );
+            CREATE INDEX IF NOT EXISTS {t.split(".")[-1].strip('"')}_thread_seq
+                ON {t} (thread_id, seq DESC);""",
+        ]
+
+    @property
+    def create_migrations(self) -> str:
+        return f"CREATE TABLE IF NOT EXISTS {self.migrations_table} (v INTEGER PRIMARY KEY)"
+
+    @property
+    def current_version(self) -> str:
+        return f"SELECT COALESCE(MAX(v), 0) FROM {self.migrations_table}"
+
+    @property
+    def record_version(self) -> str:
+        return f"INSERT INTO {self.migrations_table} (v) VALUES (%s)"
+
+    @property
+    def lock_thread(self) -> str:
+        return "SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))"
+
+    @property
+    def delete_one(self) -> str:
+        return f"DELETE FROM {self.table} WHERE thread_id = %s AND checkpoint_id = %s"
+
+    @property
+    def insert(self) -> str:
+        return (
+            f"INSERT INTO {self.table} ({COLUMNS}, payload) VALUES (%s, %s, "
+            f"(SELECT checkpoint_id FROM {self.table} WHERE thread_id = %s "
+            "ORDER BY seq DESC LIMIT 1), %s, %s, %s, %s::jsonb, %s::jsonb)"
+        )
+
+    @property
+    def read_latest(self) -> str:
+        return (
+            f"SELECT {COLUMNS}, payload::text FROM {self.table} WHERE thread_id = %s "
+            "ORDER BY seq DESC LIMIT 1"
+        )
+
+    @property
+    def read_one(self) -> str:
+        return (
+            f"SELECT {COLUMNS}, payload::text FROM {self.table} "
+            "WHERE thread_id = %s AND checkpoint_id = %s"
+        )
+
+    @property
+    def list(self) -> str:
+        return f"SELECT {COLUMNS} FROM {self.table} WHERE thread_id = %s ORDER BY seq DESC LIMIT %s"
+
+    @property
+    def delete_thread(self) -> str:
+        return f"DELETE FROM {self.table} WHERE thread_id = %s"
+
+    @property
+    def delete_many(self) -> str:
+        return f"DELETE FROM {self.table} WHERE thread_id = %s AND checkpoint_id = ANY(%s)"
+
+    @property
+    def threads(self) -> str:
+        return f"SELECT DISTINCT thread_id FROM {self.table}"

@@ -1,0 +1,116 @@
+"""PostgresCheckpointer against the real server on 127.0.0.1:5432 (db ``test``)."""
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from locus.checkpoint import BaseCheckpointer, get_checkpointer
+from locus.checkpoint.postgres import TABLE_SCHEMA_VERSION, PostgresCheckpointer
+from locus.core.errors import CheckpointError
+from locus.core.state import AgentState
+from locus.testing import CheckpointerConformance, sample_state
+
+pytestmark = pytest.mark.postgres
+
+SCHEMA = f"locus_test_{uuid.uuid4().hex[:10]}"
+
+
+def _dsn() -> str:
+    import psycopg
+
+    errors = []
+    for user in ("postgres", "root"):
+        dsn = f"postgresql://{user}@127.0.0.1:5432/test"
+        try:
+            psycopg.connect(dsn, connect_timeout=3).close()
+            return dsn
+        except Exception as exc:
+            errors.append(f"{user}: {exc}")
+    reason = "PostgreSQL on 127.0.0.1:5432 (db 'test') is unreachable: " + "; ".join(errors)
+    if os.environ.get("CI"):
+        pytest.fail(reason)
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="module")
+def dsn() -> Iterator[str]:
+    import psycopg
+
+    value = _dsn()
+    yield value
+    with psycopg.connect(value, autocommit=True) as conn:
+        conn.execute(f'DROP SCHEMA IF EXISTS "{SCHEMA}" CASCADE')
+
+
+class TestPostgresConformance(CheckpointerConformance):
+    stores_raw_text = False  # JSONB only holds valid JSON
+
+    @pytest.fixture(autouse=True)
+    def _dsn(self, dsn: str) -> None:
+        self.dsn = dsn
+
+    async def make_checkpointer(self, tmp_path: Path, **options: Any) -> BaseCheckpointer:
+        return PostgresCheckpointer.from_conn_string(self.dsn, schema=SCHEMA, **options)
+
+
+async def test_url_resolves_through_plugin(dsn: str) -> None:
+    for url in (dsn, dsn.replace("postgresql://", "postgres://")):
+        cp = get_checkpointer(url, schema=SCHEMA)
+        assert isinstance(cp, PostgresCheckpointer)
+        async with cp:
+            tid = uuid.uuid4().hex
+            await cp.save(sample_state("u"), tid)
+            assert await cp.load(tid) == sample_state("u")
+            await cp.delete_thread(tid)
+
+
+def test_backends_facade_names_the_class() -> None:
+    from locus.memory import backends
+
+    assert backends.PostgresCheckpointer is PostgresCheckpointer
+
+
+async def test_setup_is_idempotent_and_versioned(dsn: str) -> None:
+    import psycopg
+
+    prefix = f"p{uuid.uuid4().hex[:6]}_"
+    async with PostgresCheckpointer.from_conn_string(dsn, schema=SCHEMA, table_prefix=prefix) as cp:
+        await cp.setup()
+        await cp.setup()
+    with psycopg.connect(dsn) as conn:
+        rows = conn.execute(f'SELECT v FROM "{SCHEMA}".{prefix}migrations').fetchall()
+        assert rows == [(TABLE_SCHEMA_VERSION,)]
+        conn.execute(f'INSERT INTO "{SCHEMA}".{prefix}migrations (v) VALUES (99)')
+    cp2 = PostgresCheckpointer.from_conn_string(dsn, schema=SCHEMA, table_prefix=prefix)
+    with pytest.raises(CheckpointError, match="upgrade locus-checkpoint-postgres"):
+        await cp2.load("t")
+    await cp2.aclose()
+
+
+async def test_payload_is_jsonb_and_queryable(dsn: str) -> None:
+    import psycopg
+
+    tid = uuid.uuid4().hex
+    async with PostgresCheckpointer.from_conn_string(dsn, schema=SCHEMA) as cp:
+        await cp.save(AgentState(iteration=7), tid, metadata={"user": "ada"})
+    with psycopg.connect(dsn) as conn:
+        row = conn.execute(
+            f"SELECT payload->'state'->>'iteration', metadata->>'user', "
+            f'jsonb_typeof(payload) FROM "{SCHEMA}".locus_checkpoints WHERE thread_id = %s',
+            (tid,),
+        ).fetchone()
+    assert row == ("7", "ada", "object")
+
+
+async def test_unreachable_server_is_a_checkpoint_error() -> None:
+    cp = PostgresCheckpointer.from_conn_string(
+        "postgresql://postgres@127.0.0.1:1/none?connect_timeout=1", max_size=1
+    )
+    cp.pool.timeout = 2
+    with pytest.raises(CheckpointError, match="PostgreSQL"):
+        await cp.load("t")
+    await cp.aclose()
