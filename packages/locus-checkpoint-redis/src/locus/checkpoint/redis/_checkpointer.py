@@ -1,0 +1,228 @@
+"""``RedisCheckpointer``: a hash per checkpoint, a sorted set per thread."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from locus.checkpoint import BaseCheckpointer, CheckpointInfo, CheckpointRecord
+from locus.checkpoint.redis._scripts import READ, WRITE
+from locus.core.errors import CheckpointError, ConfigError
+
+if TYPE_CHECKING:
+    from redis.asyncio import Redis
+
+__all__ = ["RedisCheckpointer"]
+
+_INFO_FIELDS = ("parent", "ts", "exp", "v", "m")
+
+
+class RedisCheckpointer(BaseCheckpointer):
+    """Checkpoints in Redis (7.0+, single node or a primary).
+
+    Layout under ``prefix``: ``idx:<len>:<thread>`` is a sorted set of the
+    thread's checkpoint ids scored by a global sequence (history order);
+    ``rec:<len>:<thread>:<id>`` is a hash holding one checkpoint; ``threads``
+    is the set of thread ids. Saves run as one Lua script (atomic parent
+    link). With ``ttl`` Redis expires records itself (``PEXPIREAT``).
+
+    Args:
+        client: A ``redis.asyncio.Redis`` (you own it) — or use :meth:`from_url`.
+        prefix: Key prefix, so several apps share one database.
+        ttl: Seconds a checkpoint lives (``None``: forever).
+        serde: Envelope codec.
+    """
+
+    backend_name: ClassVar[str] = "redis"
+    assigns_parent: ClassVar[bool] = True
+    concurrent_writers: ClassVar[bool] = True
+    native_ttl: ClassVar[bool] = True
+
+    def __init__(self, client: Redis, *, prefix: str = "locus:", **options: Any) -> None:
+        super().__init__(**options)
+        self.client = client
+        self.prefix = prefix
+        self._owns_client = False
+        self._write_script = client.register_script(WRITE)
+        self._read_script = client.register_script(READ)
+
+    @classmethod
+    def from_url(cls, url: str, **options: Any) -> RedisCheckpointer:
+        """Build a checkpointer owning a client on ``url`` (closed by :meth:`aclose`).
+
+        Args:
+            url: ``redis://[:password@]host:port/db`` or ``rediss://`` for TLS.
+            **options: ``prefix``, ``ttl``, ``serde``.
+        """
+        try:
+            from redis.asyncio import Redis
+        except ImportError as exc:  # pragma: no cover - a dependency of this distribution
+            raise ConfigError(
+                "RedisCheckpointer needs redis-py: pip install locus-checkpoint-redis", cause=exc
+            ) from exc
+        self = cls(Redis.from_url(url), **options)
+        self._owns_client = True
+        return self
+
+    async def aclose(self) -> None:
+        """Close the client when this checkpointer created it."""
+        if self._owns_client:
+            await self.client.aclose()
+
+    # -- keys ------------------------------------------------------------------------
+
+    def _idx(self, thread_id: str) -> str:
+        return f"{self.prefix}idx:{len(thread_id)}:{thread_id}"
+
+    def _rec_prefix(self, thread_id: str) -> str:
+        return f"{self.prefix}rec:{len(thread_id)}:{thread_id}:"
+
+    @property
+    def _threads_key(self) -> str:
+        return f"{self.prefix}threads"
+
+    # -- primitives ------------------------------------------------------------------
+
+    async def _write(self, record: CheckpointRecord) -> None:
+        expire_ms = "" if record.expires_at is None else str(int(record.expires_at * 1000))
+        try:
+            await self._write_script(
+                keys=[
+                    self._idx(record.thread_id),
+                    self._rec_prefix(record.thread_id) + record.checkpoint_id,
+                    self._threads_key,
+                    f"{self.prefix}seq",
+                ],
+                args=[
+                    record.thread_id,
+                    record.checkpoint_id,
+                    record.payload,
+                    repr(record.created_at),
+                    "" if record.expires_at is None else repr(record.expires_at),
+                    record.schema_version,
+                    json.dumps(record.metadata) if record.metadata else "{}",
+                    expire_ms,
+                ],
+            )
+        except Exception as exc:
+            raise _wrap(exc, f"saving checkpoint {record.checkpoint_id!r}") from exc
+
+    async def _read(self, thread_id: str, checkpoint_id: str | None) -> CheckpointRecord | None:
+        try:
+            row = await self._read_script(
+                keys=[self._idx(thread_id)],
+                args=[self._rec_prefix(thread_id), checkpoint_id or ""],
+            )
+        except Exception as exc:
+            raise _wrap(exc, f"loading thread {thread_id!r}") from exc
+        if not row:
+            return None
+        cid, payload, *info = row
+        parent, created, expires, version, meta = (_s(x) for x in info)
+        return CheckpointRecord(
+            thread_id=thread_id,
+            checkpoint_id=_s(cid),
+            payload=_s(payload),
+            parent_id=parent or None,
+            created_at=float(created),
+            expires_at=float(expires) if expires else None,
+            schema_version=int(version),
+            metadata=_meta(meta),
+        )
+
+    async def _list(self, thread_id: str, limit: int | None) -> list[CheckpointInfo]:
+        idx = self._idx(thread_id)
+        rec = self._rec_prefix(thread_id)
+        try:
+            ids = [
+                _s(x)
+                for x in await self.client.zrevrange(idx, 0, -1 if limit is None else limit - 1)
+            ]
+            if not ids:
+                return []
+            pipe = self.client.pipeline(transaction=False)
+            for cid in ids:
+                pipe.hmget(rec + cid, list(_INFO_FIELDS))
+            rows = await pipe.execute()
+            gone = [cid for cid, row in zip(ids, rows, strict=True) if row[1] is None]
+            if gone:
+                await self.client.zrem(idx, *gone)
+        except Exception as exc:
+            raise _wrap(exc, f"listing thread {thread_id!r}") from exc
+        out = []
+        for cid, row in zip(ids, rows, strict=True):
+            if row[1] is None:
+                continue
+            parent, created, expires, version, meta = (_s(x) for x in row)
+            out.append(
+                CheckpointInfo(
+                    checkpoint_id=cid,
+                    thread_id=thread_id,
+                    parent_id=parent or None,
+                    created_at=float(created),
+                    expires_at=float(expires) if expires else None,
+                    schema_version=int(version),
+                    metadata=_meta(meta),
+                )
+            )
+        return out
+
+    async def _delete(self, thread_id: str, checkpoint_ids: Sequence[str] | None) -> int:
+        idx = self._idx(thread_id)
+        rec = self._rec_prefix(thread_id)
+        try:
+            if checkpoint_ids is None:
+                ids = [_s(x) for x in await self.client.zrange(idx, 0, -1)]
+            else:
+                ids = list(checkpoint_ids)
+            if not ids:
+                return 0
+            pipe = self.client.pipeline(transaction=True)
+            pipe.zrem(idx, *ids)
+            pipe.delete(*(rec + cid for cid in ids))
+            pipe.zcard(idx)
+            removed, _, left = await pipe.execute()
+            if not left:
+                await self.client.srem(self._threads_key, thread_id)
+            return int(removed)
+        except Exception as exc:
+            raise _wrap(exc, f"deleting from thread {thread_id!r}") from exc
+
+    async def _list_threads(self) -> list[str]:
+        try:
+            threads = [_s(x) for x in await self.client.smembers(self._threads_key)]
+            if not threads:
+                return []
+            pipe = self.client.pipeline(transaction=False)
+            for t in threads:
+                pipe.exists(self._idx(t))
+            alive = await pipe.execute()
+            dead = [t for t, ok in zip(threads, alive, strict=True) if not ok]
+            if dead:
+                await self.client.srem(self._threads_key, *dead)
+        except Exception as exc:
+            raise _wrap(exc, "listing threads") from exc
+        return [t for t, ok in zip(threads, alive, strict=True) if ok]
+
+
+def _s(value: Any) -> str:
+    if isinstance(value, bytes):
+        return value.decode()
+    return "" if value is None else str(value)
+
+
+def _meta(text: str) -> dict[str, Any]:
+    if not text or text == "{}":
+        return {}
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return {"_corrupt_metadata": text}
+    return value if isinstance(value, dict) else {"_metadata": value}
+
+
+def _wrap(exc: Exception, doing: str) -> CheckpointError:
+    if isinstance(exc, CheckpointError):
+        return exc
+    return CheckpointError(f"Redis checkpointer failed {doing}: {exc}", cause=exc)
