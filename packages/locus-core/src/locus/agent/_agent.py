@@ -1,0 +1,436 @@
+"""The :class:`Agent`: a model, tools and the Think → Execute → Reflect → Terminate loop."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator, Iterable
+from typing import Any
+
+from pydantic import BaseModel
+
+from locus.agent._sync import run_coroutine_sync
+from locus.agent._threads import (
+    begin_new_run,
+    normalize_tools,
+    settle_dangling_calls,
+    tool_schema,
+)
+from locus.agent.result import AgentResult
+from locus.core.errors import CheckpointNotFoundError, ConfigError, ValidationError
+from locus.core.events import LocusEvent, RunStartEvent, TerminateEvent
+from locus.core.messages import Message, Role
+from locus.core.state import AgentState
+from locus.hooks import HookRegistry
+from locus.loop import LoopContext, entry_point, final_text, run_loop
+from locus.observability import activity, current_run_id, emit, publish_event
+from locus.reasoning import Grounding, Reflexion
+from locus.tools import Tool, ToolExecutor
+
+__all__ = ["Agent", "Prompt"]
+
+Prompt = str | Message | list[Message]
+
+
+class Agent:
+    """An LLM agent running the Think → Execute → Reflect → Terminate loop.
+
+    Args:
+        model: A ModelProtocol object or a ``"provider:name"`` string
+            (``"test"`` is the offline TestModel).
+        tools: ``@tool`` functions, ToolProtocol objects, other agents, or plain functions.
+        system_prompt: First message of every new thread.
+        reflexion: ``True`` or a :class:`~locus.reasoning.Reflexion`: self-evaluate each turn.
+        grounding: ``True`` or a :class:`~locus.reasoning.Grounding`: check claims
+            against tool outputs.
+        termination: A termination condition (``MaxIterations(10) | ToolCalled("x")``).
+            The loop also always stops on a turn without tool calls and at ``max_iterations``.
+        checkpointer: A checkpointer or a URL (``"sqlite:///threads.db"``); with
+            ``thread_id`` it persists conversations and the idempotency ledger.
+        output_schema: A pydantic model the final answer must validate against.
+        hooks: :class:`~locus.hooks.HookProvider` instances.
+        max_iterations: Hard cap on loop iterations per run (default 20).
+        name: Agent name (also its tool name in :meth:`as_tool`).
+        description: What the agent does (for :meth:`as_tool` and routers).
+        tool_timeout: Default per-tool timeout in seconds.
+        stream: Use ``model.stream`` and emit ``ModelChunkEvent`` s.
+        structured_output_retries: Times invalid structured output is sent back.
+        model_options: Extra keyword options for every model call (``temperature``...).
+        id: Stable identifier (default: ``name`` or a generated id).
+
+    Raises:
+        locus.core.errors.ValidationError: an argument has the wrong type or value.
+        locus.core.errors.PluginNotFoundError: the model/checkpointer string needs a plugin.
+    """
+
+    def __init__(
+        self,
+        model: Any = None,
+        tools: Iterable[Any] | None = None,
+        system_prompt: str | None = None,
+        *,
+        reflexion: bool | Reflexion = False,
+        grounding: bool | Grounding = False,
+        termination: Any = None,
+        checkpointer: Any = None,
+        output_schema: type[BaseModel] | None = None,
+        hooks: Iterable[Any] = (),
+        max_iterations: int = 20,
+        name: str | None = None,
+        description: str | None = None,
+        tool_timeout: float | None = None,
+        stream: bool = False,
+        structured_output_retries: int = 2,
+        model_options: dict[str, Any] | None = None,
+        id: str | None = None,
+    ) -> None:
+        self.model = _resolve_model(model)
+        self.tools = normalize_tools(tools)
+        if system_prompt is not None and not isinstance(system_prompt, str):
+            raise ValidationError(f"system_prompt must be a string, got {system_prompt!r}")
+        self.system_prompt = system_prompt
+        self.reflexion = _option(reflexion, Reflexion, "reflexion")
+        self.grounding = _option(grounding, Grounding, "grounding")
+        if termination is not None and not callable(getattr(termination, "check", None)):
+            raise ValidationError(
+                f"termination must be a condition from locus.core.termination "
+                f"(e.g. MaxIterations(10) | ToolCalled('x')), got {termination!r}"
+            )
+        self.termination = termination
+        self.checkpointer = _resolve_checkpointer(checkpointer)
+        if output_schema is not None and not (
+            isinstance(output_schema, type) and issubclass(output_schema, BaseModel)
+        ):
+            raise ValidationError(
+                f"output_schema must be a pydantic BaseModel subclass, got {output_schema!r}"
+            )
+        self.output_schema = output_schema
+        self.hooks = hooks if isinstance(hooks, HookRegistry) else HookRegistry(hooks or ())
+        if isinstance(max_iterations, bool) or not isinstance(max_iterations, int):
+            raise ValidationError(f"max_iterations must be an int >= 1, got {max_iterations!r}")
+        if max_iterations < 1:
+            raise ValidationError(f"max_iterations must be >= 1, got {max_iterations}")
+        self.max_iterations = max_iterations
+        if tool_timeout is not None and tool_timeout <= 0:
+            raise ValidationError(f"tool_timeout must be > 0 seconds, got {tool_timeout}")
+        self.tool_timeout = tool_timeout
+        if structured_output_retries < 0:
+            raise ValidationError("structured_output_retries must be >= 0")
+        self.structured_output_retries = structured_output_retries
+        self.stream = bool(stream)
+        self.model_options = dict(model_options or {})
+        self.name = name
+        self.description = description or ""
+        self.id = id or name or f"agent-{uuid.uuid4().hex[:8]}"
+        self._threads: dict[str, AgentState] = {}
+
+    def __repr__(self) -> str:
+        return f"Agent(name={self.name!r}, model={self.model!r}, tools={list(self.tools)})"
+
+    # -- public API ----------------------------------------------------------
+
+    async def run(
+        self, prompt: Prompt, *, thread_id: str | None = None
+    ) -> AsyncIterator[LocusEvent]:
+        """Run the agent, yielding typed events; the last is always a ``TerminateEvent``.
+
+        Every event is also published on the EventBus when a ``run_context()`` is open.
+        """
+        async for event in self._execute(prompt, thread_id, None):
+            yield event
+
+    async def invoke(self, prompt: Prompt, *, thread_id: str | None = None) -> AgentResult:
+        """Run the agent to completion and return its :class:`AgentResult`."""
+        holder: dict[str, AgentResult] = {}
+        async for _ in self._execute(prompt, thread_id, holder):
+            pass
+        return holder["result"]
+
+    def run_sync(self, prompt: Prompt, *, thread_id: str | None = None) -> AgentResult:
+        """Blocking :meth:`invoke`; works with or without a running event loop."""
+        return run_coroutine_sync(lambda: self.invoke(prompt, thread_id=thread_id))
+
+    async def resume(self, thread_id: str) -> AsyncIterator[LocusEvent]:
+        """Continue an interrupted run of ``thread_id`` from its last checkpoint.
+
+        Pending tool calls are executed (idempotent ones answer from the ledger:
+        recorded result, or in doubt when only the intent was recorded); then
+        the loop goes on. A thread whose run completed just yields its
+        ``TerminateEvent`` again.
+
+        Raises:
+            locus.core.errors.CheckpointNotFoundError: the thread has no checkpoint.
+        """
+        async for event in self._execute(None, thread_id, None):
+            yield event
+
+    async def resume_invoke(self, thread_id: str) -> AgentResult:
+        """Awaitable :meth:`resume` returning the :class:`AgentResult`."""
+        holder: dict[str, AgentResult] = {}
+        async for _ in self._execute(None, thread_id, holder):
+            pass
+        return holder["result"]
+
+    def resume_sync(self, thread_id: str) -> AgentResult:
+        """Blocking :meth:`resume`."""
+        return run_coroutine_sync(lambda: self.resume_invoke(thread_id))
+
+    def as_tool(self, name: str | None = None, description: str | None = None) -> Tool:
+        """This agent as a tool another agent can call (with a ``prompt`` argument)."""
+        agent = self
+
+        async def run_agent(prompt: str) -> str:
+            """Delegate a task.
+
+            Args:
+                prompt: The task, in plain language, with everything the agent needs.
+            """
+            return (await agent.invoke(prompt)).message
+
+        tool_name = name or _slug(self.name) or "agent"
+        text = description or self.description or f"Delegate a task to the {tool_name} agent."
+        return Tool(run_agent, name=tool_name, description=text)
+
+    # -- internals -----------------------------------------------------------
+
+    async def _execute(
+        self, prompt: Prompt | None, thread_id: str | None, holder: dict[str, AgentResult] | None
+    ) -> AsyncIterator[LocusEvent]:
+        if self.model is None:
+            raise ConfigError(
+                "This agent has no model: pass Agent(model='openai:gpt-4.1') or a model "
+                "object (Agent(model='test') runs offline)."
+            )
+        async with activity():
+            ctx, entry, done = await self._prepare(prompt, thread_id)
+            state = ctx.state
+            start = RunStartEvent(
+                run_id=state.run_id,
+                thread_id=thread_id,
+                agent_name=self.name,
+                prompt=_prompt_text(prompt),
+            )
+            publish_event(start)
+            yield start
+            if done:
+                last = TerminateEvent(
+                    reason=state.stop_reason or "",
+                    final_message=final_text(ctx),
+                    iterations=state.iteration,
+                    total_tokens=state.token_usage.total_tokens,
+                    structured_output=state.structured_output,
+                )
+                publish_event(last)
+                yield last
+            else:
+                if self.hooks.has("before_invocation"):
+                    await self.hooks.before_invocation(
+                        agent=self, state=state, prompt=_prompt_text(prompt)
+                    )
+                try:
+                    async for event in run_loop(ctx, entry):
+                        yield event
+                except Exception as exc:
+                    if self.hooks.has("after_invocation"):
+                        await self.hooks.after_invocation(
+                            agent=self, state=state, result=None, error=exc
+                        )
+                    raise
+            result = self._result(ctx)
+            if not done and self.hooks.has("after_invocation"):
+                await self.hooks.after_invocation(
+                    agent=self, state=state, result=result, error=None
+                )
+            if holder is not None:
+                holder["result"] = result
+
+    async def _prepare(
+        self, prompt: Prompt | None, thread_id: str | None
+    ) -> tuple[LoopContext, Any, bool]:
+        if thread_id is not None and (not isinstance(thread_id, str) or not thread_id):
+            raise ValidationError(f"thread_id must be a non-empty string, got {thread_id!r}")
+        state = await self._load(thread_id) if thread_id else None
+        lock = asyncio.Lock()
+        if prompt is None:  # resume
+            if state is None:
+                raise CheckpointNotFoundError(
+                    f"No checkpoint for thread {thread_id!r} to resume; start it with "
+                    "agent.run(prompt, thread_id=...) on an agent with a checkpointer."
+                )
+            ctx = self._context(state, _last_user_index(state), lock)
+            if state.status == "completed":
+                return ctx, "think", True
+            state.status = "running"
+            _emit_resumed(state)
+            return ctx, entry_point(ctx), False
+        if state is None:
+            state = AgentState(thread_id=thread_id)
+            if self.system_prompt:
+                state.messages.append(Message.system(self.system_prompt))
+        else:
+            settle_dangling_calls(state, self.tools)
+            begin_new_run(state)
+            state.thread_id = thread_id
+            if self.system_prompt and not any(m.role is Role.SYSTEM for m in state.messages):
+                state.messages.insert(0, Message.system(self.system_prompt))
+            _emit_resumed(state)
+        start_index = len(state.messages)
+        state.messages.extend(_prompt_messages(prompt))
+        ctx = self._context(state, start_index, lock)
+        await ctx.save("input")
+        return ctx, "think", False
+
+    def _context(self, state: AgentState, start_index: int, lock: asyncio.Lock) -> LoopContext:
+        thread_id = state.thread_id
+
+        async def save(source: str) -> None:
+            if thread_id is None:
+                return
+            if self.checkpointer is None:
+                self._threads[thread_id] = state
+                return
+            metadata = {
+                "source": source,
+                "step": state.iteration,
+                "run_id": state.run_id,
+                "agent": self.name,
+            }
+            async with lock:
+                await self.checkpointer.save(state, thread_id, metadata=metadata)
+
+        return LoopContext(
+            state=state,
+            model=self.model,
+            executor=ToolExecutor(
+                self.tools,
+                default_timeout=self.tool_timeout,
+                hooks=self.hooks if len(self.hooks) else None,
+            ),
+            tool_schemas=[tool_schema(t) for t in self.tools.values()] or None,
+            hooks=self.hooks if len(self.hooks) else None,
+            termination=self.termination,
+            max_iterations=self.max_iterations,
+            stream=self.stream,
+            reflexion=self.reflexion,
+            grounding=self.grounding,
+            output_schema=self.output_schema,
+            structured_retries=self.structured_output_retries,
+            model_kwargs=self.model_options,
+            save_fn=save if thread_id is not None else None,
+            agent=self,
+            agent_name=self.name,
+            run_start_index=start_index,
+        )
+
+    async def _load(self, thread_id: str) -> AgentState | None:
+        if self.checkpointer is None:
+            saved = self._threads.get(thread_id)
+            return saved.model_copy(deep=True) if saved is not None else None
+        state: AgentState | None = await self.checkpointer.load(thread_id)
+        return state
+
+    def _result(self, ctx: LoopContext) -> AgentResult:
+        state = ctx.state
+        structured = ctx.structured_value
+        if structured is None and self.output_schema is not None and state.structured_output:
+            structured = self.output_schema.model_validate(state.structured_output)
+        return AgentResult(
+            message=final_text(ctx),
+            stop_reason=state.stop_reason or "",
+            iterations=state.iteration,
+            usage=state.token_usage.model_copy(),
+            tool_executions=[e for e in state.tool_executions if e.run_id == state.run_id],
+            structured_output=structured,
+            grounding_score=state.grounding_score,
+            confidence=state.confidence,
+            thread_id=state.thread_id,
+            run_id=state.run_id,
+            state=state,
+        )
+
+
+def _resolve_model(model: Any) -> Any:
+    if model is None:
+        return None
+    if isinstance(model, str):
+        from locus.models import get_model
+
+        return get_model(model)
+    if not callable(getattr(model, "complete", None)):
+        raise ValidationError(
+            f"model must be a 'provider:name' string or an object with async complete() and "
+            f"stream() (locus.core.protocols.ModelProtocol), got {model!r}"
+        )
+    return model
+
+
+def _resolve_checkpointer(checkpointer: Any) -> Any:
+    if checkpointer is None:
+        return None
+    if isinstance(checkpointer, str):
+        from locus.checkpoint import get_checkpointer
+
+        return get_checkpointer(checkpointer)
+    if not (
+        callable(getattr(checkpointer, "save", None))
+        and callable(getattr(checkpointer, "load", None))
+    ):
+        raise ValidationError(
+            f"checkpointer must be a URL ('sqlite:///threads.db') or an object with async "
+            f"save() and load() (CheckpointerProtocol), got {checkpointer!r}"
+        )
+    return checkpointer
+
+
+def _option(value: Any, cls: type[Any], name: str) -> Any:
+    if value is True:
+        return cls()
+    if value is False or value is None:
+        return None
+    if isinstance(value, cls):
+        return value
+    raise ValidationError(f"{name} must be True/False or a {cls.__name__} instance, got {value!r}")
+
+
+def _prompt_messages(prompt: Prompt) -> list[Message]:
+    if isinstance(prompt, str):
+        return [Message.user(prompt)]
+    if isinstance(prompt, Message):
+        return [prompt]
+    if isinstance(prompt, list) and all(isinstance(m, Message) for m in prompt):
+        return list(prompt)
+    raise ValidationError(f"prompt must be a str, a Message or a list of Messages, got {prompt!r}")
+
+
+def _prompt_text(prompt: Prompt | None) -> str:
+    if prompt is None:
+        return ""
+    if isinstance(prompt, str):
+        return prompt
+    if isinstance(prompt, Message):
+        return prompt.text
+    return "\n".join(m.text for m in prompt if m.role is Role.USER)
+
+
+def _last_user_index(state: AgentState) -> int:
+    for index in range(len(state.messages) - 1, -1, -1):
+        if state.messages[index].role is Role.USER:
+            return index
+    return 0
+
+
+def _emit_resumed(state: AgentState) -> None:
+    if current_run_id() is not None:
+        emit(
+            "agent.resumed",
+            thread_id=state.thread_id,
+            messages=len(state.messages),
+            iteration=state.iteration,
+        )
+
+
+def _slug(name: str | None) -> str:
+    if not name:
+        return ""
+    out = "".join(ch if ch.isalnum() else "_" for ch in name.strip().lower())
+    return out.strip("_")

@@ -1,0 +1,43 @@
+"""Lifecycle hooks: observe or steer an agent at its invocation, model-call and tool-call points.
+
+Subclass :class:`HookProvider`, override the points you need and pass
+instances as ``Agent(hooks=[...])``. A hook changes behaviour only through
+what it returns: a :class:`ToolCallDecision` (replace arguments, cancel), a
+:class:`ModelCallDecision` (replace messages, answer instead of the model), a
+replacement result, or by wrapping the call (``around_model_call``, as
+:class:`ModelRetry` does).
+"""
+
+from __future__ import annotations
+
+from locus.hooks._base import (
+    HOOK_POINTS,
+    AfterInvocationEvent,
+    AfterModelCallEvent,
+    AfterToolCallEvent,
+    BeforeInvocationEvent,
+    BeforeModelCallEvent,
+    BeforeToolCallEvent,
+    HookProvider,
+    ModelCall,
+    ModelCallDecision,
+    ToolCallDecision,
+)
+from locus.hooks._registry import HookRegistry
+from locus.hooks.retry import ModelRetry
+
+__all__ = [
+    "HOOK_POINTS",
+    "AfterInvocationEvent",
+    "AfterModelCallEvent",
+    "AfterToolCallEvent",
+    "BeforeInvocationEvent",
+    "BeforeModelCallEvent",
+    "BeforeToolCallEvent",
+    "HookProvider",
+    "HookRegistry",
+    "ModelCall",
+    "ModelCallDecision",
+    "ModelRetry",
+    "ToolCallDecision",
+]

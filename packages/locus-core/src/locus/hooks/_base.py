@@ -1,0 +1,187 @@
+"""Hook points, their event payloads and the decisions a hook may return."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from locus.core.messages import Message, ToolCall, ToolResult
+    from locus.core.state import AgentState
+    from locus.models.response import ModelResponse
+
+__all__ = [
+    "HOOK_POINTS",
+    "AfterInvocationEvent",
+    "AfterModelCallEvent",
+    "AfterToolCallEvent",
+    "BeforeInvocationEvent",
+    "BeforeModelCallEvent",
+    "BeforeToolCallEvent",
+    "HookProvider",
+    "ModelCall",
+    "ModelCallDecision",
+    "ToolCallDecision",
+]
+
+ModelCall = Callable[[], Awaitable["ModelResponse"]]
+
+
+@dataclass(frozen=True)
+class ToolCallDecision:
+    """What a ``before_tool_call`` hook decides; return ``None`` to proceed unchanged.
+
+    Attributes:
+        arguments: Replacement arguments (validated like the model's), or ``None``.
+        cancel: Do not run the call; the model gets an error message instead.
+        reason: Why it was cancelled (shown to the model and on the event bus).
+        result: Text the model sees instead of the default cancellation message.
+    """
+
+    arguments: dict[str, Any] | None = None
+    cancel: bool = False
+    reason: str = ""
+    result: str | None = None
+
+    @classmethod
+    def proceed(cls) -> ToolCallDecision:
+        """Run the call as requested."""
+        return cls()
+
+    @classmethod
+    def replace(cls, arguments: dict[str, Any]) -> ToolCallDecision:
+        """Run the call with ``arguments`` instead."""
+        return cls(arguments=dict(arguments))
+
+    @classmethod
+    def block(cls, reason: str, *, result: str | None = None) -> ToolCallDecision:
+        """Cancel the call; the model is told ``reason`` (or ``result``)."""
+        return cls(cancel=True, reason=reason, result=result)
+
+
+@dataclass(frozen=True)
+class ModelCallDecision:
+    """What a ``before_model_call`` hook decides; return ``None`` to proceed unchanged.
+
+    Attributes:
+        messages: Replacement messages to send (e.g. redacted), or ``None``.
+        response: A response to use *instead of* calling the model (a
+            guardrail's refusal, a cache hit); the call is skipped.
+        reason: Why the call was replaced (on the event bus).
+    """
+
+    messages: list[Message] | None = None
+    response: ModelResponse | None = None
+    reason: str = ""
+
+
+@dataclass
+class BeforeInvocationEvent:
+    """A run is about to start."""
+
+    agent: Any
+    state: AgentState
+    prompt: str
+
+
+@dataclass
+class AfterInvocationEvent:
+    """A run finished (``error`` is set when it failed)."""
+
+    agent: Any
+    state: AgentState
+    result: Any = None
+    error: BaseException | None = None
+
+
+@dataclass
+class BeforeModelCallEvent:
+    """A model call is about to be sent."""
+
+    agent: Any
+    state: AgentState
+    messages: list[Message]
+    tools: list[dict[str, Any]] | None
+    kwargs: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class AfterModelCallEvent:
+    """A model call returned."""
+
+    agent: Any
+    state: AgentState
+    response: ModelResponse
+
+
+@dataclass
+class BeforeToolCallEvent:
+    """A tool call is about to run (after the unknown-tool and JSON checks)."""
+
+    agent: Any
+    state: AgentState
+    tool_call: ToolCall
+    tool: Any
+    arguments: dict[str, Any]
+
+
+@dataclass
+class AfterToolCallEvent:
+    """A tool call finished (or was answered from the ledger, or failed)."""
+
+    agent: Any
+    state: AgentState
+    tool_call: ToolCall
+    result: ToolResult
+
+
+HOOK_POINTS = (
+    "before_invocation",
+    "after_invocation",
+    "before_model_call",
+    "around_model_call",
+    "after_model_call",
+    "before_tool_call",
+    "after_tool_call",
+)
+
+
+class HookProvider:
+    """Base class of lifecycle hooks: override the points you need.
+
+    Every method may be sync or async. Returning ``None`` means "no change".
+    Logging, guardrail, steering and telemetry hooks are all HookProviders.
+    """
+
+    name: str = ""
+
+    def before_invocation(self, event: BeforeInvocationEvent) -> Any:
+        """Called before a run starts."""
+        return None
+
+    def after_invocation(self, event: AfterInvocationEvent) -> Any:
+        """Called after a run ends, successfully or not."""
+        return None
+
+    def before_model_call(self, event: BeforeModelCallEvent) -> Any:
+        """Called before each model call; may return a :class:`ModelCallDecision`."""
+        return None
+
+    async def around_model_call(
+        self, call: ModelCall, event: BeforeModelCallEvent
+    ) -> ModelResponse:
+        """Wrap the model call (retry, failover, timing); must await ``call()`` or raise."""
+        return await call()
+
+    def after_model_call(self, event: AfterModelCallEvent) -> Any:
+        """Called after each model call; may return a replacement ``ModelResponse``."""
+        return None
+
+    def before_tool_call(self, event: BeforeToolCallEvent) -> Any:
+        """Called before each tool call; may return a :class:`ToolCallDecision`."""
+        return None
+
+    def after_tool_call(self, event: AfterToolCallEvent) -> Any:
+        """Called after each tool call; may return a replacement ``ToolResult``."""
+        return None

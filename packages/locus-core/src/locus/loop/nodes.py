@@ -1,0 +1,249 @@
+"""The four nodes of the agent loop: Think → Execute → Reflect → Terminate.
+
+Each node is a small object with an async ``__call__(ctx)`` that mutates the
+run's :class:`~locus.loop.LoopContext` and emits typed events through it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from locus.core.events import (
+    GroundingEvent,
+    ModelCompleteEvent,
+    ReflectEvent,
+    ThinkEvent,
+    TokensUsedEvent,
+)
+from locus.core.messages import Message, Role, ToolCall
+from locus.core.state import ToolExecution
+from locus.loop._context import LoopContext
+from locus.loop._structured import check_structured_output
+
+__all__ = [
+    "ExecuteNode",
+    "ReflectNode",
+    "TerminateNode",
+    "ThinkNode",
+    "final_text",
+    "pending_tool_calls",
+]
+
+
+def pending_tool_calls(ctx: LoopContext) -> list[ToolCall]:
+    """Calls of the newest assistant turn that have no tool result yet."""
+    messages = ctx.state.messages
+    answered: set[str] = set()
+    for message in reversed(messages):
+        if message.role is Role.TOOL:
+            if message.tool_call_id:
+                answered.add(message.tool_call_id)
+            continue
+        if message.role is Role.ASSISTANT:
+            return [c for c in message.tool_calls if c.id not in answered]
+        return []
+    return []
+
+
+def final_text(ctx: LoopContext) -> str:
+    """Newest non-empty assistant text of the current run."""
+    for message in reversed(ctx.state.messages[ctx.run_start_index :]):
+        if message.role is Role.ASSISTANT and message.content:
+            return message.content
+    return ""
+
+
+def _add_usage(ctx: LoopContext, usage: dict[str, Any]) -> TokensUsedEvent:
+    from locus.core.state import TokenUsage
+
+    used = TokenUsage.from_dict(usage)
+    ctx.state.token_usage.add(used)
+    return TokensUsedEvent(
+        prompt_tokens=used.prompt_tokens,
+        completion_tokens=used.completion_tokens,
+        total_tokens=used.total_tokens,
+        run_total_tokens=ctx.state.token_usage.total_tokens,
+    )
+
+
+class ThinkNode:
+    """Model turn: sends the conversation and tool schemas, appends the reply.
+
+    Streams (``ModelChunkEvent`` s) when the agent has ``stream=True``. Emits
+    ``ModelCompleteEvent``, ``ThinkEvent`` and ``TokensUsedEvent``.
+    """
+
+    name = "think"
+
+    async def __call__(self, ctx: LoopContext) -> None:
+        state = ctx.state
+        state.iteration += 1
+        ctx.force_continue = False
+        kwargs = dict(ctx.model_kwargs)
+        if ctx.output_schema is not None:
+            from locus.loop._structured import response_format
+
+            kwargs.setdefault("response_format", response_format(ctx.output_schema))
+        response, duration = await ctx.call_model(
+            list(state.messages), ctx.tool_schemas, kwargs, stream=ctx.stream
+        )
+        message = response.message
+        if message.role is not Role.ASSISTANT:
+            message = message.model_copy(update={"role": Role.ASSISTANT})
+        state.messages.append(message)
+        ctx.emit(
+            ModelCompleteEvent(
+                message=message,
+                usage=dict(response.usage),
+                stop_reason=response.stop_reason,
+                duration_ms=duration,
+                model=response.model or getattr(ctx.model, "model", None),
+            )
+        )
+        ctx.emit(
+            ThinkEvent(
+                iteration=state.iteration,
+                reasoning=message.reasoning or message.content,
+                content=message.content,
+                tool_calls=list(message.tool_calls),
+            )
+        )
+        ctx.emit(_add_usage(ctx, response.usage))
+
+
+class ExecuteNode:
+    """Runs the turn's tool calls concurrently and checkpoints the state afterwards."""
+
+    name = "execute"
+
+    async def __call__(self, ctx: LoopContext) -> None:
+        calls = pending_tool_calls(ctx)
+        if not calls:
+            return
+        state = ctx.state
+        outcomes = await ctx.executor.execute(
+            calls,
+            state=state,
+            iteration=state.iteration,
+            emit=ctx.emit,
+            save=ctx.save_fn,
+            agent_name=ctx.agent_name,
+            agent=ctx.agent,
+        )
+        for outcome in outcomes:
+            result = outcome.result
+            state.messages.append(Message.tool(result))
+            state.tool_executions.append(
+                ToolExecution(
+                    tool_call_id=result.tool_call_id,
+                    name=result.name,
+                    arguments=outcome.arguments,
+                    result=result.content,
+                    error=result.error,
+                    iteration=state.iteration,
+                    duration_ms=result.duration_ms,
+                    cached=result.cached,
+                    in_doubt=result.in_doubt,
+                    run_id=state.run_id,
+                )
+            )
+        await ctx.save("execute")
+
+
+class ReflectNode:
+    """Structured-output check, Reflexion and Grounding of a turn.
+
+    - ``output_schema``: a final answer that fails validation is sent back
+      with the error (bounded), else ``StructuredOutputError``.
+    - Reflexion: a side call asking for assessment + confidence; sets
+      ``state.confidence``; emits ``ReflectEvent``.
+    - Grounding (final answers): claims scored against tool outputs; sends
+      the answer back once for re-research, then drops ungrounded claims;
+      emits ``GroundingEvent``.
+    """
+
+    name = "reflect"
+
+    async def __call__(self, ctx: LoopContext, *, final: bool) -> None:
+        if final and ctx.output_schema is not None and not await check_structured_output(ctx):
+            return
+        if ctx.reflexion is not None and (final or not ctx.reflexion.final_turn_only):
+            await self._reflect(ctx)
+        if final and ctx.grounding is not None:
+            self._ground(ctx)
+
+    async def _reflect(self, ctx: LoopContext) -> None:
+        reflexion = ctx.reflexion
+        assert reflexion is not None
+        messages = reflexion.messages(list(ctx.state.messages))
+        kwargs = {"response_format": reflexion.response_format()}
+        response, _ = await ctx.call_model(messages, None, kwargs)
+        ctx.emit(_add_usage(ctx, response.usage))
+        reflection = reflexion.parse(response.message.content or "")
+        if reflection.confidence is not None:
+            ctx.state.confidence = reflection.confidence
+        confidence = reflection.confidence if reflection.confidence is not None else 0.0
+        ctx.emit(
+            ReflectEvent(
+                iteration=ctx.state.iteration,
+                assessment=reflection.assessment,
+                confidence=confidence,
+                should_continue=confidence < reflexion.continue_below,
+            )
+        )
+
+    def _ground(self, ctx: LoopContext) -> None:
+        grounding = ctx.grounding
+        assert grounding is not None
+        state = ctx.state
+        run_messages = state.messages[ctx.run_start_index :]
+        evidence = [m.content or "" for m in run_messages if m.role in (Role.TOOL, Role.USER)]
+        answer_message = state.messages[-1]
+        answer = answer_message.content or ""
+        report = grounding.evaluate(answer, evidence)
+        state.grounding_score = report.score
+        action = "accept"
+        if report.ungrounded:
+            if report.score < grounding.threshold and ctx.research_rounds < grounding.max_research:
+                action = "research"
+                ctx.research_rounds += 1
+                state.messages.append(Message.user(grounding.research_prompt(report)))
+                ctx.force_continue = True
+            elif grounding.drop_ungrounded and ctx.output_schema is None:
+                action = "drop"
+                revised = grounding.revise(answer, report)
+                metadata = {**answer_message.metadata, "ungrounded_original": answer}
+                state.messages[-1] = answer_message.model_copy(
+                    update={"content": revised, "metadata": metadata}
+                )
+        ctx.emit(
+            GroundingEvent(
+                score=report.score,
+                grounded_claims=report.grounded,
+                ungrounded_claims=report.ungrounded,
+                action=action,
+            )
+        )
+
+
+class TerminateNode:
+    """Decides whether to stop; returns the stop reason or ``None``.
+
+    The user's condition is checked first. Whatever it says, the loop stops on
+    a model turn without tool calls (reason ``NoToolCalls()`` unless the
+    user's condition fired) and at ``max_iterations`` (``MaxIterations(n)``).
+    """
+
+    name = "terminate"
+
+    def __call__(self, ctx: LoopContext, *, final: bool) -> str | None:
+        state = ctx.state
+        if ctx.termination is not None:
+            reason: str | None = ctx.termination.check(state)
+            if reason:
+                return reason
+        if final and not ctx.force_continue:
+            return "NoToolCalls()"
+        if state.iteration >= ctx.max_iterations:
+            return f"MaxIterations({ctx.max_iterations})"
+        return None

@@ -1,0 +1,58 @@
+"""What a running tool may know about its call: :class:`ToolContext`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = ["ToolContext"]
+
+
+@dataclass(frozen=True)
+class ToolContext:
+    """Injected into a tool that declares a parameter annotated ``ToolContext``.
+
+    The parameter is not part of the tool's JSON schema; the model never sees it.
+
+    Example:
+        ```python no-run
+        @tool(idempotent=True)
+        def charge(amount: int, ctx: ToolContext) -> str:
+            return payments.charge(amount, idempotency_key=ctx.idempotency_key)
+        ```
+
+    Attributes:
+        run_id: Id of the agent run.
+        thread_id: Conversation thread, when the run has one.
+        tool_call_id: The model's id for this call.
+        tool_name: The tool's name.
+        idempotency_key: The ledger key of an idempotent call
+            (``name:sha256(args)``); forward it to a downstream API so it can
+            dedupe too. ``None`` for non-idempotent tools.
+        iteration: Loop iteration of the call.
+        agent_name: Name of the calling agent, if it has one.
+        metadata: Free-form values the caller attached.
+    """
+
+    run_id: str = ""
+    thread_id: str | None = None
+    tool_call_id: str = ""
+    tool_name: str = ""
+    idempotency_key: str | None = None
+    iteration: int = 0
+    agent_name: str | None = None
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+    def emit(self, event_type: str, **data: Any) -> None:
+        """Publish a custom event on the EventBus under the current run.
+
+        A no-op outside ``run_context()``. The tool's name and call id are
+        added to ``data``.
+
+        Args:
+            event_type: Dotted event type (e.g. ``"tool.progress"``).
+            **data: JSON-compatible payload.
+        """
+        from locus.observability import emit
+
+        emit(event_type, data, tool_name=self.tool_name, tool_call_id=self.tool_call_id)

@@ -1,0 +1,223 @@
+"""``@tool``: turn a typed Python function into a tool an agent can call."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import inspect
+import json
+from collections.abc import Callable
+from typing import Any, Literal, TypeVar, overload
+
+from pydantic import BaseModel
+
+from locus.core.errors import ToolError, ValidationError
+from locus.tools._schema import ArgsSpec, build_args_spec, parse_docstring
+from locus.tools.context import ToolContext
+
+__all__ = ["IdempotencyScope", "Tool", "render_result", "tool"]
+
+IdempotencyScope = Literal["thread", "run"]
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def render_result(value: Any) -> str:
+    """Render a tool's return value as the text the model sees."""
+    if isinstance(value, str):
+        return value
+    if value is None:
+        return ""
+    if isinstance(value, BaseModel):
+        return value.model_dump_json()
+    try:
+        return json.dumps(value, ensure_ascii=False, default=_json_default)
+    except (TypeError, ValueError):
+        return str(value)
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json")
+    return str(value)
+
+
+class Tool:
+    """A callable tool: name, description, JSON schema, validation and execution.
+
+    Satisfies :class:`locus.core.protocols.ToolProtocol` and stays callable
+    like the function it wraps (``get_metric("cpu")`` runs the body directly).
+
+    Attributes:
+        name: Name the model calls it by.
+        description: What it does (from the docstring unless given).
+        parameters: JSON schema of the arguments (from type hints).
+        fn: The wrapped function.
+        idempotent: Dedupe calls on (name, canonical JSON of validated args).
+        idempotency_scope: ``"thread"`` (default; the ledger persists with the
+            thread's checkpoint) or ``"run"``.
+        idempotency_ttl: Seconds a ledger record dedupes, or ``None`` for ever.
+        timeout: Seconds before a call fails with a timeout error, or ``None``.
+    """
+
+    def __init__(
+        self,
+        fn: Callable[..., Any],
+        *,
+        name: str | None = None,
+        description: str | None = None,
+        idempotent: bool = False,
+        idempotency_scope: IdempotencyScope = "thread",
+        idempotency_ttl: float | None = None,
+        timeout: float | None = None,
+    ) -> None:
+        if not callable(fn):
+            raise ValidationError(f"@tool needs a function, got {fn!r}")
+        tool_name = name or getattr(fn, "__name__", None)
+        if not tool_name or not isinstance(tool_name, str) or tool_name == "<lambda>":
+            raise ValidationError(
+                "@tool needs a name: pass @tool(name='...') for lambdas/callables"
+            )
+        if idempotency_scope not in ("thread", "run"):
+            raise ValidationError(
+                f"idempotency_scope must be 'thread' or 'run', got {idempotency_scope!r}"
+            )
+        if idempotency_ttl is not None and idempotency_ttl <= 0:
+            raise ValidationError(f"idempotency_ttl must be > 0 seconds, got {idempotency_ttl}")
+        if timeout is not None and timeout <= 0:
+            raise ValidationError(f"timeout must be > 0 seconds, got {timeout}")
+        summary, arg_docs = parse_docstring(inspect.getdoc(fn))
+        self.fn = fn
+        self.name: str = tool_name
+        self.description: str = description if description is not None else summary
+        self.idempotent = idempotent
+        self.idempotency_scope: IdempotencyScope = idempotency_scope
+        self.idempotency_ttl = idempotency_ttl
+        self.timeout = timeout
+        self._spec: ArgsSpec = build_args_spec(fn, tool_name, arg_docs)
+        self.parameters: dict[str, Any] = self._spec.parameters
+        self.is_async = inspect.iscoroutinefunction(fn)
+        functools.update_wrapper(self, fn)
+
+    @property
+    def context_param(self) -> str | None:
+        """Name of the parameter receiving the :class:`ToolContext`, if any."""
+        return self._spec.context_param
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        """Call the wrapped function directly (no validation, no ledger)."""
+        return self.fn(*args, **kwargs)
+
+    def __repr__(self) -> str:
+        flags = ", idempotent=True" if self.idempotent else ""
+        return f"Tool({self.name!r}{flags})"
+
+    def to_openai_schema(self) -> dict[str, Any]:
+        """The tool in OpenAI ``tools=[...]`` format."""
+        return {
+            "type": "function",
+            "function": {
+                "name": self.name,
+                "description": self.description,
+                "parameters": self.parameters,
+            },
+        }
+
+    def validate_arguments(self, arguments: dict[str, Any]) -> tuple[dict[str, Any], str]:
+        """Validate model arguments; returns (kwargs for the body, canonical JSON).
+
+        Raises:
+            locus.core.errors.ToolValidationError: arguments do not match the schema.
+        """
+        return self._spec.validate(self.name, arguments)
+
+    async def call_validated(
+        self, kwargs: dict[str, Any], context: ToolContext | None = None
+    ) -> Any:
+        """Run the body with already-validated ``kwargs`` (sync bodies run in a thread)."""
+        if self.context_param is not None:
+            kwargs = {**kwargs, self.context_param: context or ToolContext(tool_name=self.name)}
+        if self.is_async:
+            result = await self.fn(**kwargs)
+        else:
+            result = await asyncio.to_thread(self.fn, **kwargs)
+            if inspect.isawaitable(result):
+                result = await result
+        return result
+
+    async def execute(self, **kwargs: Any) -> Any:
+        """Validate ``kwargs`` and run the body (``ToolProtocol``); no ledger, no timeout."""
+        validated, _ = self.validate_arguments(kwargs)
+        return await self.call_validated(validated)
+
+
+@overload
+def tool(fn: F, /) -> Tool: ...
+
+
+@overload
+def tool(
+    fn: None = None,
+    /,
+    *,
+    name: str | None = None,
+    description: str | None = None,
+    idempotent: bool = False,
+    idempotency_scope: IdempotencyScope = "thread",
+    idempotency_ttl: float | None = None,
+    timeout: float | None = None,
+) -> Callable[[Callable[..., Any]], Tool]: ...
+
+
+def tool(
+    fn: Callable[..., Any] | None = None,
+    /,
+    *,
+    name: str | None = None,
+    description: str | None = None,
+    idempotent: bool = False,
+    idempotency_scope: IdempotencyScope = "thread",
+    idempotency_ttl: float | None = None,
+    timeout: float | None = None,
+) -> Tool | Callable[[Callable[..., Any]], Tool]:
+    """Make a tool from a sync or async function.
+
+    The description comes from the docstring, per-argument descriptions from
+    its Google-style ``Args:`` section, the JSON schema from the type hints.
+    Arguments are validated before the body runs. A parameter annotated
+    :class:`ToolContext` is injected and kept out of the schema.
+
+    Args:
+        fn: The function (when used as bare ``@tool``).
+        name: Tool name (default: the function name).
+        description: Description (default: the docstring summary).
+        idempotent: Dedupe calls on (name, canonical JSON of the validated
+            arguments): a re-fire returns the recorded result without running
+            the body, within a run and after a checkpoint resume.
+        idempotency_scope: ``"thread"`` (default) or ``"run"``.
+        idempotency_ttl: Seconds a record dedupes (``None``: no expiry).
+        timeout: Per-call timeout in seconds (overrides the agent's ``tool_timeout``).
+
+    Returns:
+        A :class:`Tool`, or a decorator making one.
+
+    Raises:
+        locus.core.errors.ValidationError: invalid options.
+        locus.core.errors.ToolError: the signature cannot become a schema.
+    """
+    options: dict[str, Any] = {
+        "name": name,
+        "description": description,
+        "idempotent": idempotent,
+        "idempotency_scope": idempotency_scope,
+        "idempotency_ttl": idempotency_ttl,
+        "timeout": timeout,
+    }
+    if fn is not None:
+        if isinstance(fn, Tool):
+            raise ToolError(f"{fn!r} is already a tool")
+        return Tool(fn, **options)
+
+    def decorate(func: Callable[..., Any]) -> Tool:
+        return Tool(func, **options)
+
+    return decorate

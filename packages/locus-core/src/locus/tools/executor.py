@@ -1,0 +1,352 @@
+"""Run one turn's tool calls: concurrently, validated, timed out, deduped.
+
+Every failure (unknown tool, undecodable or invalid arguments, an exception,
+a timeout, a hook cancelling the call) becomes a tool error message for the
+model and a :class:`~locus.core.events.ToolCompleteEvent` with ``error``;
+the executor itself never raises for them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from locus.core.errors import ToolValidationError
+from locus.core.events import LocusEvent, ToolCompleteEvent, ToolStartEvent
+from locus.core.messages import ToolCall, ToolResult
+from locus.core.state import AgentState
+from locus.tools import ledger
+from locus.tools._schema import canonical_json
+from locus.tools.context import ToolContext
+from locus.tools.decorator import Tool, render_result
+
+if TYPE_CHECKING:
+    from locus.core.protocols import ToolProtocol
+    from locus.hooks import HookRegistry
+
+__all__ = ["ToolExecutor", "ToolOutcome"]
+
+Emit = Callable[[LocusEvent], None]
+SaveLedger = Callable[[str], Awaitable[None]]
+
+
+@dataclass
+class ToolOutcome:
+    """One call's outcome: the result the model sees and the arguments used."""
+
+    call: ToolCall
+    result: ToolResult
+    arguments: dict[str, Any] = field(default_factory=dict)
+    key: str | None = None
+
+
+@dataclass
+class _Turn:
+    state: AgentState
+    run_id: str
+    thread_id: str | None
+    iteration: int
+    agent_name: str | None
+    emit: Emit
+    save: SaveLedger | None
+    agent: Any
+    inflight: dict[str, asyncio.Future[ToolResult]] = field(default_factory=dict)
+
+
+class ToolExecutor:
+    """Executes tool calls for the Execute node.
+
+    Args:
+        tools: Tools by name.
+        default_timeout: Seconds per call when the tool sets none.
+        hooks: Hook registry consulted before/after each call.
+    """
+
+    def __init__(
+        self,
+        tools: Mapping[str, ToolProtocol],
+        *,
+        default_timeout: float | None = None,
+        hooks: HookRegistry | None = None,
+    ) -> None:
+        self.tools = dict(tools)
+        self.default_timeout = default_timeout
+        self.hooks = hooks
+
+    async def execute(
+        self,
+        calls: Sequence[ToolCall],
+        *,
+        state: AgentState,
+        iteration: int,
+        emit: Emit,
+        save: SaveLedger | None = None,
+        agent_name: str | None = None,
+        agent: Any = None,
+    ) -> list[ToolOutcome]:
+        """Run ``calls`` concurrently; outcomes come back in call order.
+
+        Args:
+            calls: The tool calls of one assistant turn.
+            state: Run state (its idempotency ledger is read and written).
+            iteration: Loop iteration of the turn.
+            emit: Receives ToolStart/ToolComplete events as they happen.
+            save: Awaited after the ledger changes (intent, result) to checkpoint it.
+            agent_name: For :class:`ToolContext`.
+            agent: The calling agent, passed to hooks.
+        """
+        turn = _Turn(
+            state=state,
+            run_id=state.run_id,
+            thread_id=state.thread_id,
+            iteration=iteration,
+            agent_name=agent_name,
+            emit=emit,
+            save=save,
+            agent=agent,
+        )
+        if len(calls) == 1:
+            return [await self._run_one(calls[0], turn)]
+        return list(await asyncio.gather(*(self._run_one(call, turn) for call in calls)))
+
+    async def _run_one(self, call: ToolCall, turn: _Turn) -> ToolOutcome:
+        span_id = uuid.uuid4().hex[:16]
+        turn.emit(
+            ToolStartEvent(
+                tool_name=call.name,
+                tool_call_id=call.id,
+                arguments=call.arguments,
+                span_id=span_id,
+                iteration=turn.iteration,
+            )
+        )
+        outcome = await self._outcome(call, turn)
+        if self.hooks is not None:
+            outcome.result = await self.hooks.after_tool_call(
+                agent=turn.agent, state=turn.state, tool_call=call, result=outcome.result
+            )
+        result = outcome.result
+        turn.emit(
+            ToolCompleteEvent(
+                tool_name=call.name,
+                tool_call_id=call.id,
+                result=result.content,
+                error=result.error,
+                duration_ms=result.duration_ms,
+                cached=result.cached,
+                in_doubt=result.in_doubt,
+                span_id=span_id,
+                iteration=turn.iteration,
+            )
+        )
+        return outcome
+
+    def _error(self, call: ToolCall, message: str, arguments: dict[str, Any]) -> ToolOutcome:
+        result = ToolResult(
+            tool_call_id=call.id, name=call.name, content=f"Error: {message}", error=message
+        )
+        return ToolOutcome(call=call, result=result, arguments=arguments)
+
+    async def _outcome(self, call: ToolCall, turn: _Turn) -> ToolOutcome:
+        target = self.tools.get(call.name)
+        if target is None:
+            available = ", ".join(sorted(self.tools)) or "(none)"
+            return self._error(
+                call, f"Unknown tool {call.name!r}. Available tools: {available}.", call.arguments
+            )
+        if call.raw_arguments is not None:
+            return self._error(
+                call,
+                f"The arguments of tool {call.name!r} are not a valid JSON object: "
+                f"{call.raw_arguments[:200]!r}. Call it again with a JSON object.",
+                {},
+            )
+        arguments = dict(call.arguments)
+        if self.hooks is not None:
+            decision = await self.hooks.before_tool_call(
+                agent=turn.agent, state=turn.state, tool_call=call, tool=target, arguments=arguments
+            )
+            if decision.cancel:
+                reason = decision.reason or "cancelled by a hook"
+                outcome = self._error(call, f"Tool call cancelled: {reason}", arguments)
+                if decision.result is not None:
+                    outcome.result.content = decision.result
+                return outcome
+            if decision.arguments is not None:
+                arguments = dict(decision.arguments)
+        try:
+            if isinstance(target, Tool):
+                kwargs, canonical = target.validate_arguments(arguments)
+            else:
+                kwargs, canonical = arguments, canonical_json(arguments)
+        except ToolValidationError as exc:
+            from locus.observability import emit as bus_emit
+
+            bus_emit(
+                "agent.tool.validation_failed",
+                tool_name=call.name,
+                tool_call_id=call.id,
+                error=exc.message,
+            )
+            return self._error(call, exc.message, arguments)
+        if isinstance(target, Tool) and target.idempotent:
+            return await self._idempotent(call, target, kwargs, canonical, arguments, turn)
+        result = await self._invoke(call, target, kwargs, turn, None)
+        return ToolOutcome(call=call, result=result, arguments=arguments)
+
+    async def _idempotent(
+        self,
+        call: ToolCall,
+        target: Tool,
+        kwargs: dict[str, Any],
+        canonical: str,
+        arguments: dict[str, Any],
+        turn: _Turn,
+    ) -> ToolOutcome:
+        key = ledger.idempotency_key(target.name, canonical)
+        running = turn.inflight.get(key)
+        if running is not None:  # the same call twice in one turn: share the first one's result
+            first = await asyncio.shield(running)
+            result = first.model_copy(update={"tool_call_id": call.id, "cached": True})
+            result.duration_ms = 0.0
+            return ToolOutcome(call=call, result=result, arguments=arguments, key=key)
+        status, record = ledger.lookup(
+            turn.state, key, scope=target.idempotency_scope, run_id=turn.run_id
+        )
+        if status != "miss" and record is not None:
+            in_doubt = status == "pending"
+            _publish_dedup(call, key, in_doubt)
+            if in_doubt:
+                content = (
+                    f"The call {call.name}({canonical}) is in doubt: an earlier attempt recorded "
+                    f"its intent (idempotency key {key}) but no result, so it was NOT run again "
+                    "to avoid a duplicate side effect. Check the outcome with the downstream "
+                    "system before acting on it."
+                )
+            else:
+                content = record.content
+            result = ToolResult(
+                tool_call_id=call.id,
+                name=call.name,
+                content=content,
+                error=record.error if not in_doubt else None,
+                value=record.value,
+                cached=not in_doubt,
+                in_doubt=in_doubt,
+            )
+            return ToolOutcome(call=call, result=result, arguments=arguments, key=key)
+        future: asyncio.Future[ToolResult] = asyncio.get_running_loop().create_future()
+        turn.inflight[key] = future
+        try:
+            ledger.record_intent(
+                turn.state,
+                key,
+                tool_name=target.name,
+                canonical_args=canonical,
+                run_id=turn.run_id,
+                ttl=target.idempotency_ttl,
+            )
+            _publish_recorded(key, target.name, "pending")
+            if turn.save is not None:
+                await turn.save("intent")
+            result = await self._invoke(call, target, kwargs, turn, key)
+            if not result.in_doubt:
+                ledger.record_done(
+                    turn.state, key, content=result.content, error=result.error, value=result.value
+                )
+                _publish_recorded(key, target.name, "done")
+                if turn.save is not None:
+                    await turn.save("result")
+            future.set_result(result)
+        except BaseException as exc:
+            if not future.done():
+                future.set_exception(exc)
+                future.exception()  # mark retrieved: waiters re-raise it themselves
+            raise
+        finally:
+            turn.inflight.pop(key, None)
+        return ToolOutcome(call=call, result=result, arguments=arguments, key=key)
+
+    async def _invoke(
+        self,
+        call: ToolCall,
+        target: ToolProtocol,
+        kwargs: dict[str, Any],
+        turn: _Turn,
+        key: str | None,
+    ) -> ToolResult:
+        timeout = getattr(target, "timeout", None) or self.default_timeout
+        started = time.perf_counter()
+        try:
+            if isinstance(target, Tool):
+                context = ToolContext(
+                    run_id=turn.run_id,
+                    thread_id=turn.thread_id,
+                    tool_call_id=call.id,
+                    tool_name=call.name,
+                    idempotency_key=key,
+                    iteration=turn.iteration,
+                    agent_name=turn.agent_name,
+                )
+                pending: Awaitable[Any] = target.call_validated(kwargs, context)
+            else:
+                pending = target.execute(**kwargs)
+            value = await asyncio.wait_for(pending, timeout) if timeout else await pending
+        except TimeoutError:
+            elapsed = (time.perf_counter() - started) * 1000
+            from locus.observability import emit as bus_emit
+
+            bus_emit(
+                "agent.tool.timeout", tool_name=call.name, tool_call_id=call.id, timeout_s=timeout
+            )
+            message = f"Tool {call.name!r} timed out after {timeout}s."
+            return ToolResult(
+                tool_call_id=call.id,
+                name=call.name,
+                content=f"Error: {message}",
+                error=message,
+                duration_ms=elapsed,
+                in_doubt=key is not None,
+            )
+        except Exception as exc:
+            elapsed = (time.perf_counter() - started) * 1000
+            message = f"Tool {call.name!r} raised {type(exc).__name__}: {exc}"
+            return ToolResult(
+                tool_call_id=call.id,
+                name=call.name,
+                content=f"Error: {message}",
+                error=message,
+                duration_ms=elapsed,
+            )
+        elapsed = (time.perf_counter() - started) * 1000
+        return ToolResult(
+            tool_call_id=call.id,
+            name=call.name,
+            content=render_result(value),
+            value=value,
+            duration_ms=elapsed,
+        )
+
+
+def _publish_dedup(call: ToolCall, key: str, in_doubt: bool) -> None:
+    from locus.observability import current_run_id, emit
+
+    if current_run_id() is not None:
+        emit(
+            "agent.tool.deduplicated",
+            tool_name=call.name,
+            tool_call_id=call.id,
+            key=key,
+            in_doubt=in_doubt,
+        )
+
+
+def _publish_recorded(key: str, tool_name: str, status: str) -> None:
+    from locus.observability import current_run_id, emit
+
+    if current_run_id() is not None:
+        emit("memory.idempotency.recorded", key=key, tool_name=tool_name, status=status)
