@@ -40,9 +40,9 @@ async def test_scripted_model_raises_scripted_exceptions() -> None:
 
 def test_scripted_model_rejects_unknown_items() -> None:
     model = ScriptedModel([42])  # type: ignore[list-item]
-    with pytest.raises(ValidationError):
-        import asyncio
+    import asyncio
 
+    with pytest.raises(ValidationError):
         asyncio.run(model.complete([]))
 
 
@@ -67,7 +67,9 @@ async def test_stream_reassembles_into_the_same_response() -> None:
     model = ScriptedModel([scripted])
     chunks = [c async for c in model.stream([Message.user("go")])]
     assert all(isinstance(c, ModelChunkEvent) for c in chunks)
-    assert chunks[-1].done and chunks[-1].usage and chunks[-1].stop_reason == "tool_calls"
+    assert chunks[-1].done
+    assert chunks[-1].usage
+    assert chunks[-1].stop_reason == "tool_calls"
     assert any(c.tool_call_delta for c in chunks)
 
     async def replay():  # type: ignore[no-untyped-def]
@@ -105,7 +107,8 @@ async def test_test_model_calls_every_tool_with_valid_args_then_summarises() -> 
     ]
     final = await model.complete(history, schemas)
     assert not final.message.tool_calls
-    assert "get_metric" in final.text and "paged" in final.text
+    assert "get_metric" in final.text
+    assert "paged" in final.text
 
 
 async def test_test_model_answers_response_format_with_valid_json() -> None:

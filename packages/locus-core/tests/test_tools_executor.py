@@ -86,7 +86,8 @@ async def test_failures_become_tool_error_messages_and_events() -> None:
     assert "Invalid arguments for tool 'divide'" in (completes["c3"].error or "")
     assert "ZeroDivisionError" in (completes["c4"].error or "")
     assert "timed out" in (completes["c5"].error or "")
-    assert completes["c6"].error is None and completes["c6"].result == "2.0"
+    assert completes["c6"].error is None
+    assert completes["c6"].result == "2.0"
     # the model saw every error as a tool message, then answered
     tool_msgs = [m for m in model.calls[1] if m.role is Role.TOOL]
     assert [m.tool_call_id for m in tool_msgs] == ["c1", "c2", "c3", "c4", "c5", "c6"]

@@ -113,12 +113,12 @@ async def test_run_scope_and_ttl_allow_refire_later() -> None:
         hits.append("ping")
         return "pong"
 
-    import time
+    import asyncio
 
     model = ScriptedModel([[ToolCall(name="ping")], "a"])
     agent = Agent(model=model, tools=[ping], checkpointer=saver)
     await agent.invoke("go", thread_id="ttl")
-    time.sleep(0.01)
+    await asyncio.sleep(0.01)
     agent.model = ScriptedModel([[ToolCall(name="ping")], "b"])
     await agent.invoke("go", thread_id="ttl")
     assert hits.count("ping") == 2
@@ -180,8 +180,9 @@ async def test_resume_after_crash_before_result_reports_in_doubt() -> None:
     events = [e async for e in agent.resume("t")]
     done = [e for e in events if isinstance(e, ToolCompleteEvent)]
     assert sent == ["p99 high"]  # not fired again
-    assert done[0].in_doubt is True and done[0].cached is False
-    tool_msg = [m for m in model.calls[0] if m.role is Role.TOOL][0]
+    assert done[0].in_doubt is True
+    assert done[0].cached is False
+    tool_msg = next(m for m in model.calls[0] if m.role is Role.TOOL)
     assert "in doubt" in (tool_msg.content or "")
     assert events[-1].event_type == "agent.terminate"
 
@@ -220,7 +221,8 @@ async def test_resume_of_a_completed_thread_replays_its_end() -> None:
     agent = Agent(model=ScriptedModel(["hi"]), tools=[page_oncall], checkpointer=saver)
     await agent.invoke("hello", thread_id="t")
     result = agent.resume_sync("t")
-    assert result.message == "hi" and result.stop_reason == "NoToolCalls()"
+    assert result.message == "hi"
+    assert result.stop_reason == "NoToolCalls()"
 
 
 async def test_resume_of_unknown_thread_is_a_clear_error() -> None:
