@@ -21,7 +21,8 @@ def fixture_response(name: str) -> httpx.Response:
     )
 
 
-def test_agent_runs_a_tool_loop_over_recorded_ollama() -> None:
+@pytest.mark.parametrize("stream", [False, True], ids=["complete", "stream"])
+def test_agent_runs_a_tool_loop_over_recorded_ollama(stream: bool) -> None:
     try:
         from locus.agent import Agent
         from locus.tools.decorator import tool
@@ -47,10 +48,15 @@ def test_agent_runs_a_tool_loop_over_recorded_ollama() -> None:
         return fixture_response("ollama_chat.json" if answered else "ollama_tool_calls.json")
 
     client = httpx.AsyncClient(transport=httpx.MockTransport(handler))
-    agent = Agent(model=OllamaModel("llama3.2", http_client=client), tools=[get_weather])
+    agent = Agent(
+        model=OllamaModel("llama3.2", http_client=client), tools=[get_weather], stream=stream
+    )
     result = agent.run_sync("Weather in Paris and Tokyo?")
 
     assert sorted(calls) == ["Paris", "Tokyo"]
-    assert getattr(result, "text", None) or getattr(result, "message", None)
+    assert result.text == (
+        "Hello!" if stream else "The sky is blue because of Rayleigh scattering."
+    )
+    assert all(b.get("stream", False) is stream for b in bodies)
     assert any(m["role"] == "tool" for m in bodies[-1]["messages"])
     assert len(bodies) == 2

@@ -8,6 +8,7 @@ from typing import Any
 
 import httpx
 import pytest
+from pydantic import BaseModel
 
 from locus.openai import OpenAIModel
 
@@ -45,7 +46,8 @@ def _recorded_openai(bodies: list[dict[str, Any]]) -> httpx.AsyncClient:
     return httpx.AsyncClient(transport=httpx.MockTransport(handler))
 
 
-def test_agent_runs_a_tool_loop_over_recorded_openai() -> None:
+@pytest.mark.parametrize("stream", [False, True], ids=["complete", "stream"])
+def test_agent_runs_a_tool_loop_over_recorded_openai(stream: bool) -> None:
     Agent, tool = _agent_api()
     calls: list[str] = []
 
@@ -57,20 +59,49 @@ def test_agent_runs_a_tool_loop_over_recorded_openai() -> None:
 
     bodies: list[dict[str, Any]] = []
     model = OpenAIModel("gpt-4.1", api_key="sk-test", http_client=_recorded_openai(bodies))
-    agent = Agent(model=model, tools=[get_weather], system_prompt="You report the weather.")
+    agent = Agent(
+        model=model, tools=[get_weather], system_prompt="You report the weather.", stream=stream
+    )
     result = agent.run_sync("Weather in Paris and Tokyo?")
 
     assert sorted(calls) == ["Paris", "Tokyo"]
-    text = getattr(result, "text", None) or str(getattr(result, "message", ""))
-    assert "Paris" in text or "Hello there" in text
-    first, last = bodies[0], bodies[-1]
+    expected = "Hello there!" if stream else "Paris is the capital of France."
+    assert result.text == expected
+    assert len(bodies) == 2
+    first, last = bodies
     assert first["messages"][0] == {"role": "system", "content": "You report the weather."}
+    assert first["messages"][1] == {"role": "user", "content": "Weather in Paris and Tokyo?"}
     assert first["tools"][0]["function"]["name"] == "get_weather"
+    assert first["tools"][0]["function"]["parameters"]["properties"]["city"]["type"] == "string"
+    assistant = [m for m in last["messages"] if m["role"] == "assistant"]
+    assert len(assistant[0]["tool_calls"]) == 2
     tool_messages = [m for m in last["messages"] if m["role"] == "tool"]
-    assert {m["tool_call_id"] for m in tool_messages} >= {
-        "call_DdmO9pD3xa9XTPNJ32zg2hcA",
-        "call_ABCdef0123456789ghIJklmn",
-    } or {m["tool_call_id"] for m in tool_messages} >= {
-        "call_Paris0000000000000000001",
-        "call_Tokyo0000000000000000002",
-    }
+    sent_ids = {c["id"] for c in assistant[0]["tool_calls"]}
+    assert {m["tool_call_id"] for m in tool_messages} == sent_ids
+    assert sorted(m["content"] for m in tool_messages) == [
+        "Paris: 18C and sunny",
+        "Tokyo: 18C and sunny",
+    ]
+
+
+def test_agent_structured_output_over_recorded_openai() -> None:
+    Agent, _ = _agent_api()
+
+    class CityFacts(BaseModel):
+        city: str
+        population: int
+
+    bodies: list[dict[str, Any]] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        bodies.append(json.loads(request.content))
+        return fixture_response("chat_structured.json")
+
+    client = httpx.AsyncClient(transport=httpx.MockTransport(handler))
+    agent = Agent(
+        model=OpenAIModel("gpt-4.1", api_key="k", http_client=client), output_schema=CityFacts
+    )
+    result = agent.run_sync("Facts about Paris")
+    assert result.structured_output == CityFacts(city="Paris", population=2102650)
+    assert bodies[0]["response_format"]["type"] == "json_schema"
+    assert bodies[0]["response_format"]["json_schema"]["name"] == "CityFacts"
