@@ -105,3 +105,30 @@ def test_agent_structured_output_over_recorded_openai() -> None:
     assert result.structured_output == CityFacts(city="Paris", population=2102650)
     assert bodies[0]["response_format"]["type"] == "json_schema"
     assert bodies[0]["response_format"]["json_schema"]["name"] == "CityFacts"
+
+
+def test_agent_tool_loop_over_the_recorded_responses_api() -> None:
+    Agent, tool = _agent_api()
+    from locus.openai import OpenAIResponsesModel
+
+    @tool
+    def get_weather(city: str) -> str:
+        """Current weather for a city."""
+        return f"{city}: 18C"
+
+    bodies: list[dict[str, Any]] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        body = json.loads(request.content)
+        bodies.append(body)
+        answered = any(i.get("type") == "function_call_output" for i in body["input"])
+        return fixture_response("responses_text.json" if answered else "responses_tool_calls.json")
+
+    client = httpx.AsyncClient(transport=httpx.MockTransport(handler))
+    model = OpenAIResponsesModel("gpt-5", api_key="k", http_client=client, reasoning_effort="low")
+    result = Agent(model=model, tools=[get_weather]).run_sync("Weather in Paris and Tokyo?")
+    assert result.text == "The capital of France is Paris."
+    outputs = [i for i in bodies[-1]["input"] if i.get("type") == "function_call_output"]
+    assert sorted(o["output"] for o in outputs) == ["Paris: 18C", "Tokyo: 18C"]
+    # the encrypted reasoning of turn 1 went back with turn 2
+    assert any(i.get("type") == "reasoning" for i in bodies[-1]["input"])
