@@ -6,14 +6,26 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
+from locus.core.errors import ModelAuthError, ModelThrottledError
 from locus.hooks._base import BeforeModelCallEvent, HookProvider, ModelCall
-from locus.models.failover import classify
+from locus.models.failover import FailoverReason, classify
 from locus.models.retry import RetryPolicy, retry_async
 
 if TYPE_CHECKING:
     from locus.models.response import ModelResponse
 
-__all__ = ["ModelRetry"]
+__all__ = ["ModelRetry", "classify_model_error"]
+
+
+def classify_model_error(exc: BaseException) -> FailoverReason:
+    """:func:`~locus.models.failover.classify`, reading typed locus errors without a reason too."""
+    reason = classify(exc)
+    if reason is FailoverReason.UNKNOWN:
+        if isinstance(exc, ModelThrottledError):
+            return FailoverReason.RATE_LIMIT
+        if isinstance(exc, ModelAuthError):
+            return FailoverReason.AUTH
+    return reason
 
 
 class ModelRetry(HookProvider):
@@ -73,7 +85,13 @@ class ModelRetry(HookProvider):
                 model=str(model_name) if model_name else None,
                 attempt=attempt,
                 delay_s=delay,
-                reason=classify(exc).value,
+                reason=classify_model_error(exc).value,
             )
 
-        return await retry_async(call, self.policy, sleep=self._sleep, on_retry=on_retry)
+        return await retry_async(
+            call,
+            self.policy,
+            classify_error=classify_model_error,
+            sleep=self._sleep,
+            on_retry=on_retry,
+        )

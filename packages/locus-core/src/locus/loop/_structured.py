@@ -79,12 +79,12 @@ async def check_structured_output(ctx: LoopContext) -> bool:
             max_attempts=ctx.structured_retries,
             error=error,
         )
-        ctx.state.messages.append(
-            Message.user(
-                f"Your reply did not match the required JSON schema {schema.__name__}: {error}\n"
-                "Reply again with ONLY a JSON object that matches the schema."
-            )
+        retry = Message.user(
+            f"Your reply did not match the required JSON schema {schema.__name__}: {error}\n"
+            "Reply again with ONLY a JSON object that matches the schema."
         )
+        retry.metadata["locus"] = "structured_output_retry"
+        ctx.state.messages.append(retry)
         ctx.force_continue = True
         return False
     ctx.structured_value = value

@@ -197,7 +197,11 @@ class ReflectNode:
         assert grounding is not None
         state = ctx.state
         run_messages = state.messages[ctx.run_start_index :]
-        evidence = [m.content or "" for m in run_messages if m.role in (Role.TOOL, Role.USER)]
+        evidence = [
+            m.content or ""
+            for m in run_messages
+            if m.role is Role.TOOL or (m.role is Role.USER and "locus" not in m.metadata)
+        ]
         answer_message = state.messages[-1]
         answer = answer_message.content or ""
         report = grounding.evaluate(answer, evidence)
@@ -207,7 +211,9 @@ class ReflectNode:
             if report.score < grounding.threshold and ctx.research_rounds < grounding.max_research:
                 action = "research"
                 ctx.research_rounds += 1
-                state.messages.append(Message.user(grounding.research_prompt(report)))
+                prompt = Message.user(grounding.research_prompt(report))
+                prompt.metadata["locus"] = "grounding_research"
+                state.messages.append(prompt)
                 ctx.force_continue = True
             elif grounding.drop_ungrounded and ctx.output_schema is None:
                 action = "drop"
