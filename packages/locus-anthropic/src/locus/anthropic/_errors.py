@@ -15,7 +15,7 @@ from locus.core.errors import (
 from locus.models.failover import FailoverReason, classify, reason_for_status
 from locus.models.retry import parse_retry_after
 
-__all__ = ["malformed_response", "map_anthropic_error", "missing_key_error"]
+__all__ = ["error_from_payload", "malformed_response", "map_anthropic_error", "missing_key_error"]
 
 PROVIDER = "anthropic"
 
@@ -75,6 +75,46 @@ def _error_fields(exc: BaseException, body: Any) -> tuple[str | None, str]:
     return None, str(getattr(exc, "message", None) or exc)
 
 
+def _status_error(
+    status: int,
+    kind: str | None,
+    text: str,
+    headers: dict[str, str],
+    cause: BaseException | None,
+) -> LocusError:
+    reason = _ERROR_TYPES.get(kind or "") or reason_for_status(status, text)
+    if reason is FailoverReason.BAD_REQUEST:
+        reason = reason_for_status(status, text)
+    label = f"HTTP {status}" + (f" {kind}" if kind else "")
+    message = f"{PROVIDER} request failed with {label}: {text}"
+    if reason is FailoverReason.AUTH:
+        return ModelAuthError(
+            message + " (check ANTHROPIC_API_KEY / api_key=; to try offline use "
+            "Agent(model='test'))",
+            cause=cause,
+            reason=reason,
+        )
+    if reason is FailoverReason.RATE_LIMIT:
+        return ModelThrottledError(
+            message, cause=cause, reason=reason, retry_after=parse_retry_after(headers)
+        )
+    if reason is FailoverReason.OVERLOADED:
+        return ModelError(
+            message + " (Anthropic is overloaded; retried with backoff)", cause=cause, reason=reason
+        )
+    return ModelError(message, cause=cause, reason=reason)
+
+
+def error_from_payload(payload: dict[str, Any], *, status: int = 200) -> LocusError:
+    """The locus error for an Anthropic error body (``{"type": "error", "error": {...}}``).
+
+    Used for ``error`` events inside a stream, where only ``error.type`` says
+    what happened (``overloaded_error`` → ``FailoverReason.OVERLOADED``).
+    """
+    kind, text = _error_fields(Exception("stream error"), payload)
+    return _status_error(status, kind, text, {}, None)
+
+
 def map_anthropic_error(exc: BaseException) -> LocusError:
     """Translate an Anthropic SDK (or HTTP client) exception into a locus error.
 
@@ -91,33 +131,10 @@ def map_anthropic_error(exc: BaseException) -> LocusError:
         return exc
     status = getattr(exc, "status_code", None)
     if isinstance(status, int):
-        body = _error_body(exc)
-        kind, text = _error_fields(exc, body)
-        reason = _ERROR_TYPES.get(kind or "") or reason_for_status(status, text)
-        if reason is FailoverReason.BAD_REQUEST:
-            reason = reason_for_status(status, text)
-        label = f"HTTP {status}" + (f" {kind}" if kind else "")
-        message = f"{PROVIDER} request failed with {label}: {text}"
+        kind, text = _error_fields(exc, _error_body(exc))
         response = getattr(exc, "response", None)
         headers = dict(response.headers) if response is not None else {}
-        if reason is FailoverReason.AUTH:
-            return ModelAuthError(
-                message + " (check ANTHROPIC_API_KEY / api_key=; to try offline use "
-                "Agent(model='test'))",
-                cause=exc,
-                reason=reason,
-            )
-        if reason is FailoverReason.RATE_LIMIT:
-            return ModelThrottledError(
-                message, cause=exc, reason=reason, retry_after=parse_retry_after(headers)
-            )
-        if reason is FailoverReason.OVERLOADED:
-            return ModelError(
-                message + " (Anthropic is overloaded; retried with backoff)",
-                cause=exc,
-                reason=reason,
-            )
-        return ModelError(message, cause=exc, reason=reason)
+        return _status_error(status, kind, text, headers, exc)
     reason = classify(exc)
     if reason is FailoverReason.TIMEOUT:
         return ModelError(f"{PROVIDER} request timed out: {exc}", cause=exc, reason=reason)

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from locus.anthropic._errors import map_anthropic_error, missing_key_error
 from locus.anthropic._parse import AnthropicStreamAccumulator, OutputSpec, parse_message
 from locus.anthropic._request import build_request
+from locus.anthropic._sse import iter_stream_events
 from locus.anthropic._wire import THINKING_METADATA_KEY
 from locus.core.errors import LocusError, ValidationError
 from locus.core.events import ModelChunkEvent
@@ -235,7 +236,10 @@ class AnthropicModel:
     ) -> AsyncIterator[ModelChunkEvent]:
         """Stream a completion as :class:`~locus.core.events.ModelChunkEvent` s.
 
-        Yields text, thinking (``reasoning``) and tool-call deltas, then a
+        Reads the Messages API event stream (``message_start``,
+        ``content_block_start``/``_delta``/``_stop``, ``message_delta``,
+        ``message_stop``) off the SDK's HTTP response. Yields text, thinking
+        (``reasoning``) and tool-call deltas, then a
         ``done=True`` chunk with ``usage`` and ``stop_reason``. Opening the
         stream is retried like :meth:`complete`; a failure mid-stream (an
         ``error`` event such as ``overloaded_error``) is raised, not retried.
@@ -243,12 +247,13 @@ class AnthropicModel:
         request, output = self.build_request(messages, tools, kwargs)
 
         async def send() -> Any:
-            return await self.client.messages.create(**request, stream=True)
+            raw = await self.client.messages.with_raw_response.create(**request, stream=True)
+            return raw.http_response
 
-        events = await self._run(send)
+        response = await self._run(send)
         accumulator = AnthropicStreamAccumulator(output=output)
         try:
-            async for event in events:
+            async for event in iter_stream_events(response.aiter_lines()):
                 for chunk in accumulator.feed(event):
                     yield chunk
         except LocusError:
@@ -256,7 +261,7 @@ class AnthropicModel:
         except Exception as exc:
             raise map_anthropic_error(exc) from exc
         finally:
-            await events.close()
+            await response.aclose()
         self._remember_thinking(accumulator.tool_call_ids, accumulator.thinking)
         yield accumulator.final()
 

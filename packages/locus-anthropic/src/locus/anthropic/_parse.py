@@ -61,7 +61,7 @@ def normalize_stop_reason(reason: str | None, *, has_tool_calls: bool = False) -
 
 
 def _get(obj: Any, key: str) -> Any:
-    if isinstance(obj, dict):
+    if type(obj) is dict:
         return obj.get(key)
     return getattr(obj, key, None)
 
@@ -206,7 +206,10 @@ class AnthropicStreamAccumulator:
         """Chunk events for one stream event."""
         kind = _get(event, "type")
         if kind == "content_block_delta":
-            return self._delta(int(_get(event, "index") or 0), _get(event, "delta"))
+            delta = _get(event, "delta")
+            if _get(delta, "type") == "text_delta":  # the hot path
+                return [ModelChunkEvent(content=_get(delta, "text") or "")]
+            return self._delta(int(_get(event, "index") or 0), delta)
         if kind == "content_block_start":
             return self._start(int(_get(event, "index") or 0), _get(event, "content_block"))
         if kind == "content_block_stop":
