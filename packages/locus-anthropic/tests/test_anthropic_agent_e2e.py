@@ -1,0 +1,86 @@
+"""An Agent with a tool runs a full loop against recorded Anthropic responses."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import httpx2
+import pytest
+
+from locus.anthropic import AnthropicModel
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def fixture_response(name: str) -> httpx2.Response:
+    kind = "text/event-stream" if name.endswith(".sse") else "application/json"
+    return httpx2.Response(
+        200, content=(FIXTURES / name).read_bytes(), headers={"content-type": kind}
+    )
+
+
+def _agent_api() -> tuple[Any, Any]:
+    try:
+        from locus.agent import Agent
+        from locus.tools.decorator import tool
+    except ImportError:
+        pytest.skip("agent not available (locus.agent.Agent / locus.tools.decorator.tool)")
+    return Agent, tool
+
+
+def _recorded_anthropic(bodies: list[dict[str, Any]]) -> httpx2.AsyncClient:
+    """First turn: two parallel get_weather calls; once results are sent back: text."""
+
+    def handler(request: httpx2.Request) -> httpx2.Response:
+        body = json.loads(request.content)
+        bodies.append(body)
+        answered = any(
+            block.get("type") == "tool_result"
+            for message in body["messages"]
+            if isinstance(message["content"], list)
+            for block in message["content"]
+        )
+        stream = body.get("stream", False)
+        if answered:
+            return fixture_response("stream_text.sse" if stream else "message_text.json")
+        return fixture_response("stream_tool_use.sse" if stream else "message_tool_use.json")
+
+    return httpx2.AsyncClient(transport=httpx2.MockTransport(handler))
+
+
+def test_agent_runs_a_tool_loop_over_recorded_anthropic() -> None:
+    Agent, tool = _agent_api()
+    calls: list[str] = []
+
+    @tool
+    def get_weather(city: str) -> str:
+        """Current weather for a city."""
+        calls.append(city)
+        return f"{city}: 18C and sunny"
+
+    bodies: list[dict[str, Any]] = []
+    model = AnthropicModel(
+        "claude-sonnet-4-6", api_key="sk-ant-test", http_client=_recorded_anthropic(bodies)
+    )
+    agent = Agent(model=model, tools=[get_weather], system_prompt="You report the weather.")
+    result = agent.run_sync("Weather in Paris and Tokyo?")
+
+    assert sorted(calls) == ["Paris", "Tokyo"]
+    text = getattr(result, "text", None) or str(getattr(result, "message", ""))
+    assert "Paris is the capital of France." in text
+    first, last = bodies[0], bodies[-1]
+    assert first["system"][0]["text"] == "You report the weather."
+    assert first["tools"][0]["name"] == "get_weather"
+    assert first["tools"][-1]["cache_control"] == {"type": "ephemeral"}
+    # the assistant turn goes back as text + tool_use, the two results in one user turn
+    assistant = last["messages"][1]
+    assert assistant["role"] == "assistant"
+    assert [b["type"] for b in assistant["content"]][-2:] == ["tool_use", "tool_use"]
+    results = last["messages"][2]
+    assert results["role"] == "user"
+    assert {b["tool_use_id"] for b in results["content"] if b["type"] == "tool_result"} == {
+        "toolu_01A09q90qw90lq917835lq9",
+        "toolu_01B19r91rx91mr928946mr0",
+    }
