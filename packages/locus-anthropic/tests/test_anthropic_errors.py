@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import httpx
 import httpx2
 import pytest
 
@@ -172,6 +171,7 @@ async def test_the_guard_blocks_real_requests(recorder: Any) -> None:
 
 
 def test_a_plain_httpx_client_is_refused_with_the_fix() -> None:
+    httpx = pytest.importorskip("httpx")  # not a dependency of locus-anthropic
     with pytest.raises(ValidationError, match="httpx2"):
         AnthropicModel("claude-sonnet-4-6", api_key="k", http_client=httpx.AsyncClient())
 
