@@ -84,3 +84,62 @@ def test_agent_runs_a_tool_loop_over_recorded_anthropic() -> None:
         "toolu_01A09q90qw90lq917835lq9",
         "toolu_01B19r91rx91mr928946mr0",
     }
+
+
+def test_streaming_agent_sends_signed_thinking_back() -> None:
+    """stream=True: the agent rebuilds turns from chunks; the thinking still round-trips."""
+    Agent, tool = _agent_api()
+
+    @tool
+    def get_weather(city: str) -> str:
+        """Current weather for a city."""
+        return f"{city}: 18C"
+
+    bodies: list[dict[str, Any]] = []
+
+    def handler(request: httpx2.Request) -> httpx2.Response:
+        body = json.loads(request.content)
+        bodies.append(body)
+        return fixture_response("stream_text.sse" if len(bodies) > 1 else "stream_thinking.sse")
+
+    model = AnthropicModel(
+        "claude-sonnet-4-6",
+        api_key="sk-ant-test",
+        thinking=1024,
+        http_client=httpx2.AsyncClient(transport=httpx2.MockTransport(handler)),
+    )
+    agent = Agent(model=model, tools=[get_weather], stream=True)
+    result = agent.run_sync("Weather in Paris?")
+    text = getattr(result, "text", None) or str(getattr(result, "message", ""))
+    assert "Paris is the capital of France." in text
+    assert len(bodies) == 2
+    assistant = bodies[1]["messages"][1]
+    assert [b["type"] for b in assistant["content"]] == ["thinking", "tool_use"]
+    assert assistant["content"][0]["signature"].startswith("EqQB")
+
+
+def test_agent_output_schema_by_tool_forcing() -> None:
+    Agent, _ = _agent_api()
+    from pydantic import BaseModel
+
+    class WeatherReport(BaseModel):
+        city: str
+        temperature_c: int
+        sunny: bool
+
+    bodies: list[dict[str, Any]] = []
+
+    def handler(request: httpx2.Request) -> httpx2.Response:
+        bodies.append(json.loads(request.content))
+        return fixture_response("message_structured.json")
+
+    model = AnthropicModel(
+        "claude-sonnet-4-6",
+        api_key="sk-ant-test",
+        http_client=httpx2.AsyncClient(transport=httpx2.MockTransport(handler)),
+    )
+    agent = Agent(model=model, output_schema=WeatherReport)
+    result = agent.run_sync("Weather in Paris?")
+    text = getattr(result, "text", None) or str(getattr(result, "message", ""))
+    assert WeatherReport.model_validate_json(text).city == "Paris"
+    assert bodies[0]["tool_choice"] == {"type": "tool", "name": "WeatherReport"}
