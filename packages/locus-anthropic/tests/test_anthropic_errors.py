@@ -183,3 +183,11 @@ def test_bad_constructor_arguments() -> None:
         AnthropicModel("claude-sonnet-4-6", api_key="k", max_retries=-1)
     with pytest.raises(ValidationError):
         AnthropicModel("claude-sonnet-4-6", api_key="k", structured_output="magic")
+
+
+async def test_sdk_refusal_before_sending_is_a_validation_error(recorder: Any) -> None:
+    # without a timeout the SDK refuses non-streaming calls that may outlast 10 minutes
+    model = make_model(recorder, timeout=None, max_tokens=128_000)
+    with pytest.raises(ValidationError, match="stream"):
+        await model.complete(HELLO)
+    assert recorder.requests == []

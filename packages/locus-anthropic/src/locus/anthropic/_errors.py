@@ -11,6 +11,7 @@ from locus.core.errors import (
     ModelError,
     ModelResponseError,
     ModelThrottledError,
+    ValidationError,
 )
 from locus.models.failover import FailoverReason, classify, reason_for_status
 from locus.models.retry import parse_retry_after
@@ -144,6 +145,14 @@ def map_anthropic_error(exc: BaseException) -> LocusError:
             cause=exc,
             reason=reason,
         )
-    if isinstance(exc, ValueError):
+    if isinstance(exc, json.JSONDecodeError):
         return malformed_response(str(exc), exc)
+    if isinstance(exc, ValueError | TypeError):
+        # raised by the SDK before sending (e.g. a non-streaming call whose
+        # max_tokens could outlast 10 minutes without an explicit timeout)
+        return ValidationError(
+            f"the anthropic SDK rejected the request: {exc} (for long generations use "
+            "stream() / Agent(stream=True), or pass timeout=<seconds>)",
+            cause=exc,
+        )
     return ModelError(f"{PROVIDER} request failed: {exc}", cause=exc, reason=reason)
