@@ -208,8 +208,8 @@ class ReflectNode:
         state.grounding_score = report.score
         action = "accept"
         if report.ungrounded:
-            if report.score < grounding.threshold and ctx.research_rounds < grounding.max_research:
-                action = "research"
+            if grounding.needs_research(report) and ctx.research_rounds < grounding.max_research:
+                action = "replan" if getattr(report, "tier", None) == "replan" else "research"
                 ctx.research_rounds += 1
                 prompt = Message.user(grounding.research_prompt(report))
                 prompt.metadata["locus"] = "grounding_research"

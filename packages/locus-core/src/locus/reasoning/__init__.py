@@ -7,7 +7,7 @@ configured :class:`Reflexion` / :class:`Grounding` instead of ``True`` to tune t
 from __future__ import annotations
 
 import importlib
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from locus.reasoning.grounding import (
     ClaimScore,
@@ -22,16 +22,29 @@ __all__ = [
     "GSAR",
     "REFLECTION_SCHEMA",
     "CausalChain",
+    "CausalLink",
+    "ClaimAssessment",
     "ClaimScore",
+    "ClaimStatus",
+    "GSARReport",
     "Grounding",
     "GroundingReport",
     "Reflection",
     "Reflexion",
+    "ReplanTier",
     "extract_claims",
     "lexical_score",
 ]
 
-_LAZY = {"GSAR": "locus.reasoning.gsar", "CausalChain": "locus.reasoning.causal"}
+_LAZY = {
+    "GSAR": "locus.reasoning.gsar",
+    "GSARReport": "locus.reasoning.gsar",
+    "ClaimAssessment": "locus.reasoning.gsar",
+    "ClaimStatus": "locus.reasoning.gsar",
+    "ReplanTier": "locus.reasoning.gsar",
+    "CausalChain": "locus.reasoning.causal",
+    "CausalLink": "locus.reasoning.causal",
+}
 
 
 def __getattr__(name: str) -> Any:
@@ -39,3 +52,8 @@ def __getattr__(name: str) -> Any:
     if module is None:
         raise AttributeError(f"module 'locus.reasoning' has no attribute {name!r}")
     return getattr(importlib.import_module(module), name)
+
+
+if TYPE_CHECKING:  # pragma: no cover
+    from locus.reasoning.causal import CausalChain, CausalLink
+    from locus.reasoning.gsar import GSAR, ClaimAssessment, ClaimStatus, GSARReport, ReplanTier

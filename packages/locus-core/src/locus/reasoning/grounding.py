@@ -149,6 +149,10 @@ class Grounding:
         share = sum(c.grounded for c in scored) / len(scored)
         return GroundingReport(score=round(share, 4), claims=scored)
 
+    def needs_research(self, report: GroundingReport) -> bool:
+        """Whether the answer should go back to the model (score under ``threshold``)."""
+        return bool(report.ungrounded) and report.score < self.threshold
+
     def revise(self, answer: str, report: GroundingReport) -> str:
         """``answer`` without its ungrounded claims."""
         text = answer
