@@ -1,0 +1,188 @@
+"""Per-turn framework overhead of a 50-turn run (one tool call per turn).
+
+Each framework runs the same workload: a scripted model asks for one call of a
+trivial tool per turn for 50 turns, then answers. The model and the tool cost
+~nothing, so the time per turn is the framework's own overhead: message
+bookkeeping, schema handling, tool dispatch, events, state.
+
+- locus: ``Agent`` with a minimal duck-typed scripted model (no message copies).
+- LangGraph: ``create_react_agent`` on a custom ``BaseChatModel`` replaying AIMessages.
+- pydantic-ai: ``Agent`` on its ``FunctionModel``.
+
+The original locus peer is added by the lead (it needs its own venv).
+Run: ``python bench/bench_agent_turn.py`` (``LOCUS_BENCH_TURNS``/``LOCUS_BENCH_REPEAT``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+import time
+import warnings
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+sys.path.insert(0, os.path.dirname(__file__))
+from _peers import median, table
+
+TURNS = int(os.environ.get("LOCUS_BENCH_TURNS", "50"))
+REPEAT = int(os.environ.get("LOCUS_BENCH_REPEAT", "15"))
+
+
+def _noop(i: int) -> int:
+    """Return the turn number."""
+    return i
+
+
+async def locus_run() -> None:
+    from locus import Agent, tool
+    from locus.core.messages import Message, ToolCall
+    from locus.models import ModelResponse
+
+    turns = [
+        ModelResponse(
+            message=Message.assistant(
+                tool_calls=[ToolCall(id=f"c{i}", name="noop", arguments={"i": i})]
+            ),
+            usage={"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
+        )
+        for i in range(TURNS)
+    ]
+    turns.append(ModelResponse(message=Message.assistant("done")))
+
+    class Replay:
+        model = "replay"
+
+        def __init__(self) -> None:
+            self.i = 0
+
+        async def complete(self, messages: Any, tools: Any = None, **kwargs: Any) -> Any:
+            self.i += 1
+            return turns[self.i - 1]
+
+        async def stream(self, messages: Any, tools: Any = None, **kwargs: Any) -> Any:
+            raise NotImplementedError
+
+    noop = tool(_noop, name="noop")
+    agent = Agent(model=Replay(), tools=[noop], max_iterations=TURNS + 5)
+
+    async def once() -> None:
+        agent.model = Replay()
+        result = await agent.invoke("go")
+        assert result.iterations == TURNS + 1, result.iterations
+
+    return once  # type: ignore[return-value]
+
+
+async def langgraph_run() -> Callable[[], Awaitable[None]]:
+    from langchain_core.language_models.chat_models import BaseChatModel
+    from langchain_core.messages import AIMessage
+    from langchain_core.outputs import ChatGeneration, ChatResult
+    from langchain_core.tools import tool as lc_tool
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from langgraph.prebuilt import create_react_agent
+
+    class Replay(BaseChatModel):
+        i: int = 0
+
+        @property
+        def _llm_type(self) -> str:
+            return "replay"
+
+        def bind_tools(self, tools: Any, **kwargs: Any) -> Any:
+            return self
+
+        def _generate(
+            self, messages: Any, stop: Any = None, run_manager: Any = None, **kwargs: Any
+        ) -> ChatResult:
+            i = self.i
+            self.i += 1
+            if i < TURNS:
+                msg = AIMessage(
+                    content="", tool_calls=[{"name": "noop", "args": {"i": i}, "id": f"c{i}"}]
+                )
+            else:
+                msg = AIMessage(content="done")
+            return ChatResult(generations=[ChatGeneration(message=msg)])
+
+        async def _agenerate(
+            self, messages: Any, stop: Any = None, run_manager: Any = None, **kwargs: Any
+        ) -> ChatResult:
+            return self._generate(messages, stop, run_manager, **kwargs)
+
+    noop = lc_tool(_noop, parse_docstring=False)
+    noop.name = "noop"
+
+    async def once() -> None:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            graph = create_react_agent(Replay(), [noop])
+        out = await graph.ainvoke(
+            {"messages": [("user", "go")]}, {"recursion_limit": 4 * TURNS + 10}
+        )
+        assert out["messages"][-1].content == "done"
+
+    return once
+
+
+async def pydantic_ai_run() -> Callable[[], Awaitable[None]]:
+    from pydantic_ai import Agent
+    from pydantic_ai.messages import ModelResponse, TextPart, ToolCallPart
+    from pydantic_ai.models.function import AgentInfo, FunctionModel
+    from pydantic_ai.usage import UsageLimits
+
+    state = {"i": 0}
+
+    def respond(messages: Any, info: AgentInfo) -> ModelResponse:
+        i = state["i"]
+        state["i"] += 1
+        if i < TURNS:
+            return ModelResponse(parts=[ToolCallPart("noop", {"i": i}, tool_call_id=f"c{i}")])
+        return ModelResponse(parts=[TextPart("done")])
+
+    agent = Agent(FunctionModel(respond))
+    agent.tool_plain(name="noop")(_noop)
+    limits = UsageLimits(request_limit=None)
+
+    async def once() -> None:
+        state["i"] = 0
+        result = await agent.run("go", usage_limits=limits)
+        assert result.output == "done"
+
+    return once
+
+
+async def measure(factory: Callable[[], Awaitable[Any]]) -> float:
+    once = await factory()
+    await once()  # warm up
+    samples = []
+    for _ in range(REPEAT):
+        start = time.perf_counter()
+        await once()
+        samples.append(time.perf_counter() - start)
+    return median(samples) / (TURNS + 1) * 1e6
+
+
+async def main() -> None:
+    peers = {"locus": locus_run, "langgraph create_react_agent": langgraph_run}
+    peers["pydantic-ai FunctionModel"] = pydantic_ai_run
+    results: dict[str, float] = {}
+    for name, factory in peers.items():
+        try:
+            results[name] = await measure(factory)
+        except ImportError as exc:
+            print(f"({name} unavailable: {exc})")
+    base = results["locus"]
+    rows = [(name, f"{us:,.0f}", f"{us / base:.2f}x") for name, us in results.items()]
+    print(f"per-turn overhead, {TURNS} turns x 1 tool call, median of {REPEAT} runs")
+    print(table(rows, ("framework", "us/turn", "vs locus")))
+    if "langgraph create_react_agent" in results:
+        share = base / results["langgraph create_react_agent"]
+        print(f"\nlocus / langgraph = {share:.2f} (goal <= 0.33)")
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
