@@ -105,7 +105,9 @@ class OCIConfig:
             ) from exc
 
 
-def load_oci_config(path: str | os.PathLike[str] | None = None, profile: str | None = None) -> OCIConfig:
+def load_oci_config(
+    path: str | os.PathLike[str] | None = None, profile: str | None = None
+) -> OCIConfig:
     """Read one profile of an OCI config file.
 
     Values of ``[DEFAULT]`` are inherited by every profile, as in the OCI SDKs.
@@ -118,7 +120,9 @@ def load_oci_config(path: str | os.PathLike[str] | None = None, profile: str | N
         ConfigError: The file or the profile does not exist.
     """
     file = Path(
-        os.fspath(path) if path is not None else os.environ.get("OCI_CONFIG_FILE") or DEFAULT_CONFIG_FILE
+        os.fspath(path)
+        if path is not None
+        else os.environ.get("OCI_CONFIG_FILE") or DEFAULT_CONFIG_FILE
     ).expanduser()
     name = profile or os.environ.get("OCI_CONFIG_PROFILE") or DEFAULT_PROFILE
     parser = configparser.ConfigParser(interpolation=None)

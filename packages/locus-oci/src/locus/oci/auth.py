@@ -234,7 +234,7 @@ class OCISDKSigner(httpx.Auth):
             self.signer(prepared)
         for name, value in prepared.headers.items():
             if name.lower() not in skip:
-                request.headers[name] = value
+                request.headers[name] = value if isinstance(value, str) else value.decode()
         return request
 
     def sync_auth_flow(
@@ -298,4 +298,6 @@ def make_auth(
                 f"friends are set inside OCI Functions / Data Science): {exc}",
                 cause=exc,
             ) from exc
-    raise ValidationError(f"unknown OCI auth_type {auth_type!r}; use one of {', '.join(AUTH_TYPES)}")
+    raise ValidationError(
+        f"unknown OCI auth_type {auth_type!r}; use one of {', '.join(AUTH_TYPES)}"
+    )
