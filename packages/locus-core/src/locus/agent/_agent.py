@@ -9,6 +9,17 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from locus.agent._helpers import (
+    Prompt,
+    emit_resumed,
+    last_user_index,
+    option,
+    prompt_messages,
+    prompt_text,
+    resolve_checkpointer,
+    resolve_model,
+    slug,
+)
 from locus.agent._sync import run_coroutine_sync
 from locus.agent._threads import (
     begin_new_run,
@@ -23,13 +34,11 @@ from locus.core.messages import Message, Role
 from locus.core.state import AgentState
 from locus.hooks import HookRegistry
 from locus.loop import LoopContext, entry_point, final_text, run_loop
-from locus.observability import activity, current_run_id, emit, publish_event
+from locus.observability import activity, publish_event
 from locus.reasoning import Grounding, Reflexion
 from locus.tools import Tool, ToolExecutor
 
 __all__ = ["Agent", "Prompt"]
-
-Prompt = str | Message | list[Message]
 
 
 class Agent:
@@ -84,20 +93,20 @@ class Agent:
         model_options: dict[str, Any] | None = None,
         id: str | None = None,
     ) -> None:
-        self.model = _resolve_model(model)
+        self.model = resolve_model(model)
         self.tools = normalize_tools(tools)
         if system_prompt is not None and not isinstance(system_prompt, str):
             raise ValidationError(f"system_prompt must be a string, got {system_prompt!r}")
         self.system_prompt = system_prompt
-        self.reflexion = _option(reflexion, Reflexion, "reflexion")
-        self.grounding = _option(grounding, Grounding, "grounding")
+        self.reflexion = option(reflexion, Reflexion, "reflexion")
+        self.grounding = option(grounding, Grounding, "grounding")
         if termination is not None and not callable(getattr(termination, "check", None)):
             raise ValidationError(
                 f"termination must be a condition from locus.core.termination "
                 f"(e.g. MaxIterations(10) | ToolCalled('x')), got {termination!r}"
             )
         self.termination = termination
-        self.checkpointer = _resolve_checkpointer(checkpointer)
+        self.checkpointer = resolve_checkpointer(checkpointer)
         if output_schema is not None and not (
             isinstance(output_schema, type) and issubclass(output_schema, BaseModel)
         ):
@@ -187,7 +196,7 @@ class Agent:
             """
             return (await agent.invoke(prompt)).message
 
-        tool_name = name or _slug(self.name) or "agent"
+        tool_name = name or slug(self.name) or "agent"
         text = description or self.description or f"Delegate a task to the {tool_name} agent."
         return Tool(run_agent, name=tool_name, description=text)
 
@@ -208,7 +217,7 @@ class Agent:
                 run_id=state.run_id,
                 thread_id=thread_id,
                 agent_name=self.name,
-                prompt=_prompt_text(prompt),
+                prompt=prompt_text(prompt),
             )
             publish_event(start)
             yield start
@@ -225,7 +234,7 @@ class Agent:
             else:
                 if self.hooks.has("before_invocation"):
                     await self.hooks.before_invocation(
-                        agent=self, state=state, prompt=_prompt_text(prompt)
+                        agent=self, state=state, prompt=prompt_text(prompt)
                     )
                 try:
                     async for event in run_loop(ctx, entry):
@@ -257,11 +266,11 @@ class Agent:
                     f"No checkpoint for thread {thread_id!r} to resume; start it with "
                     "agent.run(prompt, thread_id=...) on an agent with a checkpointer."
                 )
-            ctx = self._context(state, _last_user_index(state), lock)
+            ctx = self._context(state, last_user_index(state), lock)
             if state.status == "completed":
                 return ctx, "think", True
             state.status = "running"
-            _emit_resumed(state)
+            emit_resumed(state)
             return ctx, entry_point(ctx), False
         if state is None:
             state = AgentState(thread_id=thread_id)
@@ -273,9 +282,9 @@ class Agent:
             state.thread_id = thread_id
             if self.system_prompt and not any(m.role is Role.SYSTEM for m in state.messages):
                 state.messages.insert(0, Message.system(self.system_prompt))
-            _emit_resumed(state)
+            emit_resumed(state)
         start_index = len(state.messages)
-        state.messages.extend(_prompt_messages(prompt))
+        state.messages.extend(prompt_messages(prompt))
         ctx = self._context(state, start_index, lock)
         await ctx.save("input")
         return ctx, "think", False
@@ -347,90 +356,3 @@ class Agent:
             run_id=state.run_id,
             state=state,
         )
-
-
-def _resolve_model(model: Any) -> Any:
-    if model is None:
-        return None
-    if isinstance(model, str):
-        from locus.models import get_model
-
-        return get_model(model)
-    if not callable(getattr(model, "complete", None)):
-        raise ValidationError(
-            f"model must be a 'provider:name' string or an object with async complete() and "
-            f"stream() (locus.core.protocols.ModelProtocol), got {model!r}"
-        )
-    return model
-
-
-def _resolve_checkpointer(checkpointer: Any) -> Any:
-    if checkpointer is None:
-        return None
-    if isinstance(checkpointer, str):
-        from locus.checkpoint import get_checkpointer
-
-        return get_checkpointer(checkpointer)
-    if not (
-        callable(getattr(checkpointer, "save", None))
-        and callable(getattr(checkpointer, "load", None))
-    ):
-        raise ValidationError(
-            f"checkpointer must be a URL ('sqlite:///threads.db') or an object with async "
-            f"save() and load() (CheckpointerProtocol), got {checkpointer!r}"
-        )
-    return checkpointer
-
-
-def _option(value: Any, cls: type[Any], name: str) -> Any:
-    if value is True:
-        return cls()
-    if value is False or value is None:
-        return None
-    if isinstance(value, cls):
-        return value
-    raise ValidationError(f"{name} must be True/False or a {cls.__name__} instance, got {value!r}")
-
-
-def _prompt_messages(prompt: Prompt) -> list[Message]:
-    if isinstance(prompt, str):
-        return [Message.user(prompt)]
-    if isinstance(prompt, Message):
-        return [prompt]
-    if isinstance(prompt, list) and all(isinstance(m, Message) for m in prompt):
-        return list(prompt)
-    raise ValidationError(f"prompt must be a str, a Message or a list of Messages, got {prompt!r}")
-
-
-def _prompt_text(prompt: Prompt | None) -> str:
-    if prompt is None:
-        return ""
-    if isinstance(prompt, str):
-        return prompt
-    if isinstance(prompt, Message):
-        return prompt.text
-    return "\n".join(m.text for m in prompt if m.role is Role.USER)
-
-
-def _last_user_index(state: AgentState) -> int:
-    for index in range(len(state.messages) - 1, -1, -1):
-        if state.messages[index].role is Role.USER:
-            return index
-    return 0
-
-
-def _emit_resumed(state: AgentState) -> None:
-    if current_run_id() is not None:
-        emit(
-            "agent.resumed",
-            thread_id=state.thread_id,
-            messages=len(state.messages),
-            iteration=state.iteration,
-        )
-
-
-def _slug(name: str | None) -> str:
-    if not name:
-        return ""
-    out = "".join(ch if ch.isalnum() else "_" for ch in name.strip().lower())
-    return out.strip("_")
