@@ -91,19 +91,32 @@ async def test_setup_is_idempotent_and_versioned(dsn: str) -> None:
     await cp2.aclose()
 
 
-async def test_payload_is_jsonb_and_queryable(dsn: str) -> None:
+@pytest.mark.parametrize("payload_type", ["json", "jsonb"])
+async def test_payload_is_queryable_json(dsn: str, payload_type: str) -> None:
     import psycopg
 
     tid = uuid.uuid4().hex
-    async with PostgresCheckpointer.from_conn_string(dsn, schema=SCHEMA) as cp:
+    prefix = f"{payload_type}_"
+    async with PostgresCheckpointer.from_conn_string(
+        dsn, schema=SCHEMA, table_prefix=prefix, payload_type=payload_type
+    ) as cp:
         await cp.save(AgentState(iteration=7), tid, metadata={"user": "ada"})
+        assert (await cp.load(tid)).iteration == 7
     with psycopg.connect(dsn) as conn:
         row = conn.execute(
             f"SELECT payload->'state'->>'iteration', metadata->>'user', "
-            f'jsonb_typeof(payload) FROM "{SCHEMA}".locus_checkpoints WHERE thread_id = %s',
+            f"{payload_type}_typeof(payload), pg_typeof(payload)::text "
+            f'FROM "{SCHEMA}".{prefix}checkpoints WHERE thread_id = %s',
             (tid,),
         ).fetchone()
-    assert row == ("7", "ada", "object")
+    assert row == ("7", "ada", "object", payload_type)
+
+
+def test_bad_payload_type() -> None:
+    from locus.core.errors import ValidationError
+
+    with pytest.raises(ValidationError):
+        PostgresCheckpointer(None, payload_type="text")  # type: ignore[arg-type]
 
 
 async def test_unreachable_server_is_a_checkpoint_error() -> None:

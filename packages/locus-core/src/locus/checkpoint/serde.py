@@ -50,6 +50,7 @@ Migration = Callable[[dict[str, Any]], dict[str, Any]]
 # JSON text of an envelope starts with its version: ours is written that way,
 # and PostgreSQL's JSONB orders keys by length so "v" comes first there too.
 _VERSION_PREFIX = re.compile(rb'\A\s*\{\s*"v"\s*:\s*(\d+)\s*,')
+_VERSION_PREFIX_STR = re.compile(r'\A\s*\{\s*"v"\s*:\s*(\d+)\s*,')
 
 
 class _Envelope(BaseModel):
@@ -163,8 +164,12 @@ class Serde:
         """
         where = f"checkpoint {checkpoint_id!r} of thread {thread_id!r}"
         if isinstance(payload, str | bytes):
-            raw = payload.encode() if isinstance(payload, str) else payload
-            match = _VERSION_PREFIX.match(raw)
+            raw = payload
+            match = (
+                _VERSION_PREFIX_STR.match(raw)
+                if isinstance(raw, str)
+                else _VERSION_PREFIX.match(raw)
+            )
             if match is not None and int(match.group(1)) == self.schema_version:
                 try:
                     return _Envelope.model_validate_json(raw).state
@@ -184,8 +189,11 @@ class Serde:
 
     def version_of(self, payload: str | bytes) -> int | None:
         """The envelope version of JSON text, read from its prefix (``None`` if unknown)."""
-        raw = payload.encode() if isinstance(payload, str) else payload
-        match = _VERSION_PREFIX.match(raw)
+        match = (
+            _VERSION_PREFIX_STR.match(payload)
+            if isinstance(payload, str)
+            else _VERSION_PREFIX.match(payload)
+        )
         return int(match.group(1)) if match else None
 
     def _from_obj(self, parsed: Any, where: str) -> AgentState:

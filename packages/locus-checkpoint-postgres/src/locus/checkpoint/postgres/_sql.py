@@ -29,16 +29,20 @@ class Statements:
     table: str
     migrations_table: str
     lock_key: str
+    payload_type: str = "json"
 
     @classmethod
-    def build(cls, schema: str | None, prefix: str) -> Statements:
+    def build(cls, schema: str | None, prefix: str, payload_type: str = "json") -> Statements:
         """Statements for ``schema.prefix*`` tables (``search_path`` when ``schema`` is None)."""
         check_ident(prefix, "table_prefix")
+        if payload_type not in ("json", "jsonb"):
+            raise ValidationError(f"payload_type must be 'json' or 'jsonb', got {payload_type!r}")
         qual = f'"{check_ident(schema, "schema")}".' if schema else ""
         return cls(
             table=f"{qual}{prefix}checkpoints",
             migrations_table=f"{qual}{prefix}migrations",
             lock_key=f"locus-checkpoint-setup:{schema or ''}:{prefix}",
+            payload_type=payload_type,
         )
 
     def migrations(self, schema: str | None) -> list[str]:
@@ -56,12 +60,17 @@ class Statements:
                 expires_at DOUBLE PRECISION,
                 v INTEGER NOT NULL,
                 metadata JSONB NOT NULL DEFAULT '{{}}',
-                payload JSONB NOT NULL,
+                payload {self.payload_type.upper()} NOT NULL,
                 UNIQUE (thread_id, checkpoint_id)
             );
             CREATE INDEX IF NOT EXISTS {t.split(".")[-1].strip('"')}_thread_seq
                 ON {t} (thread_id, seq DESC);""",
         ]
+
+    @property
+    def lz4_payload(self) -> str:
+        """Faster TOAST compression for the payload (PostgreSQL 14+ built with lz4)."""
+        return f"ALTER TABLE {self.table} ALTER COLUMN payload SET COMPRESSION lz4"
 
     @property
     def create_migrations(self) -> str:
@@ -80,15 +89,17 @@ class Statements:
         return "SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))"
 
     @property
-    def delete_one(self) -> str:
-        return f"DELETE FROM {self.table} WHERE thread_id = %s AND checkpoint_id = %s"
-
-    @property
     def insert(self) -> str:
+        """Insert or replace a checkpoint; the parent is the thread's newest other checkpoint."""
         return (
-            f"INSERT INTO {self.table} ({COLUMNS}, payload) VALUES (%s, %s, "
-            f"(SELECT checkpoint_id FROM {self.table} WHERE thread_id = %s "
-            "ORDER BY seq DESC LIMIT 1), %s, %s, %s, %s::jsonb, %s::jsonb)"
+            f"INSERT INTO {self.table} ({COLUMNS}, payload) VALUES (%(t)s, %(c)s, "
+            f"(SELECT checkpoint_id FROM {self.table} WHERE thread_id = %(t)s "
+            "AND checkpoint_id <> %(c)s ORDER BY seq DESC LIMIT 1), "
+            f"%(created)s, %(expires)s, %(v)s, %(meta)s::jsonb, %(payload)s::{self.payload_type}) "
+            "ON CONFLICT (thread_id, checkpoint_id) DO UPDATE SET seq = DEFAULT, "
+            "parent_id = EXCLUDED.parent_id, created_at = EXCLUDED.created_at, "
+            "expires_at = EXCLUDED.expires_at, v = EXCLUDED.v, metadata = EXCLUDED.metadata, "
+            "payload = EXCLUDED.payload"
         )
 
     @property
