@@ -41,3 +41,8 @@ def test_demo_quiet_prints_only_the_summary(
 def test_demo_without_dir_uses_a_temporary_store(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["demo", "--quiet"]) == 0
     assert "pages sent: 1" in capsys.readouterr().out
+
+
+def test_demo_with_an_unknown_provider_is_a_clear_error(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["demo", "--quiet", "--model", "nosuch:model"]) == 2
+    assert "unknown model provider 'nosuch'" in capsys.readouterr().err

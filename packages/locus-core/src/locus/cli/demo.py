@@ -233,11 +233,17 @@ def run_demo(args: argparse.Namespace, out: TextIO | None = None) -> int:
             temporary one when ``None``), ``thread_id``, ``quiet``.
         out: Where to print (default: stdout).
     """
+    from locus.core.errors import LocusError
+
     stream = out or sys.stdout
     directory = getattr(args, "dir", None)
-    if directory:
-        path = Path(directory)
-        path.mkdir(parents=True, exist_ok=True)
-        return asyncio.run(_demo(args, path, stream))
-    with tempfile.TemporaryDirectory(prefix="locus-demo-") as tmp:
-        return asyncio.run(_demo(args, Path(tmp), stream))
+    try:
+        if directory:
+            path = Path(directory)
+            path.mkdir(parents=True, exist_ok=True)
+            return asyncio.run(_demo(args, path, stream))
+        with tempfile.TemporaryDirectory(prefix="locus-demo-") as tmp:
+            return asyncio.run(_demo(args, Path(tmp), stream))
+    except LocusError as exc:
+        print(f"locus demo failed ({exc.kind}): {exc}", file=sys.stderr)
+        return 2
