@@ -1,4 +1,4 @@
-"""``PostgresCheckpointer``: one JSONB row per checkpoint, psycopg 3 async pool."""
+"""``PostgresCheckpointer``: one JSON row per checkpoint, psycopg 3 async pool."""
 
 from __future__ import annotations
 
