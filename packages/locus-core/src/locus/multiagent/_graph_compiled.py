@@ -1,0 +1,447 @@
+"""The runnable graph: :class:`CompiledGraph`."""
+
+from __future__ import annotations
+
+import inspect
+import time
+import uuid
+from collections.abc import AsyncIterator
+from typing import TYPE_CHECKING, Any
+
+from locus.core.command import Command
+from locus.core.errors import ValidationError
+from locus.core.interrupt import GraphInterrupted, InterruptHandler, InterruptState
+from locus.core.send import Send
+from locus.multiagent._graph_checkpoint import dump_run, load_position
+from locus.multiagent._graph_exec import Out, Run, Task
+from locus.multiagent._graph_types import END, START, GraphConfig, GraphResult, StateSnapshot
+
+if TYPE_CHECKING:
+    from locus.agent.result import AgentResult
+    from locus.core.events import LocusEvent
+    from locus.multiagent._graph_builder import Branch, StateGraph
+    from locus.multiagent._graph_draw import DrawableGraph
+    from locus.tools import Tool
+
+__all__ = ["CompiledGraph"]
+
+_STREAM_MODES = ("updates", "values", "events")
+
+
+class CompiledGraph:
+    """A validated graph you can run; also usable wherever an Agent is.
+
+    Create with :meth:`StateGraph.compile`. Runs are async (:meth:`invoke`,
+    :meth:`astream`); :meth:`invoke_sync` blocks. :meth:`run`, :meth:`run_sync`
+    and :meth:`as_tool` give it the Agent surface (text in, events/result out).
+
+    Graph state values must be JSON-serialisable (pydantic models and
+    ``Message`` s are fine) when a run uses a ``thread_id``: each superstep is
+    checkpointed.
+    """
+
+    def __init__(
+        self,
+        builder: StateGraph,
+        *,
+        checkpointer: Any,
+        interrupt_handler: InterruptHandler | None,
+        name: str,
+        recursion_limit: int | None,
+    ) -> None:
+        self.builder = builder
+        self.name = name
+        self.schema = builder.schema
+        self.nodes = dict(builder.nodes)
+        self.static: dict[str, list[str]] = {}
+        for a, b in builder.edges:
+            self.static.setdefault(a, []).append(b)
+        self.branches: dict[str, list[Branch]] = {k: list(v) for k, v in builder.branches.items()}
+        self.joins = list(builder.joins)
+        self.joins_by_source: dict[str, list[int]] = {}
+        for index, (sources, _) in enumerate(self.joins):
+            for source in sources:
+                self.joins_by_source.setdefault(source, []).append(index)
+        self.checkpointer = checkpointer
+        self.interrupt_handler = interrupt_handler
+        self.recursion_limit = recursion_limit
+        self._cache: dict[str, tuple[Out, float | None]] = {}
+
+    def __repr__(self) -> str:
+        return f"CompiledGraph(name={self.name!r}, nodes={list(self.nodes)})"
+
+    # -- running -------------------------------------------------------------------
+
+    async def invoke(
+        self,
+        input: Any,
+        *,
+        thread_id: str | None = None,
+        config: GraphConfig | dict[str, Any] | None = None,
+        interrupt_handler: InterruptHandler | None = None,
+        raise_on_interrupt: bool = True,
+    ) -> GraphResult:
+        """Run the graph to END (or to an interrupt) and return the final state.
+
+        Args:
+            input: A dict of state values (or a state model instance, or a str
+                for a ``messages``/``input`` schema); ``Command(resume=...)``
+                to resume a paused thread; ``None`` to continue a thread.
+            thread_id: Checkpoint thread: the run continues its state and
+                each superstep is saved to it.
+            config: A :class:`GraphConfig` (or dict): recursion limit, values
+                for nodes' ``config`` parameter.
+            interrupt_handler: Answers interrupts for this run.
+            raise_on_interrupt: Raise :class:`GraphInterrupted` when paused
+                (default); with ``False`` return the state with ``.interrupts`` set.
+
+        Raises:
+            GraphInterrupted: a node called ``interrupt()`` and nobody answered it.
+            GraphRecursionError: more supersteps than the recursion limit.
+            locus.core.errors.ValidationError: bad input or an unknown state key.
+        """
+        run = await self._start(input, thread_id, config, interrupt_handler)
+        async for _ in run.iterate(None):
+            pass
+        return self._finish(run, raise_on_interrupt)
+
+    def invoke_sync(
+        self,
+        input: Any,
+        *,
+        thread_id: str | None = None,
+        config: GraphConfig | dict[str, Any] | None = None,
+        interrupt_handler: InterruptHandler | None = None,
+        raise_on_interrupt: bool = True,
+    ) -> GraphResult:
+        """Blocking :meth:`invoke` (works inside a running event loop too)."""
+        from locus.agent._sync import run_coroutine_sync
+
+        return run_coroutine_sync(
+            lambda: self.invoke(
+                input,
+                thread_id=thread_id,
+                config=config,
+                interrupt_handler=interrupt_handler,
+                raise_on_interrupt=raise_on_interrupt,
+            )
+        )
+
+    async def astream(
+        self,
+        input: Any,
+        *,
+        stream_mode: str = "updates",
+        thread_id: str | None = None,
+        config: GraphConfig | dict[str, Any] | None = None,
+        interrupt_handler: InterruptHandler | None = None,
+    ) -> AsyncIterator[Any]:
+        """Stream a run.
+
+        Args:
+            stream_mode: ``"updates"``: ``{node: update}`` per node and step;
+                ``"values"``: the full state after each step; ``"events"``:
+                :class:`GraphEvent` s (``multiagent.graph.node.*``).
+
+        A paused run ends the stream (``values`` mode yields the state first);
+        use :meth:`get_state` to see the interrupt.
+        """
+        if stream_mode not in _STREAM_MODES:
+            raise ValidationError(
+                f"stream_mode must be one of {_STREAM_MODES}, got {stream_mode!r}"
+            )
+        run = await self._start(input, thread_id, config, interrupt_handler)
+        async for _, item in run.iterate(stream_mode):
+            yield item
+
+    async def get_state(self, thread_id: str) -> StateSnapshot | None:
+        """The thread's latest checkpointed graph state, or ``None``."""
+        position = await self._load(thread_id)
+        if position is None:
+            return None
+        return StateSnapshot(
+            values=position["values"],
+            next=tuple(t.node for t in position["tasks"]),
+            step=position["step"],
+            interrupts=tuple(v for _, v in position["interrupts"]),
+            status=position["status"],
+            checkpoint_id=position.get("checkpoint_id"),
+        )
+
+    # -- the Agent surface -----------------------------------------------------------
+
+    async def run(self, prompt: Any, *, thread_id: str | None = None) -> AsyncIterator[LocusEvent]:
+        """Run as an agent: graph events, then a ``TerminateEvent`` with the final text."""
+        from locus.core.events import InterruptEvent, TerminateEvent
+
+        run = await self._start(prompt, thread_id, None, None)
+        async for _, event in run.iterate("events"):
+            yield event
+        for _, value in run.interrupts:
+            yield InterruptEvent(
+                interrupt_id=value.interrupt_id, payload=value.payload, node_id=value.node_id
+            )
+        reason = "interrupted" if run.interrupts else "graph_completed"
+        yield TerminateEvent(
+            reason=reason, final_message=final_text(run.values), iterations=run.step
+        )
+
+    async def invoke_agent(self, prompt: Any, *, thread_id: str | None = None) -> AgentResult:
+        """Run as an agent and return an :class:`~locus.agent.AgentResult`."""
+        from locus.agent.result import AgentResult
+
+        result = await self.invoke(prompt, thread_id=thread_id, raise_on_interrupt=False)
+        reason = "interrupted" if result.interrupts else "graph_completed"
+        return AgentResult(
+            message=final_text(result),
+            stop_reason=reason,
+            iterations=result.steps,
+            thread_id=result.thread_id,
+        )
+
+    def run_sync(self, prompt: Any, *, thread_id: str | None = None) -> AgentResult:
+        """Blocking run as an agent, returning an :class:`~locus.agent.AgentResult`."""
+        from locus.agent._sync import run_coroutine_sync
+
+        return run_coroutine_sync(lambda: self.invoke_agent(prompt, thread_id=thread_id))
+
+    def as_tool(self, name: str | None = None, description: str | None = None) -> Tool:
+        """This graph as a tool an agent can call with a ``prompt``."""
+        from locus.tools import Tool
+
+        graph = self
+
+        async def run_graph(prompt: str) -> str:
+            """Delegate a task.
+
+            Args:
+                prompt: The task, in plain language.
+            """
+            return (await graph.invoke_agent(prompt)).message
+
+        return Tool(
+            run_graph,
+            name=name or self.name,
+            description=description or f"Run the {self.name} workflow.",
+        )
+
+    def get_graph(self) -> DrawableGraph:
+        """The graph's structure, for rendering (``get_graph().draw_mermaid()``)."""
+        from locus.multiagent._graph_draw import DrawableGraph
+
+        return DrawableGraph.from_compiled(self)
+
+    # -- executor hooks --------------------------------------------------------------
+
+    async def eval_branch(self, source: str, branch: Branch, view: Any) -> list[Any]:
+        """Evaluate a conditional edge into a list of node names / Sends."""
+        result = branch.path(view)
+        if inspect.isawaitable(result):
+            result = await result
+        items = result if isinstance(result, list | tuple) else [result]
+        if branch.path_map is None:
+            return [i for i in items if i is not None]
+        out: list[Any] = []
+        for item in items:
+            if isinstance(item, Send):
+                out.append(item)
+                continue
+            try:
+                out.append(branch.path_map[item])
+            except (KeyError, TypeError):
+                if item == END:
+                    out.append(END)
+                    continue
+                raise ValidationError(
+                    f"conditional edge from {source!r} returned {item!r}, which is not in its "
+                    f"path_map {sorted(map(str, branch.path_map))}"
+                ) from None
+        return out
+
+    def check_targets(self, names: set[str], sends: list[Send]) -> None:
+        """Raise on routing to nodes that do not exist."""
+        nodes = self.nodes
+        unknown = [n for n in names if n not in nodes] + [
+            s.node for s in sends if s.node not in nodes
+        ]
+        if unknown:
+            raise ValidationError(
+                f"routing to unknown node(s) {sorted(set(unknown))}; "
+                f"known nodes are {sorted(nodes)}"
+            )
+
+    def _cache_get(self, key: str) -> Out | None:
+        entry = self._cache.get(key)
+        if entry is None:
+            return None
+        out, expires = entry
+        if expires is not None and time.monotonic() >= expires:
+            del self._cache[key]
+            return None
+        return out
+
+    def _cache_put(self, key: str, out: Out, ttl: float | None) -> None:
+        self._cache[key] = (out, None if ttl is None else time.monotonic() + ttl)
+
+    def _checkpointer(self) -> Any:
+        if self.checkpointer is None:
+            from locus.checkpoint.memory import MemoryCheckpointer
+
+            self.checkpointer = MemoryCheckpointer()
+        return self.checkpointer
+
+    async def _save(self, run: Run, status: str, outs: list[Out] | None) -> None:
+        if run.thread_id is None:
+            if status != "interrupted":
+                return
+            run.thread_id = f"graph-{uuid.uuid4().hex[:12]}"
+        state = dump_run(self, run, status)
+        run.checkpoint_id = await self._checkpointer().save(state, run.thread_id)
+
+    async def _load(self, thread_id: str) -> dict[str, Any] | None:
+        state = await self._checkpointer().load(thread_id)
+        if state is None:
+            return None
+        return load_position(self, state)
+
+    async def _start(
+        self,
+        input: Any,
+        thread_id: str | None,
+        config: GraphConfig | dict[str, Any] | None,
+        handler: InterruptHandler | None,
+    ) -> Run:
+        cfg = GraphConfig.coerce(config)
+        thread_id = thread_id or cfg.thread_id
+        limit = (
+            cfg.recursion_limit
+            if config is not None
+            else (self.recursion_limit or cfg.recursion_limit)
+        )
+        handler = handler or cfg.interrupt_handler or self.interrupt_handler
+        node_config = {"thread_id": thread_id, "graph": self.name, "configurable": cfg.configurable}
+        position = await self._load(thread_id) if thread_id else None
+        resume = isinstance(input, Command)
+        if resume or (input is None and position is not None and position["tasks"]):
+            return self._resume_run(input, position, thread_id, limit, node_config, handler)
+        values = dict(position["values"]) if position else self.schema.initial()
+        update = self.schema.coerce_input(input)
+        for key, value in update.items():
+            fn = self.schema.reducers.get(key)
+            values[key] = fn(values[key], value) if fn is not None and key in values else value
+        if position is None:
+            self.schema.validate_values(values)
+        run = Run(self, values, [], step=0, limit=limit, config=node_config, handler=handler)
+        run.thread_id = thread_id
+        run.tasks = await run._route([Task(START, START)], [Out({})])
+        from locus.observability import current_run_id, emit
+
+        if current_run_id() is not None:
+            emit(
+                "multiagent.graph.started",
+                graph=self.name,
+                thread_id=thread_id,
+                entry=[t.node for t in run.tasks],
+            )
+        return run
+
+    def _resume_run(
+        self,
+        command: Any,
+        position: dict[str, Any] | None,
+        thread_id: str | None,
+        limit: int,
+        node_config: dict[str, Any],
+        handler: InterruptHandler | None,
+    ) -> Run:
+        if position is None or not position["tasks"]:
+            raise ValidationError(
+                f"thread {thread_id!r} has no paused run to resume; invoke with an input "
+                f"(and the same thread_id) to start one"
+            )
+        values = dict(position["values"])
+        resumes: dict[str, list[Any]] = position["resumes"]
+        if isinstance(command, Command):
+            update = dict(command.update)
+            if update:
+                self.schema.check_keys(update, "Command(update=...)")
+                for key, value in update.items():
+                    fn = self.schema.reducers.get(key)
+                    values[key] = (
+                        fn(values[key], value) if fn is not None and key in values else value
+                    )
+            pending = position["interrupts"]
+            if command.resume is not None and pending:
+                answers = command.resume
+                by_id = {v.interrupt_id: key for key, v in pending}
+                if isinstance(answers, dict) and answers and set(answers) <= set(by_id):
+                    for iid, answer in answers.items():
+                        resumes.setdefault(by_id[iid], []).append(answer)
+                else:
+                    resumes.setdefault(pending[0][0], []).append(answers)
+            from locus.observability import current_run_id, emit
+
+            if current_run_id() is not None and pending:
+                emit(
+                    "multiagent.graph.resumed",
+                    node=pending[0][1].node_id,
+                    interrupt_id=pending[0][1].interrupt_id,
+                )
+        run = Run(
+            self,
+            values,
+            position["tasks"],
+            step=position["step"],
+            limit=limit,
+            config=node_config,
+            handler=handler,
+            completed=position["completed"],
+            resumes=resumes,
+            joins=position["joins"],
+        )
+        run.thread_id = thread_id
+        return run
+
+    def _finish(self, run: Run, raise_on_interrupt: bool) -> GraphResult:
+        interrupts = [v for _, v in run.interrupts]
+        result = GraphResult(
+            run.values,
+            interrupts=interrupts,
+            thread_id=run.thread_id,
+            checkpoint_id=run.checkpoint_id,
+            steps=run.step,
+        )
+        if interrupts and raise_on_interrupt:
+            first = interrupts[0]
+            state = InterruptState(
+                interrupt=first,
+                node_id=first.node_id or "",
+                pending_nodes=[t.node for t in run.tasks if t.key not in run.completed],
+                partial_results={k: o.update for k, o in run.completed.items()},
+            )
+            raise GraphInterrupted(
+                state,
+                run.checkpoint_id,
+                thread_id=run.thread_id,
+                values=dict(run.values),
+                interrupts=interrupts,
+            )
+        return result
+
+
+def final_text(values: dict[str, Any]) -> str:
+    """The text answer of a graph state: ``output``/``answer``/``result``, else the last message."""
+    for key in ("output", "answer", "final_answer", "result", "summary"):
+        value = values.get(key)
+        if isinstance(value, str):
+            return value
+    messages = values.get("messages")
+    if isinstance(messages, list | tuple) and messages:
+        last = messages[-1]
+        content = getattr(last, "content", last)
+        return content if isinstance(content, str) else str(content)
+    import json
+
+    from pydantic_core import to_jsonable_python
+
+    return json.dumps(to_jsonable_python(values, fallback=repr))

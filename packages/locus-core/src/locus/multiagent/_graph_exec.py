@@ -1,0 +1,414 @@
+"""The superstep executor.
+
+Each superstep runs its tasks (sync nodes inline, async nodes concurrently),
+merges their updates in task order (node names sorted, then ``Send`` s in the
+order they were emitted), then routes. The hot path avoids per-step
+validation, deep copies and task creation for single nodes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import time
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from locus.core.command import End, normalize_node_output
+from locus.core.errors import ValidationError
+from locus.core.interrupt import (
+    InterruptException,
+    InterruptScope,
+    InterruptValue,
+    current_interrupt_scope,
+    enter_interrupt_scope,
+    exit_interrupt_scope,
+)
+from locus.core.send import Send
+from locus.multiagent._graph_types import END, GraphEvent, GraphRecursionError
+
+if TYPE_CHECKING:
+    from locus.core.interrupt import InterruptHandler
+    from locus.multiagent._graph_compiled import CompiledGraph
+    from locus.multiagent._graph_nodes import NodeSpec
+
+__all__ = ["Out", "Run", "Task", "to_out"]
+
+
+@dataclass(slots=True)
+class Task:
+    """One node execution of a superstep (``payload`` set for ``Send`` tasks)."""
+
+    node: str
+    key: str
+    is_send: bool = False
+    payload: Any = None
+
+
+@dataclass(slots=True)
+class Out:
+    """A normalised node result."""
+
+    update: dict[str, Any]
+    goto: list[Any] | None = None
+    end: bool = False
+
+
+def to_out(result: Any) -> Out:
+    """Normalise what a node returned (dict, Command, Send(s), model, None...)."""
+    if type(result) is dict:
+        return Out(result)
+    if isinstance(result, Send):
+        return Out({}, [result])
+    if isinstance(result, list) and result and all(isinstance(r, Send) for r in result):
+        return Out({}, list(result))
+    update, command = normalize_node_output(result)
+    if command is None:
+        return Out(update)
+    goto = command.goto
+    if goto is not None and not isinstance(goto, list | tuple):
+        goto = [goto]
+    return Out(update, None if goto is None else list(goto), isinstance(command, End))
+
+
+class Run:
+    """One invocation of a compiled graph, from a fresh or a checkpointed position."""
+
+    def __init__(
+        self,
+        graph: CompiledGraph,
+        values: dict[str, Any],
+        tasks: list[Task],
+        *,
+        step: int,
+        limit: int,
+        config: dict[str, Any],
+        handler: InterruptHandler | None,
+        completed: dict[str, Out] | None = None,
+        resumes: dict[str, list[Any]] | None = None,
+        joins: list[set[str]] | None = None,
+    ) -> None:
+        self.graph = graph
+        self.values = values
+        self.tasks = tasks
+        self.step = step
+        self.limit = limit
+        self.config = config
+        self.handler = handler
+        self.completed = completed or {}
+        self.resumes = resumes or {}
+        self.joins = joins if joins is not None else [set() for _ in graph.joins]
+        self.interrupts: list[tuple[str, InterruptValue]] = []
+        self.fast_scope = current_interrupt_scope() is None
+        self.events: list[GraphEvent] | None = None
+        self.thread_id: str | None = None
+        self.checkpoint_id: str | None = None
+
+    # -- the loop --------------------------------------------------------------------
+
+    async def iterate(self, mode: str | None) -> AsyncIterator[tuple[str, Any]]:
+        """Run supersteps until END, an interrupt or an error; yield stream items for ``mode``."""
+        graph = self.graph
+        schema = graph.schema
+        reducers = schema.reducers
+        check_keys = schema.check_keys if schema.keys is not None else None
+        from locus.observability import current_run_id, emit
+
+        bus = current_run_id() is not None
+        if mode == "events" or bus:
+            self.events = []
+        while self.tasks:
+            tasks = self.tasks
+            if self.step >= self.limit:
+                raise GraphRecursionError(self.limit, [t.node for t in tasks])
+            outs = await self._run_step(tasks)
+            if self.events:
+                for event in self.events:
+                    if bus:
+                        emit(event.event_type, event.data)
+                    if mode == "events":
+                        yield ("events", event)
+                self.events.clear()
+            if self.interrupts:
+                await graph._save(self, "interrupted", outs)
+                return
+            values = self.values
+            for task, out in zip(tasks, outs, strict=True):
+                update = out.update
+                if not update:
+                    continue
+                if check_keys is not None:
+                    check_keys(update, f"node {task.node!r}")
+                for key, value in update.items():
+                    fn = reducers.get(key)
+                    if fn is not None and key in values:
+                        values[key] = fn(values[key], value)
+                    else:
+                        values[key] = value
+            if mode == "updates":
+                for task, out in zip(tasks, outs, strict=True):
+                    yield ("updates", {task.node: out.update})
+            self.tasks = await self._route(tasks, outs)
+            self.completed = {}
+            self.resumes = {}
+            self.step += 1
+            if self.events is not None:
+                for ev in _routed_events(tasks, self.tasks, self.step):
+                    if bus:
+                        emit(ev.event_type, ev.data)
+                    if mode == "events":
+                        yield ("events", ev)
+            await graph._save(self, "running" if self.tasks else "completed", None)
+            if mode == "values":
+                yield ("values", dict(values))
+
+    # -- running tasks -----------------------------------------------------------------
+
+    async def _run_step(self, tasks: list[Task]) -> list[Out]:
+        outs: list[Out | None] = [self.completed.get(t.key) for t in tasks]
+        pending = [i for i, o in enumerate(outs) if o is None]
+        nodes = self.graph.nodes
+        while True:
+            errors: list[tuple[int, BaseException]] = []
+            if len(pending) == 1:
+                i = pending[0]
+                try:
+                    outs[i] = await self._exec(tasks[i], nodes[tasks[i].node])
+                except BaseException as exc:  # sorted out below
+                    errors.append((i, exc))
+            else:
+                coros: list[tuple[int, Any]] = []
+                for i in pending:
+                    spec = nodes[tasks[i].node]
+                    if spec.is_async or spec.retry is not None or spec.cache is not None:
+                        coros.append((i, self._exec(tasks[i], spec)))
+                        continue
+                    try:
+                        res = self._exec_sync(tasks[i], spec)
+                    except BaseException as exc:
+                        errors.append((i, exc))
+                        continue
+                    if type(res) is Out:
+                        outs[i] = res
+                    else:
+                        coros.append((i, res))
+                if coros:
+                    results = await asyncio.gather(*(c for _, c in coros), return_exceptions=True)
+                    for (i, _), res in zip(coros, results, strict=True):
+                        if isinstance(res, BaseException):
+                            errors.append((i, res))
+                        else:
+                            outs[i] = res
+            errors.sort(key=lambda e: e[0])
+            interrupts: list[tuple[int, InterruptValue]] = []
+            for i, error in errors:
+                if not isinstance(error, InterruptException):
+                    raise error
+                value = error.value
+                if value.node_id is None:
+                    value.node_id = tasks[i].node
+                if value.graph_id is None:
+                    value.graph_id = self.graph.name
+                interrupts.append((i, value))
+            if not interrupts:
+                return outs  # type: ignore[return-value]
+            answered = await self._answer(tasks, interrupts)
+            if answered is None:
+                self.completed = {
+                    t.key: o for t, o in zip(tasks, outs, strict=True) if o is not None
+                }
+                self.interrupts = [(tasks[i].key, v) for i, v in interrupts]
+                return [o if o is not None else Out({}) for o in outs]
+            pending = answered
+
+    async def _answer(
+        self, tasks: list[Task], interrupts: list[tuple[int, InterruptValue]]
+    ) -> list[int] | None:
+        handler = self.handler
+        if handler is None:
+            return None
+        answers: list[tuple[int, Any]] = []
+        for i, value in interrupts:
+            if not await handler.can_handle(value):
+                return None
+            answers.append((i, await handler.handle(value)))
+        for i, answer in answers:
+            self.resumes.setdefault(tasks[i].key, []).append(answer)
+        return [i for i, _ in answers]
+
+    def _enter(self, task: Task, spec: NodeSpec) -> Any:
+        resumes = self.resumes.get(task.key)
+        if resumes is None and self.fast_scope:
+            return None
+        return enter_interrupt_scope(
+            InterruptScope(spec.name, self.graph.name, list(resumes or ()))
+        )
+
+    def _call(self, task: Task, spec: NodeSpec) -> Any:
+        inp = task.payload if task.is_send else self.graph.schema.view(self.values)
+        if spec.takes_config:
+            return spec.fn(inp, config=self.config)
+        return spec.fn(inp)
+
+    async def _finish(self, task: Task, awaitable: Any, started: float) -> Out:
+        token = self._enter(task, self.graph.nodes[task.node])
+        try:
+            out = to_out(await awaitable)
+        finally:
+            if token is not None:
+                exit_interrupt_scope(token)
+        if self.events is not None:
+            self.events.append(_completed(task, out, self.step, started))
+        return out
+
+    def _exec_sync(self, task: Task, spec: NodeSpec) -> Any:
+        """Run a sync node inline: an :class:`Out`, or a coroutine when it returned an awaitable."""
+        events = self.events
+        if events is not None:
+            events.append(_event("multiagent.graph.node.started", node=task.node, step=self.step))
+            started = time.perf_counter()
+        token = self._enter(task, spec)
+        try:
+            result = self._call(task, spec)
+        finally:
+            if token is not None:
+                exit_interrupt_scope(token)
+        if inspect.isawaitable(result):  # a sync callable returning an awaitable
+            return self._finish(task, result, started if events is not None else 0.0)
+        out = to_out(result)
+        if events is not None:
+            events.append(_completed(task, out, self.step, started))
+        return out
+
+    async def _exec(self, task: Task, spec: NodeSpec) -> Out:
+        if not spec.is_async and spec.retry is None and spec.cache is None:
+            out = self._exec_sync(task, spec)
+            return out if type(out) is Out else await out
+        cache = spec.cache
+        key = None
+        if cache is not None:
+            inp = task.payload if task.is_send else self.values
+            key = f"{spec.name}:{cache.key_func(inp)}"
+            hit = self.graph._cache_get(key)
+            if hit is not None:
+                if self.events is not None:
+                    self.events.append(
+                        _event("multiagent.graph.node.cached", node=spec.name, step=self.step)
+                    )
+                return hit
+        attempt = 0
+        events = self.events
+        while True:
+            attempt += 1
+            if events is not None:
+                events.append(
+                    _event("multiagent.graph.node.started", node=task.node, step=self.step)
+                )
+            started = time.perf_counter()
+            token = self._enter(task, spec)
+            try:
+                result = self._call(task, spec)
+                if inspect.isawaitable(result):
+                    result = await result
+            except InterruptException:
+                raise
+            except Exception as exc:
+                retry = spec.retry
+                if retry is None or attempt >= retry.max_attempts or not retry.should_retry(exc):
+                    raise
+                if events is not None:
+                    events.append(
+                        _event(
+                            "multiagent.graph.node.retry",
+                            node=spec.name,
+                            attempt=attempt,
+                            error=repr(exc),
+                        )
+                    )
+                await asyncio.sleep(retry.delay(attempt))
+                continue
+            finally:
+                if token is not None:
+                    exit_interrupt_scope(token)
+            out = to_out(result)
+            if events is not None:
+                events.append(_completed(task, out, self.step, started))
+            if key is not None:
+                self.graph._cache_put(key, out, cache.ttl if cache else None)
+            return out
+
+    # -- routing ---------------------------------------------------------------------
+
+    async def _route(self, tasks: list[Task], outs: list[Out]) -> list[Task]:
+        graph = self.graph
+        names: set[str] = set()
+        sends: list[Send] = []
+        view: Any = None
+        for task, out in zip(tasks, outs, strict=True):
+            if out.end:
+                return []
+            if out.goto is not None:
+                targets: list[Any] = out.goto
+            else:
+                targets = graph.static.get(task.node, [])
+                branches = graph.branches.get(task.node)
+                if branches:
+                    if view is None:
+                        view = graph.schema.view(self.values)
+                    targets = list(targets)
+                    for branch in branches:
+                        targets.extend(await graph.eval_branch(task.node, branch, view))
+            for target in targets:
+                if type(target) is str:
+                    if target != END:
+                        names.add(target)
+                elif isinstance(target, Send):
+                    sends.append(target)
+                else:
+                    raise ValidationError(
+                        f"node {task.node!r} routed to {target!r}; expected a node name or a Send"
+                    )
+            for index in graph.joins_by_source.get(task.node, ()):
+                seen = self.joins[index]
+                seen.add(task.node)
+                sources, target = graph.joins[index]
+                if len(seen) == len(sources):
+                    seen.clear()
+                    if target != END:
+                        names.add(target)
+        graph.check_targets(names, sends)
+        nxt = [Task(n, n) for n in sorted(names)] if len(names) > 1 else [Task(n, n) for n in names]
+        for j, item in enumerate(sends):
+            nxt.append(Task(item.node, f"{item.node}:{j}", True, item.payload))
+        return nxt
+
+
+def _event(event_type: str, **data: Any) -> GraphEvent:
+    return GraphEvent(event_type=event_type, data=data)
+
+
+def _completed(task: Task, out: Out, step: int, started: float) -> GraphEvent:
+    return _event(
+        "multiagent.graph.node.completed",
+        node=task.node,
+        step=step,
+        duration_ms=(time.perf_counter() - started) * 1000.0,
+        updates=sorted(out.update),
+    )
+
+
+def _routed_events(done: list[Task], nxt: list[Task], step: int) -> list[GraphEvent]:
+    targets = sorted({t.node for t in nxt})
+    events = [
+        _event("multiagent.graph.node.routed", node=node, targets=targets, step=step)
+        for node in dict.fromkeys(t.node for t in done)
+    ]
+    sends: dict[str, int] = {}
+    for task in nxt:
+        if task.is_send:
+            sends[task.node] = sends.get(task.node, 0) + 1
+    events.extend(
+        _event("multiagent.graph.send", node=n, count=c, step=step) for n, c in sends.items()
+    )
+    return events
