@@ -122,3 +122,41 @@ async def test_unreachable_server_is_a_checkpoint_error() -> None:
     with pytest.raises(CheckpointError, match="Redis"):
         await bad.load("t")
     await bad.client.aclose()
+
+
+WRITER = """
+import asyncio, sys
+from locus.checkpoint.redis import RedisCheckpointer
+from locus.core.state import AgentState
+
+async def main(url, prefix, worker, n):
+    async with RedisCheckpointer.from_url(url, prefix=prefix) as cp:
+        for i in range(n):
+            await cp.save(AgentState(run_id=f"{worker}-{i}"), "shared-procs")
+
+asyncio.run(main(sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])))
+"""
+
+
+def test_writer_processes_share_one_thread() -> None:
+    import asyncio
+    import subprocess
+    import sys
+
+    workers, per_worker = 4, 15
+    procs = [
+        subprocess.Popen([sys.executable, "-c", WRITER, URL, PREFIX, f"w{w}", str(per_worker)])
+        for w in range(workers)
+    ]
+    assert [p.wait(timeout=120) for p in procs] == [0] * workers
+
+    async def check() -> None:
+        async with RedisCheckpointer.from_url(URL, prefix=PREFIX) as cp:
+            hist = await cp.history("shared-procs")
+            assert len(hist) == workers * per_worker
+            ids = [h.checkpoint_id for h in hist]
+            assert [h.parent_id for h in hist] == [*ids[1:], None]
+            runs = {(await cp.load("shared-procs", i)).run_id for i in ids}
+            assert len(runs) == workers * per_worker
+
+    asyncio.run(check())

@@ -103,6 +103,7 @@ async def test_events_published_in_run_context() -> None:
     async with run_context() as rid:
         cid = await cp.save(AgentState(), "t1")
         await cp.load("t1")
+        await cp.delete_thread("t1")
     events = [(e.event_type, e.data) for e in get_event_bus().history(rid)]
     saved = [d for t, d in events if t == "memory.checkpoint.saved"]
     loaded = [d for t, d in events if t == "memory.checkpoint.loaded"]
@@ -110,6 +111,7 @@ async def test_events_published_in_run_context() -> None:
     assert saved[0]["backend"] == "memory"
     assert saved[0]["size_bytes"] > 0
     assert loaded[0]["thread_id"] == "t1"
+    assert ("memory.checkpoint.deleted", {"thread_id": "t1", "backend": "memory"}) in events
 
 
 def test_serde_envelope_shape() -> None:

@@ -13,7 +13,7 @@ from typing import Any, ClassVar, Self
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from locus.checkpoint._events import emit_loaded, emit_saved
+from locus.checkpoint._events import emit_deleted, emit_loaded, emit_saved
 from locus.checkpoint.serde import Serde
 from locus.core.errors import (
     CheckpointError,
@@ -300,7 +300,10 @@ class BaseCheckpointer(ABC):
     async def delete_thread(self, thread_id: str) -> int:
         """Delete a thread and all its checkpoints; returns how many were deleted."""
         _check_thread(thread_id)
-        return await self._delete(thread_id, None)
+        deleted = await self._delete(thread_id, None)
+        if deleted:
+            emit_deleted(self.backend_name, thread_id)
+        return deleted
 
     async def prune(self, thread_id: str, keep_latest: int) -> int:
         """Keep only the ``keep_latest`` newest checkpoints of a thread.

@@ -26,3 +26,9 @@ def emit_loaded(backend: str, thread_id: str, checkpoint_id: str) -> None:
             checkpoint_id=checkpoint_id,
             backend=backend,
         )
+
+
+def emit_deleted(backend: str, thread_id: str) -> None:
+    """Publish ``memory.checkpoint.deleted`` under the current run, if any."""
+    if current_run_id() is not None:
+        emit("memory.checkpoint.deleted", thread_id=thread_id, backend=backend)

@@ -355,6 +355,11 @@ class CheckpointerConformance:
             loaded = await checkpointer.load(t, cid)
             assert loaded is not None
             assert loaded.run_id == f"run-w{i}"
+        if type(checkpointer).assigns_parent:
+            # the backend links parents atomically: the history is one chain
+            hist = await checkpointer.history(t)
+            chain = [h.checkpoint_id for h in hist]
+            assert [h.parent_id for h in hist] == [*chain[1:], None]
 
     async def test_corrupt_records(self, checkpointer: BaseCheckpointer) -> None:
         t = self.tid()
