@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from locus.core.errors import ConfigError, ValidationError
@@ -22,7 +23,14 @@ from locus.oci._errors import auth_setup_error, malformed, map_oci_exception, ma
 if TYPE_CHECKING:
     import httpx
 
-__all__ = ["API_VERSION", "DEDICATED_PREFIX", "OCIClientBase", "serving_mode"]
+__all__ = [
+    "API_VERSION",
+    "DEDICATED_PREFIX",
+    "OCIClientBase",
+    "OCISetup",
+    "resolve_oci",
+    "serving_mode",
+]
 
 API_VERSION = "20231130"
 DEDICATED_PREFIX = "ocid1.generativeaiendpoint"
@@ -34,6 +42,51 @@ def serving_mode(model: str) -> dict[str, str]:
     if model.startswith(DEDICATED_PREFIX):
         return {"servingType": "DEDICATED", "endpointId": model}
     return {"servingType": "ON_DEMAND", "modelId": model}
+
+
+@dataclass(frozen=True)
+class OCISetup:
+    """Resolved credentials and endpoint."""
+
+    config: OCIConfig | None
+    auth: httpx.Auth
+    compartment_id: str
+    service_endpoint: str
+
+
+def resolve_oci(
+    *,
+    provider: str = "oci",
+    compartment_id: str | None = None,
+    region: str | None = None,
+    service_endpoint: str | None = None,
+    auth: httpx.Auth | None = None,
+    auth_type: str = "api_key",
+    config_file: str | None = None,
+    profile: str | None = None,
+    config: OCIConfig | None = None,
+    need_compartment: bool = True,
+) -> OCISetup:
+    """Resolve the signer, compartment and inference endpoint from arguments, env and config.
+
+    Raises:
+        locus.core.errors.ModelAuthError: Something is missing (with the offline hint).
+    """
+    try:
+        if auth is None:
+            from locus.oci.auth import make_auth
+
+            if config is None and auth_type in ("api_key", "security_token"):
+                config = load_oci_config(config_file, profile)
+            auth = make_auth(auth_type, config=config, config_file=config_file, profile=profile)
+        if service_endpoint is None:
+            service_endpoint = inference_endpoint(resolve_region(region, config))
+        compartment = resolve_compartment(compartment_id, config)
+        if not compartment and need_compartment:
+            raise ConfigError("no compartment: pass compartment_id=... or set OCI_COMPARTMENT_ID")
+    except ConfigError as exc:
+        raise auth_setup_error(provider, exc) from exc
+    return OCISetup(config, auth, compartment or "", service_endpoint.rstrip("/"))
 
 
 class OCIClientBase:
@@ -83,22 +136,23 @@ class OCIClientBase:
     ) -> None:
         if max_retries < 0:
             raise ValidationError(f"max_retries must be >= 0, got {max_retries}")
-        try:
-            if auth is None:
-                from locus.oci.auth import make_auth
-
-                if config is None and auth_type in ("api_key", "security_token"):
-                    config = load_oci_config(config_file, profile)
-                auth = make_auth(auth_type, config=config, config_file=config_file, profile=profile)
-            if service_endpoint is None:
-                service_endpoint = inference_endpoint(resolve_region(region, config))
-            compartment = resolve_compartment(compartment_id, config)
-            if not compartment:
-                raise ConfigError(
-                    "no compartment: pass compartment_id=... or set OCI_COMPARTMENT_ID"
-                )
-        except ConfigError as exc:
-            raise auth_setup_error(self.provider_name, exc) from exc
+        setup = resolve_oci(
+            provider=self.provider_name,
+            compartment_id=compartment_id,
+            region=region,
+            service_endpoint=service_endpoint,
+            auth=auth,
+            auth_type=auth_type,
+            config_file=config_file,
+            profile=profile,
+            config=config,
+        )
+        config, auth, compartment, service_endpoint = (
+            setup.config,
+            setup.auth,
+            setup.compartment_id,
+            setup.service_endpoint,
+        )
         self.config = config
         self.auth = auth
         self.compartment_id = compartment
