@@ -141,3 +141,21 @@ def test_bad_options_give_clear_errors() -> None:
 
     with pytest.raises(ToolError, match="named parameter"):
         tool(splat)
+
+
+def test_local_types_resolve_and_return_annotation_is_ignored() -> None:
+    class Local(BaseModel):
+        x: int
+
+    @tool
+    def use_local(item: Local) -> Local:
+        """Echo."""
+        return item
+
+    assert "Local" in use_local.parameters["$defs"]
+
+    with pytest.raises(ToolError, match="parameter 'thing'"):
+
+        @tool
+        def broken(thing: Missing) -> None:  # type: ignore[name-defined]  # noqa: F821
+            """Broken."""

@@ -231,3 +231,23 @@ async def test_resume_of_unknown_thread_is_a_clear_error() -> None:
     agent = Agent(model=ScriptedModel([]), checkpointer=MemoryCheckpointer())
     with pytest.raises(CheckpointNotFoundError, match="nope"):
         await agent.resume_invoke("nope")
+
+
+async def test_non_json_return_values_still_checkpoint(tmp_path: Any) -> None:
+    from pydantic import BaseModel
+
+    class Receipt(BaseModel):
+        id: str
+
+    @tool(idempotent=True)
+    def book(flight: str) -> list[Receipt]:
+        """Book."""
+        return [Receipt(id="BK-1")]
+
+    saver = SQLiteCheckpointer(tmp_path / "t.db")
+    model = ScriptedModel([[ToolCall(name="book", arguments={"flight": "TK-12"})], "ok"])
+    result = await Agent(model=model, tools=[book], checkpointer=saver).invoke("go", thread_id="t")
+    assert result.tool_executions[0].result == '[{"id": "BK-1"}]'
+    state = await saver.load("t")
+    assert state is not None
+    assert next(iter(state.idempotency.values())).content == '[{"id": "BK-1"}]'

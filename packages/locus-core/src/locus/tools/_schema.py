@@ -7,6 +7,7 @@ sections give per-argument descriptions.
 
 from __future__ import annotations
 
+import contextlib
 import inspect
 import json
 import re
@@ -127,20 +128,46 @@ def _is_context(annotation: Any) -> bool:
     return False
 
 
-def build_args_spec(fn: Callable[..., Any], name: str, arg_docs: dict[str, str]) -> ArgsSpec:
+def _parameter_hints(
+    fn: Callable[..., Any], name: str, localns: dict[str, Any] | None
+) -> dict[str, Any]:
+    try:
+        return typing.get_type_hints(fn, localns=localns, include_extras=True)
+    except Exception:  # fall back to resolving the parameters one by one
+        pass
+    namespace: dict[str, Any] = dict(getattr(fn, "__globals__", {}))
+    with contextlib.suppress(TypeError, ValueError):
+        namespace.update(inspect.getclosurevars(fn).nonlocals)
+    namespace.update(localns or {})
+    hints: dict[str, Any] = {}
+    for param, annotation in getattr(fn, "__annotations__", {}).items():
+        if param == "return":
+            continue  # the return type is not part of the schema
+        if isinstance(annotation, str):
+            try:
+                annotation = eval(annotation, namespace)
+            except Exception as exc:
+                raise ToolError(
+                    f"Cannot resolve the type hint of parameter {param!r} of tool {name!r}: "
+                    f"{exc}. Import the annotated types at module level.",
+                    cause=exc,
+                ) from exc
+        hints[param] = annotation
+    return hints
+
+
+def build_args_spec(
+    fn: Callable[..., Any],
+    name: str,
+    arg_docs: dict[str, str],
+    localns: dict[str, Any] | None = None,
+) -> ArgsSpec:
     """Build the :class:`ArgsSpec` of ``fn``'s parameters.
 
     Raises:
         ToolError: a parameter is ``*args``/``**kwargs`` or positional-only.
     """
-    try:
-        hints = typing.get_type_hints(fn, include_extras=True)
-    except Exception as exc:
-        raise ToolError(
-            f"Cannot resolve the type hints of tool {name!r}: {exc}. "
-            "Import the annotated types at module level.",
-            cause=exc,
-        ) from exc
+    hints = _parameter_hints(fn, name, localns)
     fields: dict[str, Any] = {}
     context_param: str | None = None
     for param in inspect.signature(fn).parameters.values():

@@ -6,6 +6,7 @@ import asyncio
 import functools
 import inspect
 import json
+import sys
 from collections.abc import Callable
 from typing import Any, Literal, TypeVar, overload
 
@@ -19,6 +20,12 @@ __all__ = ["IdempotencyScope", "Tool", "render_result", "tool"]
 
 IdempotencyScope = Literal["thread", "run"]
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _caller_locals() -> dict[str, Any] | None:
+    """Locals of the scope applying the decorator (for local types in string annotations)."""
+    frame = sys._getframe(2)
+    return dict(frame.f_locals) if frame.f_code.co_name != "<module>" else None
 
 
 def render_result(value: Any) -> str:
@@ -57,6 +64,9 @@ class Tool:
             thread's checkpoint) or ``"run"``.
         idempotency_ttl: Seconds a ledger record dedupes, or ``None`` for ever.
         timeout: Seconds before a call fails with a timeout error, or ``None``.
+
+    ``localns`` resolves string annotations naming local types (``@tool``
+    passes the decorating scope's locals).
     """
 
     def __init__(
@@ -69,6 +79,7 @@ class Tool:
         idempotency_scope: IdempotencyScope = "thread",
         idempotency_ttl: float | None = None,
         timeout: float | None = None,
+        localns: dict[str, Any] | None = None,
     ) -> None:
         if not callable(fn):
             raise ValidationError(f"@tool needs a function, got {fn!r}")
@@ -93,7 +104,7 @@ class Tool:
         self.idempotency_scope: IdempotencyScope = idempotency_scope
         self.idempotency_ttl = idempotency_ttl
         self.timeout = timeout
-        self._spec: ArgsSpec = build_args_spec(fn, tool_name, arg_docs)
+        self._spec: ArgsSpec = build_args_spec(fn, tool_name, arg_docs, localns)
         self.parameters: dict[str, Any] = self._spec.parameters
         self.is_async = inspect.iscoroutinefunction(fn)
         functools.update_wrapper(self, fn)
@@ -215,9 +226,9 @@ def tool(
     if fn is not None:
         if isinstance(fn, Tool):
             raise ToolError(f"{fn!r} is already a tool")
-        return Tool(fn, **options)
+        return Tool(fn, localns=_caller_locals(), **options)
 
     def decorate(func: Callable[..., Any]) -> Tool:
-        return Tool(func, **options)
+        return Tool(func, localns=_caller_locals(), **options)
 
     return decorate

@@ -8,6 +8,7 @@ of the *validated* arguments.
 from __future__ import annotations
 
 import hashlib
+import json
 import time
 from typing import Any, Literal
 
@@ -86,4 +87,8 @@ def prune(state: AgentState) -> int:
 
 
 def _jsonable(value: Any) -> bool:
-    return value is None or isinstance(value, str | int | float | bool | list | dict)
+    try:
+        json.dumps(value, allow_nan=False)
+    except (TypeError, ValueError):
+        return False
+    return True
