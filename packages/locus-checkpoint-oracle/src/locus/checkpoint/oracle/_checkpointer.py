@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from typing import Any, ClassVar
 
 from locus.checkpoint import BaseCheckpointer, CheckpointInfo, CheckpointRecord
-from locus.checkpoint.oracle._sql import OracleStatements
+from locus.checkpoint.oracle._sql import OracleStatements, if_absent
 from locus.core.errors import CheckpointError, ConfigError
 
 __all__ = ["TABLE_SCHEMA_VERSION", "OracleCheckpointer"]
@@ -135,7 +135,7 @@ class OracleCheckpointer(BaseCheckpointer):
                     for step, statements in enumerate(sql.ddl()):
                         if step >= version:
                             for ddl in statements:
-                                await cur.execute(ddl)
+                                await cur.execute(if_absent(ddl))
                             await cur.execute(sql.record_version, {"v": step + 1})
                     await conn.commit()
             except CheckpointError:

@@ -12,6 +12,19 @@ _IDENT = re.compile(r"\A[A-Za-z][A-Za-z0-9_]{0,40}\Z")
 COLUMNS = "thread_id, checkpoint_id, parent_id, created_at, expires_at, v"
 
 
+def if_absent(ddl: str) -> str:
+    """Wrap DDL in PL/SQL that ignores "name already used" (ORA-00955, ORA-01408).
+
+    Oracle DDL commits implicitly (releasing the setup lock), so two processes
+    running ``setup()`` at once may both reach the same statement.
+    """
+    quoted = " ".join(ddl.split()).replace("'", "''")
+    return (
+        f"BEGIN EXECUTE IMMEDIATE '{quoted}'; "
+        "EXCEPTION WHEN OTHERS THEN IF SQLCODE NOT IN (-955, -1408) THEN RAISE; END IF; END;"
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class OracleStatements:
     """Every statement for one table prefix."""
@@ -56,12 +69,7 @@ class OracleStatements:
 
     @property
     def create_migrations(self) -> str:
-        # ORA-00955 (name already used) means another process created it first
-        return (
-            "BEGIN EXECUTE IMMEDIATE "
-            f"'CREATE TABLE {self.migrations} (v NUMBER PRIMARY KEY)'; "
-            "EXCEPTION WHEN OTHERS THEN IF SQLCODE != -955 THEN RAISE; END IF; END;"
-        )
+        return if_absent(f"CREATE TABLE {self.migrations} (v NUMBER PRIMARY KEY)")
 
     @property
     def lock_migrations(self) -> str:
@@ -73,7 +81,10 @@ class OracleStatements:
 
     @property
     def record_version(self) -> str:
-        return f"INSERT INTO {self.migrations} (v) VALUES (:v)"
+        return (
+            f"MERGE INTO {self.migrations} m USING (SELECT :v AS v FROM dual) s ON (m.v = s.v) "
+            "WHEN NOT MATCHED THEN INSERT (v) VALUES (s.v)"
+        )
 
     @property
     def ensure_thread(self) -> str:
