@@ -186,9 +186,7 @@ async def test_object_layout_and_signed_requests(
     assert cp.namespace == "testns"  # looked up with GET /n/
     names = sorted(n for (_, _, n) in store.objects if n.startswith("app/v1/"))
     assert len(names) == 2
-    assert all(
-        n.startswith("app/v1/user%2F42/") and n.endswith(".json") for n in names
-    )
+    assert all(n.startswith("app/v1/user%2F42/") and n.endswith(".json") for n in names)
     assert names[1].endswith(f"_{second}.json")
     loaded = await cp.load("user/42")
     assert loaded is not None
