@@ -10,6 +10,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from locus.agent._helpers import (
+    NO_ANSWER,
     Prompt,
     emit_resumed,
     last_user_index,
@@ -19,6 +20,9 @@ from locus.agent._helpers import (
     resolve_checkpointer,
     resolve_model,
     slug,
+)
+from locus.agent._helpers import (
+    split_command as _split_command,
 )
 from locus.agent._sync import run_coroutine_sync
 from locus.agent._threads import (
@@ -34,6 +38,7 @@ from locus.core.messages import Message, Role
 from locus.core.state import AgentState
 from locus.hooks import HookRegistry
 from locus.loop import LoopContext, entry_point, final_text, run_loop
+from locus.loop.nodes import INTERRUPTS_KEY
 from locus.observability import activity, publish_event
 from locus.reasoning import Grounding, Reflexion
 from locus.tools import Tool, ToolExecutor
@@ -144,14 +149,16 @@ class Agent:
         """Run the agent, yielding typed events; the last is always a ``TerminateEvent``.
 
         Every event is also published on the EventBus when a ``run_context()`` is open.
+        ``prompt`` may be ``Command(resume=value)`` to answer a tool's ``interrupt()``
+        on ``thread_id`` (same as :meth:`resume` with ``answer=value``).
         """
-        async for event in self._execute(prompt, thread_id, None):
+        async for event in self._execute(*_split_command(prompt), thread_id, None):
             yield event
 
     async def invoke(self, prompt: Prompt, *, thread_id: str | None = None) -> AgentResult:
         """Run the agent to completion and return its :class:`AgentResult`."""
         holder: dict[str, AgentResult] = {}
-        async for _ in self._execute(prompt, thread_id, holder):
+        async for _ in self._execute(*_split_command(prompt), thread_id, holder):
             pass
         return holder["result"]
 
@@ -159,30 +166,31 @@ class Agent:
         """Blocking :meth:`invoke`; works with or without a running event loop."""
         return run_coroutine_sync(lambda: self.invoke(prompt, thread_id=thread_id))
 
-    async def resume(self, thread_id: str) -> AsyncIterator[LocusEvent]:
+    async def resume(self, thread_id: str, answer: Any = NO_ANSWER) -> AsyncIterator[LocusEvent]:
         """Continue an interrupted run of ``thread_id`` from its last checkpoint.
 
         Pending tool calls are executed (idempotent ones answer from the ledger:
         recorded result, or in doubt when only the intent was recorded); then
-        the loop goes on. A thread whose run completed just yields its
-        ``TerminateEvent`` again.
+        the loop goes on. A tool paused by ``interrupt()`` runs again and this
+        time ``interrupt()`` returns ``answer``. A thread whose run completed
+        just yields its ``TerminateEvent`` again.
 
         Raises:
             locus.core.errors.CheckpointNotFoundError: the thread has no checkpoint.
         """
-        async for event in self._execute(None, thread_id, None):
+        async for event in self._execute(None, answer, thread_id, None):
             yield event
 
-    async def resume_invoke(self, thread_id: str) -> AgentResult:
+    async def resume_invoke(self, thread_id: str, answer: Any = NO_ANSWER) -> AgentResult:
         """Awaitable :meth:`resume` returning the :class:`AgentResult`."""
         holder: dict[str, AgentResult] = {}
-        async for _ in self._execute(None, thread_id, holder):
+        async for _ in self._execute(None, answer, thread_id, holder):
             pass
         return holder["result"]
 
-    def resume_sync(self, thread_id: str) -> AgentResult:
+    def resume_sync(self, thread_id: str, answer: Any = NO_ANSWER) -> AgentResult:
         """Blocking :meth:`resume`."""
-        return run_coroutine_sync(lambda: self.resume_invoke(thread_id))
+        return run_coroutine_sync(lambda: self.resume_invoke(thread_id, answer))
 
     def as_tool(self, name: str | None = None, description: str | None = None) -> Tool:
         """This agent as a tool another agent can call (with a ``prompt`` argument)."""
@@ -203,7 +211,11 @@ class Agent:
     # -- internals -----------------------------------------------------------
 
     async def _execute(
-        self, prompt: Prompt | None, thread_id: str | None, holder: dict[str, AgentResult] | None
+        self,
+        prompt: Prompt | None,
+        answer: Any,
+        thread_id: str | None,
+        holder: dict[str, AgentResult] | None,
     ) -> AsyncIterator[LocusEvent]:
         if self.model is None:
             raise ConfigError(
@@ -211,7 +223,7 @@ class Agent:
                 "object (Agent(model='test') runs offline)."
             )
         async with activity():
-            ctx, entry, done = await self._prepare(prompt, thread_id)
+            ctx, entry, done = await self._prepare(prompt, thread_id, answer)
             state = ctx.state
             start = RunStartEvent(
                 run_id=state.run_id,
@@ -254,7 +266,7 @@ class Agent:
                 holder["result"] = result
 
     async def _prepare(
-        self, prompt: Prompt | None, thread_id: str | None
+        self, prompt: Prompt | None, thread_id: str | None, answer: Any = NO_ANSWER
     ) -> tuple[LoopContext, Any, bool]:
         if thread_id is not None and (not isinstance(thread_id, str) or not thread_id):
             raise ValidationError(f"thread_id must be a non-empty string, got {thread_id!r}")
@@ -269,6 +281,9 @@ class Agent:
             ctx = self._context(state, last_user_index(state), lock)
             if state.status == "completed":
                 return ctx, "think", True
+            paused = state.metadata.get(INTERRUPTS_KEY) or {}
+            if answer is not NO_ANSWER and paused:
+                next(iter(paused.values())).setdefault("resumes", []).append(answer)
             state.status = "running"
             emit_resumed(state)
             return ctx, entry_point(ctx), False
@@ -352,6 +367,11 @@ class Agent:
             structured_output=structured,
             grounding_score=state.grounding_score,
             confidence=state.confidence,
+            interrupts=[
+                entry["interrupt"] for entry in (state.metadata.get(INTERRUPTS_KEY) or {}).values()
+            ]
+            if state.status == "interrupted"
+            else [],
             thread_id=state.thread_id,
             run_id=state.run_id,
             state=state,

@@ -10,6 +10,7 @@ from locus.core.state import AgentState
 from locus.observability import current_run_id, emit
 
 __all__ = [
+    "NO_ANSWER",
     "Prompt",
     "emit_resumed",
     "last_user_index",
@@ -19,9 +20,33 @@ __all__ = [
     "resolve_checkpointer",
     "resolve_model",
     "slug",
+    "split_command",
 ]
 
 Prompt = str | Message | list[Message]
+
+
+class _NoAnswer:
+    def __repr__(self) -> str:
+        return "NO_ANSWER"
+
+
+NO_ANSWER: Any = _NoAnswer()
+"""Sentinel: ``resume()`` called without an answer for a pending ``interrupt()``."""
+
+
+def split_command(prompt: Any) -> tuple[Any, Any]:
+    """``(prompt, answer)``: a ``Command(resume=x)`` prompt means "resume with answer x"."""
+    from locus.core.command import Command
+
+    if isinstance(prompt, Command):
+        if prompt.resume is None:
+            raise ValidationError(
+                "an Agent accepts Command(resume=value) to answer an interrupt(); "
+                "update/goto are for graphs"
+            )
+        return None, prompt.resume
+    return prompt, NO_ANSWER
 
 
 def resolve_model(model: Any) -> Any:

@@ -119,4 +119,5 @@ def begin_new_run(state: AgentState) -> None:
     state.grounding_score = None
     state.structured_output = None
     state.started_at = time.time()
+    state.metadata.pop("locus_interrupts", None)
     ledger.prune(state)

@@ -23,6 +23,9 @@ class AgentResult(BaseModel):
         structured_output: The validated ``output_schema`` instance, if any.
         grounding_score: Share of grounded claims (``grounding=True``), else ``None``.
         confidence: Latest Reflexion confidence, else ``None``.
+        interrupts: Pending ``interrupt()`` requests (JSON form) when the run
+            paused for input (``stop_reason`` is ``Interrupted(<tool>)``);
+            answer with ``agent.resume(thread_id, answer=...)``.
         thread_id: The conversation thread, if any.
         run_id: Id of the run.
         state: The full final state (not part of the JSON form).
@@ -38,6 +41,7 @@ class AgentResult(BaseModel):
     structured_output: Any = None
     grounding_score: float | None = None
     confidence: float | None = None
+    interrupts: list[dict[str, Any]] = Field(default_factory=list)
     thread_id: str | None = None
     run_id: str = ""
     state: AgentState | None = Field(default=None, exclude=True, repr=False)

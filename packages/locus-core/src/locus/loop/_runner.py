@@ -12,6 +12,7 @@ from locus.core.events import ErrorEvent, LocusEvent, TerminateEvent
 from locus.core.messages import Message, Role
 from locus.loop._context import LoopContext
 from locus.loop.nodes import (
+    INTERRUPTS_KEY,
     ExecuteNode,
     ReflectNode,
     TerminateNode,
@@ -38,6 +39,8 @@ async def _loop(ctx: LoopContext, entry: Entry) -> None:
             await _THINK(ctx)
         if node in ("think", "execute"):
             await _EXECUTE(ctx)
+        if ctx.interrupted:
+            return await _pause(ctx)
         last = _turn_message(ctx)
         final = last is None or not last.tool_calls
         await _REFLECT(ctx, final=final)
@@ -56,6 +59,21 @@ async def _loop(ctx: LoopContext, entry: Entry) -> None:
             iterations=state.iteration,
             total_tokens=state.token_usage.total_tokens,
             structured_output=structured,
+        )
+    )
+
+
+async def _pause(ctx: LoopContext) -> None:
+    state = ctx.state
+    names = sorted({e["tool_name"] for e in state.metadata[INTERRUPTS_KEY].values()})
+    state.stop_reason = f"Interrupted({', '.join(names)})"
+    await ctx.save("interrupt")
+    ctx.emit(
+        TerminateEvent(
+            reason=state.stop_reason,
+            final_message=final_text(ctx),
+            iterations=state.iteration,
+            total_tokens=state.token_usage.total_tokens,
         )
     )
 

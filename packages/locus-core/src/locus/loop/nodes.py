@@ -10,6 +10,7 @@ from typing import Any
 
 from locus.core.events import (
     GroundingEvent,
+    InterruptEvent,
     ModelCompleteEvent,
     ReflectEvent,
     ThinkEvent,
@@ -20,7 +21,11 @@ from locus.core.state import ToolExecution
 from locus.loop._context import LoopContext
 from locus.loop._structured import check_structured_output
 
+INTERRUPTS_KEY = "locus_interrupts"
+"""``state.metadata`` key of tool calls paused by ``interrupt()`` (by tool call id)."""
+
 __all__ = [
+    "INTERRUPTS_KEY",
     "ExecuteNode",
     "ReflectNode",
     "TerminateNode",
@@ -121,6 +126,7 @@ class ExecuteNode:
         if not calls:
             return
         state = ctx.state
+        pending: dict[str, Any] = state.metadata.get(INTERRUPTS_KEY) or {}
         outcomes = await ctx.executor.execute(
             calls,
             state=state,
@@ -129,8 +135,18 @@ class ExecuteNode:
             save=ctx.save_fn,
             agent_name=ctx.agent_name,
             agent=ctx.agent,
+            resumes={cid: list(entry.get("resumes", [])) for cid, entry in pending.items()},
         )
+        paused: dict[str, Any] = {}
         for outcome in outcomes:
+            if outcome.interrupt is not None:
+                previous = pending.get(outcome.call.id, {}).get("resumes", [])
+                paused[outcome.call.id] = {
+                    "tool_name": outcome.call.name,
+                    "interrupt": outcome.interrupt.model_dump(mode="json"),
+                    "resumes": list(previous),
+                }
+                continue
             result = outcome.result
             state.messages.append(Message.tool(result))
             state.tool_executions.append(
@@ -147,7 +163,22 @@ class ExecuteNode:
                     run_id=state.run_id,
                 )
             )
+        if paused:
+            state.metadata[INTERRUPTS_KEY] = paused
+            state.status = "interrupted"
+            ctx.interrupted = True
+        else:
+            state.metadata.pop(INTERRUPTS_KEY, None)
         await ctx.save("execute")
+        for entry in paused.values():
+            value = entry["interrupt"]
+            ctx.emit(
+                InterruptEvent(
+                    interrupt_id=value["interrupt_id"],
+                    payload=value.get("payload"),
+                    node_id=entry["tool_name"],
+                )
+            )
 
 
 class ReflectNode:

@@ -17,6 +17,12 @@ from typing import TYPE_CHECKING, Any
 
 from locus.core.errors import ToolValidationError
 from locus.core.events import LocusEvent, ToolCompleteEvent, ToolStartEvent
+from locus.core.interrupt import (
+    InterruptException,
+    InterruptScope,
+    enter_interrupt_scope,
+    exit_interrupt_scope,
+)
 from locus.core.messages import ToolCall, ToolResult
 from locus.core.state import AgentState
 from locus.tools import ledger
@@ -42,6 +48,8 @@ class ToolOutcome:
     result: ToolResult
     arguments: dict[str, Any] = field(default_factory=dict)
     key: str | None = None
+    interrupt: Any = None
+    """The ``InterruptValue`` when the body called ``interrupt()`` and awaits an answer."""
 
 
 @dataclass
@@ -54,6 +62,7 @@ class _Turn:
     emit: Emit
     save: SaveLedger | None
     agent: Any
+    resumes: Mapping[str, list[Any]]
     inflight: dict[str, asyncio.Future[ToolResult]] = field(default_factory=dict)
 
 
@@ -87,6 +96,7 @@ class ToolExecutor:
         save: SaveLedger | None = None,
         agent_name: str | None = None,
         agent: Any = None,
+        resumes: Mapping[str, list[Any]] | None = None,
     ) -> list[ToolOutcome]:
         """Run ``calls`` concurrently; outcomes come back in call order.
 
@@ -98,6 +108,7 @@ class ToolExecutor:
             save: Awaited after the ledger changes (intent, result) to checkpoint it.
             agent_name: For :class:`ToolContext`.
             agent: The calling agent, passed to hooks.
+            resumes: Answers to earlier ``interrupt()`` calls, by tool call id.
         """
         turn = _Turn(
             state=state,
@@ -108,6 +119,7 @@ class ToolExecutor:
             emit=emit,
             save=save,
             agent=agent,
+            resumes=resumes or {},
         )
         if len(calls) == 1:
             return [await self._run_one(calls[0], turn)]
@@ -124,7 +136,13 @@ class ToolExecutor:
                 iteration=turn.iteration,
             )
         )
-        outcome = await self._outcome(call, turn)
+        try:
+            outcome = await self._outcome(call, turn)
+        except InterruptException as exc:
+            result = ToolResult(tool_call_id=call.id, name=call.name, content="")
+            return ToolOutcome(
+                call=call, result=result, arguments=call.arguments, interrupt=exc.value
+            )
         if self.hooks is not None:
             outcome.result = await self.hooks.after_tool_call(
                 agent=turn.agent, state=turn.state, tool_call=call, result=outcome.result
@@ -263,6 +281,8 @@ class ToolExecutor:
                     await turn.save("result")
             future.set_result(result)
         except BaseException as exc:
+            if isinstance(exc, InterruptException):  # paused before acting: not in doubt
+                turn.state.idempotency.pop(key, None)
             if not future.done():
                 future.set_exception(exc)
                 future.exception()  # mark retrieved: waiters re-raise it themselves
@@ -281,6 +301,8 @@ class ToolExecutor:
     ) -> ToolResult:
         timeout = getattr(target, "timeout", None) or self.default_timeout
         started = time.perf_counter()
+        scope = InterruptScope(call.name, turn.agent_name, list(turn.resumes.get(call.id, ())))
+        token = enter_interrupt_scope(scope)
         try:
             if isinstance(target, Tool):
                 context = ToolContext(
@@ -296,6 +318,8 @@ class ToolExecutor:
             else:
                 pending = target.execute(**kwargs)
             value = await asyncio.wait_for(pending, timeout) if timeout else await pending
+        except InterruptException:
+            raise
         except TimeoutError:
             elapsed = (time.perf_counter() - started) * 1000
             from locus.observability import emit as bus_emit
@@ -322,6 +346,8 @@ class ToolExecutor:
                 error=message,
                 duration_ms=elapsed,
             )
+        finally:
+            exit_interrupt_scope(token)
         elapsed = (time.perf_counter() - started) * 1000
         return ToolResult(
             tool_call_id=call.id,
