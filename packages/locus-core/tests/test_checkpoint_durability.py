@@ -105,3 +105,42 @@ async def _check_whole(root: Path) -> None:
     assert latest.messages[0].content == str(latest.iteration) * 400_000
     for info in hist:  # every visible checkpoint is whole
         assert await cp.load("t", info.checkpoint_id) is not None
+
+
+FILE_WRITER = textwrap.dedent(
+    """
+    import asyncio, sys
+    from locus.checkpoint.file import FileCheckpointer
+    from locus.core.state import AgentState
+
+    async def main(root, worker, n):
+        cp = FileCheckpointer(root, fsync=False)
+        for i in range(n):
+            await cp.save(AgentState(run_id=f"{worker}-{i}"), "shared")
+
+    asyncio.run(main(sys.argv[1], sys.argv[2], int(sys.argv[3])))
+    """
+)
+
+
+@pytest.mark.skipif(not FileCheckpointer.concurrent_writers, reason="needs fcntl.flock")
+def test_file_concurrent_writer_processes(tmp_path: Path) -> None:
+    root = tmp_path / "ck"
+    workers, per_worker = 4, 25
+    procs = [
+        subprocess.Popen([sys.executable, "-c", FILE_WRITER, str(root), f"w{w}", str(per_worker)])
+        for w in range(workers)
+    ]
+    assert [p.wait(timeout=120) for p in procs] == [0] * workers
+
+    async def check() -> None:
+        cp = FileCheckpointer(root)
+        hist = await cp.history("shared")
+        assert len(hist) == workers * per_worker
+        ids = [h.checkpoint_id for h in hist]
+        assert [h.parent_id for h in hist] == [*ids[1:], None]
+        runs = {(await cp.load("shared", i)).run_id for i in ids}
+        assert len(runs) == workers * per_worker
+        assert await cp.list_threads() == ["shared"]
+
+    asyncio.run(check())

@@ -27,10 +27,15 @@ import hashlib
 import json
 import os
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, ClassVar
 from urllib.parse import quote, unquote, urlsplit
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows
+    fcntl = None  # type: ignore[assignment]
 
 from locus.checkpoint._base import BaseCheckpointer, CheckpointInfo, CheckpointRecord
 from locus.core.errors import CheckpointSerializationError, ValidationError
@@ -38,11 +43,16 @@ from locus.core.errors import CheckpointSerializationError, ValidationError
 __all__ = ["FileCheckpointer", "from_url"]
 
 _SUFFIX = ".ckpt"
+_LOCKS = ".locks"
 _THREAD_FILE = "thread.json"
 
 
 class FileCheckpointer(BaseCheckpointer):
-    """Checkpoints as files in a directory (one process writing at a time).
+    """Checkpoints as files in a directory.
+
+    Writes and deletes of a thread hold an ``flock`` on
+    ``<root>/.locks/<thread>.lock``, so several processes on one host (POSIX,
+    local file system) can write one directory.
 
     Args:
         root: Directory holding the threads (created if missing).
@@ -53,6 +63,8 @@ class FileCheckpointer(BaseCheckpointer):
     """
 
     backend_name: ClassVar[str] = "file"
+    assigns_parent: ClassVar[bool] = True
+    concurrent_writers: ClassVar[bool] = fcntl is not None
 
     def __init__(self, root: str | os.PathLike[str], *, fsync: bool = True, **options: Any) -> None:
         super().__init__(**options)
@@ -111,7 +123,28 @@ class FileCheckpointer(BaseCheckpointer):
             finally:
                 os.close(dfd)
 
+    @contextlib.contextmanager
+    def _thread_lock(self, thread_id: str) -> Iterator[None]:
+        """Exclusive lock of a thread across processes (``flock``; in-process only elsewhere)."""
+        if fcntl is None:  # pragma: no cover - Windows
+            yield
+            return
+        locks = self.root / _LOCKS
+        locks.mkdir(parents=True, exist_ok=True)
+        fd = os.open(
+            locks / f"{self._thread_dir(thread_id).name}.lock", os.O_RDWR | os.O_CREAT, 0o600
+        )
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            yield
+        finally:
+            os.close(fd)  # releases the lock
+
     def _write_sync(self, record: CheckpointRecord) -> None:
+        with self._thread_lock(record.thread_id):
+            self._write_locked(record)
+
+    def _write_locked(self, record: CheckpointRecord) -> None:
         tdir = self._thread_dir(record.thread_id)
         tdir.mkdir(parents=True, exist_ok=True)
         marker = tdir / _THREAD_FILE
@@ -119,6 +152,9 @@ class FileCheckpointer(BaseCheckpointer):
             self._atomic_write(marker, json.dumps({"thread_id": record.thread_id}).encode())
         files = self._files(tdir)
         seq = int(files[0].name.split("-", 1)[0]) + 1 if files else 1
+        record.parent_id = next(
+            (cid for cid in map(self._cid_of, files) if cid != record.checkpoint_id), None
+        )
         info = {
             "thread_id": record.thread_id,
             "checkpoint_id": record.checkpoint_id,
@@ -179,6 +215,10 @@ class FileCheckpointer(BaseCheckpointer):
         return out
 
     def _delete_sync(self, thread_id: str, checkpoint_ids: Sequence[str] | None) -> int:
+        with self._thread_lock(thread_id):
+            return self._delete_locked(thread_id, checkpoint_ids)
+
+    def _delete_locked(self, thread_id: str, checkpoint_ids: Sequence[str] | None) -> int:
         tdir = self._thread_dir(thread_id)
         files = self._files(tdir)
         if checkpoint_ids is not None:
