@@ -47,9 +47,16 @@ class StateSchema:
             try:
                 self.hints = get_type_hints(schema, include_extras=True)
             except Exception as exc:  # unresolvable forward references
-                raise ValidationError(
-                    f"cannot read the type hints of state schema {self.name}: {exc}"
-                ) from exc
+                raw = dict(getattr(schema, "__annotations__", {}))
+                hints = _caller_hints(schema)
+                if hints is not None:
+                    self.hints = hints
+                elif raw and not any(isinstance(v, str) for v in raw.values()):
+                    self.hints = raw
+                else:
+                    raise ValidationError(
+                        f"cannot read the type hints of state schema {self.name}: {exc}"
+                    ) from exc
         else:
             raise ValidationError(
                 "state_schema must be a TypedDict, a pydantic BaseModel subclass or dict, "
@@ -175,3 +182,20 @@ def _strip(hint: Any) -> Any:
     if get_origin(hint) is Annotated:
         return get_args(hint)[0]
     return hint
+
+
+def _caller_hints(schema: Any) -> dict[str, Any] | None:
+    """Resolve string annotations in the namespace that built the graph (exec'd code, notebooks)."""
+    import sys
+
+    frame = sys._getframe(1)
+    while frame is not None:
+        if not frame.f_globals.get("__name__", "").startswith("locus."):
+            try:
+                return get_type_hints(
+                    schema, frame.f_globals, dict(frame.f_locals), include_extras=True
+                )
+            except Exception:
+                return None
+        frame = frame.f_back  # type: ignore[assignment]
+    return None
