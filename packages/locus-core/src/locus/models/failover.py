@@ -92,10 +92,22 @@ def classify(exc: BaseException | None = None, *, status: int | None = None) -> 
     ``response``, then at the exception's type name (``Timeout``,
     ``Connect``...), so it works with any SDK without importing it.
     """
-    from locus.core.errors import ModelError
+    from locus.core.errors import (
+        ModelAuthError,
+        ModelError,
+        ModelResponseError,
+        ModelThrottledError,
+    )
 
     if isinstance(exc, ModelError) and isinstance(exc.reason, FailoverReason):
         return exc.reason
+    # a typed locus error without an explicit reason still says what happened
+    if isinstance(exc, ModelThrottledError):
+        return FailoverReason.RATE_LIMIT
+    if isinstance(exc, ModelAuthError):
+        return FailoverReason.AUTH
+    if isinstance(exc, ModelResponseError):
+        return FailoverReason.MALFORMED_RESPONSE
     text = str(exc) if exc is not None else ""
     if status is None and exc is not None:
         for holder in (exc, getattr(exc, "response", None)):
