@@ -123,7 +123,7 @@ def slim(session: nox.Session) -> None:
 @nox.session(python="3.11")
 def wheels(session: nox.Session) -> None:
     """Build every wheel, install them into a fresh venv, and check their contents."""
-    out = Path(session.create_tmp()) / "dist"
+    out = Path(session.create_tmp()).resolve() / "dist"
     shutil.rmtree(out, ignore_errors=True)
     out.mkdir(parents=True)
     session.install("build", "uv")
