@@ -1,18 +1,16 @@
-"""Shared fixtures: a throwaway RSA key + OCI config, and a recording httpx transport."""
+"""Shared fixtures: a throwaway RSA key + OCI config, and a recorded httpx transport."""
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
-import httpx
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from locus.models.guard import override_allow_model_requests
+from locus.testing.http import RecordedHTTP, SleepRecorder
 
 FIXTURES = Path(__file__).parent / "fixtures"
 COMPARTMENT = "ocid1.compartment.oc1..aaaatest"
@@ -58,44 +56,9 @@ def _allow_requests() -> Iterator[None]:
         yield
 
 
-def fixture_response(
-    name: str, status: int = 200, headers: dict[str, str] | None = None
-) -> httpx.Response:
-    body = (FIXTURES / name).read_bytes()
-    content_type = "text/event-stream" if name.endswith(".sse") else "application/json"
-    return httpx.Response(
-        status, content=body, headers={"content-type": content_type, **(headers or {})}
-    )
-
-
-class Recorder:
-    """Plays queued responses and records every request sent."""
-
-    def __init__(self) -> None:
-        self.queue: list[httpx.Response] = []
-        self.requests: list[httpx.Request] = []
-
-    def add(self, name: str, status: int = 200, headers: dict[str, str] | None = None) -> Recorder:
-        self.queue.append(fixture_response(name, status, headers))
-        return self
-
-    def handler(self, request: httpx.Request) -> httpx.Response:
-        self.requests.append(request)
-        if not self.queue:
-            raise AssertionError(f"unexpected request {request.method} {request.url}")
-        return self.queue.pop(0)
-
-    def transport(self) -> httpx.MockTransport:
-        return httpx.MockTransport(self.handler)
-
-    def body(self, index: int = -1) -> dict[str, Any]:
-        data: dict[str, Any] = json.loads(self.requests[index].content)
-        return data
-
-
 @pytest.fixture
-def recorder() -> Recorder:
-    return Recorder()
+def recorder() -> RecordedHTTP:
+    return RecordedHTTP(FIXTURES)
 
 
 @pytest.fixture
@@ -104,8 +67,5 @@ def sleeps() -> list[float]:
 
 
 @pytest.fixture
-def fake_sleep(sleeps: list[float]) -> Callable[[float], Any]:
-    async def _sleep(seconds: float) -> None:
-        sleeps.append(seconds)
-
-    return _sleep
+def fake_sleep(sleeps: list[float]) -> SleepRecorder:
+    return SleepRecorder(sleeps)

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
-import httpx
 import pytest
 
 from locus.models.guard import override_allow_model_requests
+from locus.testing.http import RecordedHTTP, SleepRecorder
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -27,37 +25,9 @@ def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.delenv(var, raising=False)
 
 
-class OllamaRecorder:
-    """Plays queued fixture bodies and records the requests."""
-
-    def __init__(self) -> None:
-        self.queue: list[httpx.Response] = []
-        self.requests: list[httpx.Request] = []
-
-    def add(self, name: str, status: int = 200, headers: dict[str, str] | None = None) -> None:
-        kind = "text/event-stream" if name.endswith(".sse") else "application/json"
-        body = (FIXTURES / name).read_bytes()
-        self.queue.append(
-            httpx.Response(status, content=body, headers={"content-type": kind, **(headers or {})})
-        )
-
-    def handler(self, request: httpx.Request) -> httpx.Response:
-        self.requests.append(request)
-        if not self.queue:
-            raise AssertionError(f"unexpected request {request.method} {request.url}")
-        return self.queue.pop(0)
-
-    def client(self) -> httpx.AsyncClient:
-        return httpx.AsyncClient(transport=httpx.MockTransport(self.handler))
-
-    def body(self, index: int = -1) -> dict[str, Any]:
-        data: dict[str, Any] = json.loads(self.requests[index].content)
-        return data
-
-
 @pytest.fixture
-def ollama() -> OllamaRecorder:
-    return OllamaRecorder()
+def ollama() -> RecordedHTTP:
+    return RecordedHTTP(FIXTURES)
 
 
 @pytest.fixture
@@ -66,8 +36,5 @@ def sleeps() -> list[float]:
 
 
 @pytest.fixture
-def fake_sleep(sleeps: list[float]) -> Callable[[float], Any]:
-    async def _sleep(seconds: float) -> None:
-        sleeps.append(seconds)
-
-    return _sleep
+def fake_sleep(sleeps: list[float]) -> SleepRecorder:
+    return SleepRecorder(sleeps)

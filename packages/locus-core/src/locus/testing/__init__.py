@@ -9,24 +9,44 @@ subclass it in a test module and implement ``make_checkpointer``::
         async def make_checkpointer(self, tmp_path):
             return MyCheckpointer(...)
 
-Importing this package needs pytest (a test-time dependency only).
+``RecordedHTTP`` (with ``fixture_response`` and ``SleepRecorder``) plays
+recorded responses to a provider SDK through ``httpx.MockTransport``; see
+:mod:`locus.testing.http`.
+
+Names are exported lazily: the checkpoint suite needs pytest, the HTTP kit
+needs httpx (both test-time dependencies only).
 """
 
 from __future__ import annotations
 
+import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from locus.testing.checkpoint import CheckpointerConformance, sample_state
+    from locus.testing.http import RecordedHTTP, SleepRecorder, fixture_response
 
-__all__ = ["CheckpointerConformance", "sample_state"]
+_EXPORTS = {
+    "CheckpointerConformance": "locus.testing.checkpoint",
+    "sample_state": "locus.testing.checkpoint",
+    "RecordedHTTP": "locus.testing.http",
+    "SleepRecorder": "locus.testing.http",
+    "fixture_response": "locus.testing.http",
+}
+
+__all__ = [
+    "CheckpointerConformance",
+    "RecordedHTTP",
+    "SleepRecorder",
+    "fixture_response",
+    "sample_state",
+]
 
 
 def __getattr__(name: str) -> Any:
-    if name in __all__:
-        from locus.testing import checkpoint
-
-        value = getattr(checkpoint, name)
+    module = _EXPORTS.get(name)
+    if module is not None:
+        value = getattr(importlib.import_module(module), name)
         globals()[name] = value
         return value
     raise AttributeError(f"module 'locus.testing' has no attribute {name!r}")
