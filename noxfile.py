@@ -148,7 +148,7 @@ def wheels(session: nox.Session) -> None:
 @nox.session(python="3.11")
 def lint(session: nox.Session) -> None:
     """ruff check and ruff format --check over the whole tree."""
-    session.install("ruff")
+    session.install("ruff==0.17.6")
     session.run("ruff", "check", ".")
     session.run("ruff", "format", "--check", ".")
 
@@ -156,7 +156,7 @@ def lint(session: nox.Session) -> None:
 @nox.session(python="3.11")
 def typecheck(session: nox.Session) -> None:
     """mypy --strict over every distribution's ``src/``."""
-    _install_local(session, TESTED, extras="typing")
+    _install_local(session, TESTED)  # test extras: locus.testing is a pytest kit
     session.install("mypy")
     srcs = [str(DISTS[d] / "src") for d in TESTED]
     # explicit package bases make mypy map each src/ to the shared `locus` namespace

@@ -226,3 +226,11 @@ def test_aggregate_with_sum_reducer_equals_sum(values: list[int]) -> None:
     results = [SendResult(send_id=str(i), node="w", result=v) for i, v in enumerate(values)]
     total = aggregate_send_results(results, reducer=lambda a, b: a + b)
     assert total == (sum(values) if values else None)
+
+
+def test_an_empty_list_is_a_list_of_sends_as_the_seed_documents() -> None:
+    from locus.core.send import is_send_list, normalize_sends
+
+    assert is_send_list([]) is True
+    assert normalize_sends([]) == []
+    assert is_send_list([Send("a", {}), "not a send"]) is False

@@ -189,8 +189,8 @@ def is_send(value: Any) -> bool:
 
 
 def is_send_list(value: Any) -> bool:
-    """Whether ``value`` is a non-empty list of :class:`Send`."""
-    return isinstance(value, list) and bool(value) and all(isinstance(v, Send) for v in value)
+    """Whether ``value`` is a list whose items are all :class:`Send` (an empty list is one)."""
+    return isinstance(value, list) and all(isinstance(v, Send) for v in value)
 
 
 def normalize_sends(value: Any) -> list[Send] | None:
