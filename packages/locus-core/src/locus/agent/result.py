@@ -31,7 +31,7 @@ class AgentResult(BaseModel):
         state: The full final state (not part of the JSON form).
     """
 
-    model_config = ConfigDict(arbitrary_types_allowed=True)
+    model_config = ConfigDict(defer_build=True, arbitrary_types_allowed=True)
 
     message: str = ""
     stop_reason: str = ""

@@ -56,7 +56,7 @@ def preview(text: str | None, limit: int = PREVIEW_CHARS) -> str:
 class LocusEvent(BaseModel):
     """Base of every typed event: frozen, timestamped, with a dotted ``event_type``."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(defer_build=True, frozen=True)
 
     event_type: str
     timestamp: float = Field(default_factory=time.time)
@@ -145,7 +145,7 @@ class ToolCompleteEvent(LocusEvent):
 class ToolCallDelta(BaseModel):
     """A streamed fragment of a tool call; fragments with one ``index`` concatenate."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(defer_build=True, frozen=True)
 
     index: int = 0
     id: str | None = None

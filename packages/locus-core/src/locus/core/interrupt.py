@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from locus.core.errors import LocusError
 
@@ -54,6 +54,8 @@ class InterruptValue(BaseModel):
         metadata: Additional context (not displayed, for tracking).
         index: Position of this ``interrupt()`` call within its node (0-based).
     """
+
+    model_config = ConfigDict(defer_build=True)
 
     interrupt_id: str = Field(default_factory=lambda: f"int-{uuid.uuid4().hex[:12]}")
     payload: Any = None
@@ -98,6 +100,8 @@ class InterruptState(BaseModel):
         pending_nodes: Nodes scheduled in the paused superstep but not finished.
         partial_results: Updates of the nodes that finished before the pause (by node).
     """
+
+    model_config = ConfigDict(defer_build=True)
 
     interrupt: InterruptValue
     node_id: str

@@ -40,7 +40,7 @@ class ContentPart(BaseModel):
         media_type: The image MIME type when known (``image/png``...).
     """
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(defer_build=True, frozen=True)
 
     type: str = "text"
     text: str | None = None
@@ -59,6 +59,8 @@ class ToolCall(BaseModel):
             holds the text so the executor can report it back to the model.
         raw_arguments: The undecodable argument text, if any.
     """
+
+    model_config = ConfigDict(defer_build=True)
 
     id: str = Field(default_factory=_new_call_id)
     name: str
@@ -104,6 +106,8 @@ class ToolResult(BaseModel):
         in_doubt: True when a previous attempt recorded intent but no result.
     """
 
+    model_config = ConfigDict(defer_build=True)
+
     tool_call_id: str
     name: str
     content: str = ""
@@ -132,6 +136,8 @@ class Message(BaseModel):
         reasoning: Provider-exposed reasoning / thinking text of an assistant turn.
         metadata: Free-form annotations (provider ids, cache markers...).
     """
+
+    model_config = ConfigDict(defer_build=True)
 
     role: Role
     content: str | None = None

@@ -99,7 +99,7 @@ class CheckpointerCapabilities(BaseModel):
         concurrent_writers: Safe with several processes writing one store.
     """
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(defer_build=True, frozen=True)
 
     list_threads: bool = False
     delete_thread: bool = False

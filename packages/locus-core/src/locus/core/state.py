@@ -12,7 +12,7 @@ import time
 import uuid
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from locus.core.messages import Message
 
@@ -32,6 +32,8 @@ class TokenUsage(BaseModel):
         cache_write_tokens: Prompt tokens written to the provider's prompt cache.
         reasoning_tokens: Output tokens spent on hidden reasoning / thinking.
     """
+
+    model_config = ConfigDict(defer_build=True)
 
     prompt_tokens: int = 0
     completion_tokens: int = 0
@@ -77,6 +79,8 @@ class ToolExecution(BaseModel):
         run_id: The run the call belongs to.
     """
 
+    model_config = ConfigDict(defer_build=True)
+
     tool_call_id: str
     name: str
     arguments: dict[str, Any] = Field(default_factory=dict)
@@ -108,6 +112,8 @@ class IdempotencyRecord(BaseModel):
         created_at: Unix time the intent was recorded.
         expires_at: Unix time after which the record no longer dedupes, if any.
     """
+
+    model_config = ConfigDict(defer_build=True)
 
     key: str
     tool_name: str
@@ -144,6 +150,8 @@ class AgentState(BaseModel):
         started_at: Unix time the current run started (for ``TimeLimit``).
         metadata: Free-form annotations (graph position, user data...).
     """
+
+    model_config = ConfigDict(defer_build=True)
 
     run_id: str = Field(default_factory=lambda: uuid.uuid4().hex)
     thread_id: str | None = None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from locus.core.messages import Message
 from locus.core.state import TokenUsage
@@ -26,6 +26,8 @@ class ModelResponse(BaseModel):
         model: The model id the provider reports.
         raw: Provider-specific extras (response id...), never needed by the loop.
     """
+
+    model_config = ConfigDict(defer_build=True)
 
     message: Message
     usage: dict[str, Any] = Field(default_factory=dict)
