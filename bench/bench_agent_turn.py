@@ -9,7 +9,7 @@ bookkeeping, schema handling, tool dispatch, events, state.
 - LangGraph: ``create_react_agent`` on a custom ``BaseChatModel`` replaying AIMessages.
 - pydantic-ai: ``Agent`` on its ``FunctionModel``.
 
-The original locus peer is added by the lead (it needs its own venv).
+- the original locus (``locus-sdk==0.2.0b16``): this same ``locus_run`` in its own venv.
 Run: ``python bench/bench_agent_turn.py`` (``LOCUS_BENCH_TURNS``/``LOCUS_BENCH_REPEAT``).
 """
 
@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import subprocess
 import sys
 import time
 import warnings
@@ -24,7 +25,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 sys.path.insert(0, os.path.dirname(__file__))
-from _peers import median, table
+from _peers import median, original_locus_python, table
 
 TURNS = int(os.environ.get("LOCUS_BENCH_TURNS", "50"))
 REPEAT = int(os.environ.get("LOCUS_BENCH_REPEAT", "15"))
@@ -35,21 +36,27 @@ def _noop(i: int) -> int:
     return i
 
 
-async def locus_run() -> None:
+async def locus_run() -> Callable[[], Awaitable[None]]:
+    """The locus workload; portable, so the original locus can run this very function."""
     from locus import Agent, tool
     from locus.core.messages import Message, ToolCall
-    from locus.models import ModelResponse
 
+    try:
+        from locus.models import ModelResponse
+    except ImportError:  # the original locus keeps it next to the protocols
+        from locus.core.protocols import ModelResponse  # type: ignore[no-redef]
+
+    usage = {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2}
     turns = [
         ModelResponse(
             message=Message.assistant(
                 tool_calls=[ToolCall(id=f"c{i}", name="noop", arguments={"i": i})]
             ),
-            usage={"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
+            usage=usage,
         )
         for i in range(TURNS)
     ]
-    turns.append(ModelResponse(message=Message.assistant("done")))
+    turns.append(ModelResponse(message=Message.assistant("done"), usage=usage))
 
     class Replay:
         model = "replay"
@@ -65,14 +72,30 @@ async def locus_run() -> None:
             raise NotImplementedError
 
     noop = tool(_noop, name="noop")
-    agent = Agent(model=Replay(), tools=[noop], max_iterations=TURNS + 5)
 
     async def once() -> None:
-        agent.model = Replay()
-        result = await agent.invoke("go")
-        assert result.iterations == TURNS + 1, result.iterations
+        # a fresh agent per run (construction is amortised over TURNS + 1 turns)
+        agent = Agent(model=Replay(), tools=[noop], max_iterations=TURNS + 5)
+        events = 0
+        async for _ in agent.run("go"):
+            events += 1
+        assert events > TURNS, events
 
-    return once  # type: ignore[return-value]
+    return once
+
+
+def original_locus() -> float | None:
+    """Per-turn µs of the same workload run by the original locus, in its own venv."""
+    python = original_locus_python()
+    if python is None:
+        return None
+    out = subprocess.run(
+        [python, __file__, "--locus-only"], capture_output=True, text=True, check=False
+    )
+    if out.returncode != 0:
+        print(f"(original locus failed: {out.stderr.strip().splitlines()[-1:]})")
+        return None
+    return float(out.stdout.strip().splitlines()[-1])
 
 
 async def langgraph_run() -> Callable[[], Awaitable[None]]:
@@ -175,6 +198,9 @@ async def main() -> None:
             results[name] = await measure(factory)
         except ImportError as exc:
             print(f"({name} unavailable: {exc})")
+    original = original_locus()
+    if original is not None:
+        results["original locus 0.2.0b16"] = original
     base = results["locus"]
     rows = [(name, f"{us:,.0f}", f"{us / base:.2f}x") for name, us in results.items()]
     print(f"per-turn overhead, {TURNS} turns x 1 tool call, median of {REPEAT} runs")
@@ -182,7 +208,12 @@ async def main() -> None:
     if "langgraph create_react_agent" in results:
         share = base / results["langgraph create_react_agent"]
         print(f"\nlocus / langgraph = {share:.2f} (goal <= 0.33)")
+    if original is not None:
+        print(f"locus / original locus = {base / original:.2f}")
 
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    if "--locus-only" in sys.argv:  # run by another interpreter: print µs/turn only
+        print(asyncio.run(measure(locus_run)))
+    else:
+        asyncio.run(main())
