@@ -88,20 +88,9 @@ CHILD = textwrap.dedent(
 
 
 def _dsn() -> str:
-    import psycopg
+    from locus.checkpoint.postgres.testing import local_dsn
 
-    errors = []
-    for user in ("postgres", "root"):
-        dsn = f"postgresql://{user}@127.0.0.1:5432/test"
-        try:
-            psycopg.connect(dsn, connect_timeout=3).close()
-            return dsn
-        except Exception as exc:
-            errors.append(f"{user}: {exc}")
-    reason = "PostgreSQL on 127.0.0.1:5432 (db 'test') is unreachable: " + "; ".join(errors)
-    if os.environ.get("CI"):
-        pytest.fail(reason)
-    pytest.skip(reason)
+    return local_dsn()
 
 
 @pytest.fixture(scope="module")

@@ -1,6 +1,5 @@
 """PostgresCheckpointer against the real server on 127.0.0.1:5432 (db ``test``)."""
 
-import os
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,20 +19,9 @@ SCHEMA = f"locus_test_{uuid.uuid4().hex[:10]}"
 
 
 def _dsn() -> str:
-    import psycopg
+    from locus.checkpoint.postgres.testing import local_dsn
 
-    errors = []
-    for user in ("postgres", "root"):
-        dsn = f"postgresql://{user}@127.0.0.1:5432/test"
-        try:
-            psycopg.connect(dsn, connect_timeout=3).close()
-            return dsn
-        except Exception as exc:
-            errors.append(f"{user}: {exc}")
-    reason = "PostgreSQL on 127.0.0.1:5432 (db 'test') is unreachable: " + "; ".join(errors)
-    if os.environ.get("CI"):
-        pytest.fail(reason)
-    pytest.skip(reason)
+    return local_dsn()
 
 
 @pytest.fixture(scope="module")

@@ -1,6 +1,5 @@
 """RedisCheckpointer against the real server on 127.0.0.1:6379."""
 
-import os
 import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -13,7 +12,7 @@ from locus.checkpoint import BaseCheckpointer, get_checkpointer
 from locus.checkpoint.redis import RedisCheckpointer
 from locus.core.errors import CheckpointError
 from locus.core.state import AgentState
-from locus.testing import CheckpointerConformance, sample_state
+from locus.testing import CheckpointerConformance, sample_state, service_unavailable
 
 pytestmark = pytest.mark.redis
 
@@ -27,10 +26,7 @@ def _require_server() -> None:
     try:
         redis.Redis.from_url(URL, socket_connect_timeout=3).ping()
     except Exception as exc:
-        reason = f"Redis on 127.0.0.1:6379 is unreachable: {exc}"
-        if os.environ.get("CI"):
-            pytest.fail(reason)
-        pytest.skip(reason)
+        service_unavailable(f"Redis on 127.0.0.1:6379 is unreachable: {exc}")
 
 
 @pytest.fixture(scope="module", autouse=True)

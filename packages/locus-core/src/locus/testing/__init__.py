@@ -13,6 +13,9 @@ subclass it in a test module and implement ``make_checkpointer``::
 recorded responses to a provider SDK through ``httpx.MockTransport``; see
 :mod:`locus.testing.http`.
 
+``service_unavailable(reason)`` fails a test under CI and skips it elsewhere,
+for tests that need a real server.
+
 Names are exported lazily: the checkpoint suite needs pytest, the HTTP kit
 needs httpx (both test-time dependencies only).
 """
@@ -25,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from locus.testing.checkpoint import CheckpointerConformance, sample_state
     from locus.testing.http import RecordedHTTP, SleepRecorder, fixture_response
+    from locus.testing.services import service_unavailable
 
 _EXPORTS = {
     "CheckpointerConformance": "locus.testing.checkpoint",
@@ -32,6 +36,7 @@ _EXPORTS = {
     "RecordedHTTP": "locus.testing.http",
     "SleepRecorder": "locus.testing.http",
     "fixture_response": "locus.testing.http",
+    "service_unavailable": "locus.testing.services",
 }
 
 __all__ = [
@@ -40,6 +45,7 @@ __all__ = [
     "SleepRecorder",
     "fixture_response",
     "sample_state",
+    "service_unavailable",
 ]
 
 
