@@ -53,6 +53,8 @@ class InterruptValue(BaseModel):
         created_at: When the interrupt occurred (UTC).
         metadata: Additional context (not displayed, for tracking).
         index: Position of this ``interrupt()`` call within its node (0-based).
+        namespace: For an interrupt raised inside a subgraph, the names of the
+            parent graphs' nodes that run it, outermost first (``[]`` otherwise).
     """
 
     model_config = ConfigDict(defer_build=True)
@@ -64,6 +66,7 @@ class InterruptValue(BaseModel):
     created_at: datetime = Field(default_factory=lambda: datetime.now(UTC))
     metadata: dict[str, Any] = Field(default_factory=dict)
     index: int = 0
+    namespace: list[str] = Field(default_factory=list)
 
     def to_display(self) -> dict[str, Any]:
         """A display-friendly dict (``created_at`` in ISO format)."""

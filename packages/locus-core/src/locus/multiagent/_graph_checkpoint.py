@@ -8,6 +8,7 @@ join barriers and the step counter.
 
 from __future__ import annotations
 
+import copy
 from typing import TYPE_CHECKING, Any
 
 from locus.core.errors import CheckpointSerializationError, ValidationError
@@ -20,7 +21,7 @@ if TYPE_CHECKING:
     from locus.multiagent._graph_compiled import CompiledGraph
     from locus.multiagent._graph_exec import Run
 
-__all__ = ["FORMAT_VERSION", "dump_run", "load_position"]
+__all__ = ["FORMAT_VERSION", "dump_position", "dump_run", "load_position", "load_raw_position"]
 
 FORMAT_VERSION = 1
 
@@ -53,7 +54,22 @@ def dump_run(graph: CompiledGraph, run: Run, status: str) -> AgentState:
     """The checkpoint of ``run``'s current position."""
     from locus.core.state import AgentState
 
-    position = {
+    position = dump_position(graph, run, status)
+    run_status: RunStatus = "running"
+    if status == "interrupted":
+        run_status = "interrupted"
+    elif status == "completed":
+        run_status = "completed"
+    return AgentState(thread_id=run.thread_id, status=run_status, metadata={"graph": position})
+
+
+def dump_position(graph: CompiledGraph, run: Run, status: str) -> dict[str, Any]:
+    """``run``'s position as JSON-compatible data (what ``metadata["graph"]`` holds).
+
+    A paused subgraph node's own position is nested under ``"subgraphs"``,
+    keyed by the node's task key (its name, or ``name:i`` for a ``Send``).
+    """
+    return {
         "version": FORMAT_VERSION,
         "graph": graph.name,
         "status": status,
@@ -81,13 +97,8 @@ def dump_run(graph: CompiledGraph, run: Run, status: str) -> AgentState:
             {"key": key, "value": value.model_dump(mode="json")} for key, value in run.interrupts
         ],
         "joins": [sorted(seen) for seen in run.joins],
+        "subgraphs": run.subgraphs,
     }
-    run_status: RunStatus = "running"
-    if status == "interrupted":
-        run_status = "interrupted"
-    elif status == "completed":
-        run_status = "completed"
-    return AgentState(thread_id=run.thread_id, status=run_status, metadata={"graph": position})
 
 
 def load_position(graph: CompiledGraph, state: AgentState) -> dict[str, Any]:
@@ -98,6 +109,11 @@ def load_position(graph: CompiledGraph, state: AgentState) -> dict[str, Any]:
             f"thread {state.thread_id!r} holds no graph checkpoint (an agent thread?); "
             f"use a different thread_id for the graph"
         )
+    return load_raw_position(graph, raw)
+
+
+def load_raw_position(graph: CompiledGraph, raw: dict[str, Any]) -> dict[str, Any]:
+    """Read a JSON position (see :func:`dump_position`) back."""
     if raw.get("version", 0) > FORMAT_VERSION:
         raise CheckpointSerializationError(
             f"graph checkpoint format {raw.get('version')} is newer than this locus supports "
@@ -128,4 +144,5 @@ def load_position(graph: CompiledGraph, state: AgentState) -> dict[str, Any]:
             (i["key"], InterruptValue.model_validate(i["value"])) for i in raw.get("interrupts", [])
         ],
         "joins": joins,
+        "subgraphs": copy.deepcopy(raw.get("subgraphs", {})),
     }

@@ -12,8 +12,8 @@ from locus.core.command import Command
 from locus.core.errors import ValidationError
 from locus.core.interrupt import GraphInterrupted, InterruptHandler, InterruptState
 from locus.core.send import Send
-from locus.multiagent._graph_checkpoint import dump_run, load_position
-from locus.multiagent._graph_exec import Out, Run, Task
+from locus.multiagent._graph_checkpoint import dump_run, load_position, load_raw_position
+from locus.multiagent._graph_exec import NodeContext, Out, Run, Task
 from locus.multiagent._graph_types import END, START, GraphConfig, GraphResult, StateSnapshot
 
 if TYPE_CHECKING:
@@ -290,7 +290,33 @@ class CompiledGraph:
             self.checkpointer = MemoryCheckpointer()
         return self.checkpointer
 
+    async def run_embedded(self, input: dict[str, Any], ctx: NodeContext | None) -> Run:
+        """Run as a node of a parent graph, without a checkpoint of its own.
+
+        A paused run comes back with ``interrupts`` set; the parent stores its
+        position and hands it back (``ctx.position``, answers recorded in it)
+        to resume where it stopped.
+        """
+        handler = (ctx.handler if ctx is not None else None) or self.interrupt_handler
+        if ctx is not None and ctx.position is not None:
+            limit = self.recursion_limit or GraphConfig().recursion_limit
+            node_config: dict[str, Any] = {
+                "thread_id": None,
+                "graph": self.name,
+                "configurable": {},
+            }
+            position = load_raw_position(self, ctx.position)
+            run = self._resume_run(None, position, None, limit, node_config, handler)
+        else:
+            run = await self._start(input, None, None, handler)
+        run.embedded = True
+        async for _ in run.iterate(None):
+            pass
+        return run
+
     async def _save(self, run: Run, status: str, outs: list[Out] | None) -> None:
+        if run.embedded:
+            return
         if run.thread_id is None:
             if status != "interrupted":
                 return
@@ -360,7 +386,20 @@ class CompiledGraph:
                 f"(and the same thread_id) to start one"
             )
         values = dict(position["values"])
-        resumes: dict[str, list[Any]] = position["resumes"]
+        run = Run(
+            self,
+            values,
+            position["tasks"],
+            step=position["step"],
+            limit=limit,
+            config=node_config,
+            handler=handler,
+            completed=position["completed"],
+            resumes=position["resumes"],
+            joins=position["joins"],
+        )
+        run.subgraphs = position.get("subgraphs", {})
+        run.thread_id = thread_id
         if isinstance(command, Command):
             update = dict(command.update)
             if update:
@@ -376,9 +415,9 @@ class CompiledGraph:
                 by_id = {v.interrupt_id: key for key, v in pending}
                 if isinstance(answers, dict) and answers and set(answers) <= set(by_id):
                     for iid, answer in answers.items():
-                        resumes.setdefault(by_id[iid], []).append(answer)
+                        run.record_answer(by_id[iid], iid, answer)
                 else:
-                    resumes.setdefault(pending[0][0], []).append(answers)
+                    run.record_answer(pending[0][0], pending[0][1].interrupt_id, answers)
             from locus.observability import current_run_id, emit
 
             if current_run_id() is not None and pending:
@@ -387,19 +426,6 @@ class CompiledGraph:
                     node=pending[0][1].node_id,
                     interrupt_id=pending[0][1].interrupt_id,
                 )
-        run = Run(
-            self,
-            values,
-            position["tasks"],
-            step=position["step"],
-            limit=limit,
-            config=node_config,
-            handler=handler,
-            completed=position["completed"],
-            resumes=resumes,
-            joins=position["joins"],
-        )
-        run.thread_id = thread_id
         return run
 
     def _finish(self, run: Run, raise_on_interrupt: bool) -> GraphResult:

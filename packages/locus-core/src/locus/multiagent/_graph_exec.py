@@ -12,6 +12,7 @@ import asyncio
 import inspect
 import time
 from collections.abc import AsyncIterator
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -33,7 +34,43 @@ if TYPE_CHECKING:
     from locus.multiagent._graph_compiled import CompiledGraph
     from locus.multiagent._graph_nodes import NodeSpec
 
-__all__ = ["Out", "Run", "Task", "to_out"]
+__all__ = ["NodeContext", "Out", "Run", "SubgraphInterrupt", "Task", "current_node", "to_out"]
+
+
+@dataclass(slots=True)
+class NodeContext:
+    """What an Agent or subgraph node sees of the run executing it.
+
+    Attributes:
+        node: The node's name.
+        step: The superstep.
+        events: Sink for typed events (``None`` when nobody streams events).
+        handler: The run's interrupt handler.
+        position: The subgraph's saved position (JSON) when resuming a paused subgraph.
+    """
+
+    node: str
+    step: int
+    events: list[GraphEvent] | None
+    handler: InterruptHandler | None
+    position: dict[str, Any] | None = None
+
+
+_NODE: ContextVar[NodeContext | None] = ContextVar("locus_graph_node", default=None)
+
+
+def current_node() -> NodeContext | None:
+    """The :class:`NodeContext` of the Agent/subgraph node running now, if any."""
+    return _NODE.get()
+
+
+class SubgraphInterrupt(InterruptException):
+    """A subgraph node paused: its interrupts, and its position to resume from."""
+
+    def __init__(self, values: list[InterruptValue], position: dict[str, Any]) -> None:
+        super().__init__(values[0])
+        self.values = values
+        self.position = position
 
 
 @dataclass(slots=True)
@@ -99,6 +136,8 @@ class Run:
         self.completed = completed or {}
         self.resumes = resumes or {}
         self.joins = joins if joins is not None else [set() for _ in graph.joins]
+        self.subgraphs: dict[str, dict[str, Any]] = {}
+        self.embedded = False
         self.interrupts: list[tuple[str, InterruptValue]] = []
         self.fast_scope = current_interrupt_scope() is None
         self.events: list[GraphEvent] | None = None
@@ -125,7 +164,7 @@ class Run:
             outs = await self._run_step(tasks)
             if self.events:
                 for event in self.events:
-                    if bus:
+                    if bus and event.event is None:  # an Agent publishes its own events
                         emit(event.event_type, event.data)
                     if mode == "events":
                         yield ("events", event)
@@ -152,6 +191,7 @@ class Run:
             self.tasks = await self._route(tasks, outs)
             self.completed = {}
             self.resumes = {}
+            self.subgraphs = {}
             self.step += 1
             if self.events is not None:
                 for ev in _routed_events(tasks, self.tasks, self.step):
@@ -205,6 +245,10 @@ class Run:
             for i, error in errors:
                 if not isinstance(error, InterruptException):
                     raise error
+                if isinstance(error, SubgraphInterrupt):
+                    self.subgraphs[tasks[i].key] = error.position
+                    interrupts.extend((i, v) for v in error.values)
+                    continue
                 value = error.value
                 if value.node_id is None:
                     value.node_id = tasks[i].node
@@ -233,9 +277,15 @@ class Run:
             if not await handler.can_handle(value):
                 return None
             answers.append((i, await handler.handle(value)))
-        for i, answer in answers:
-            self.resumes.setdefault(tasks[i].key, []).append(answer)
-        return [i for i, _ in answers]
+        for (i, answer), (_, value) in zip(answers, interrupts, strict=True):
+            self.record_answer(tasks[i].key, value.interrupt_id, answer)
+        return list(dict.fromkeys(i for i, _ in answers))
+
+    def record_answer(self, key: str, interrupt_id: str, answer: Any) -> None:
+        """Record ``answer`` for the interrupt ``interrupt_id`` raised by task ``key``."""
+        position = self.subgraphs.get(key)
+        if position is None or not answer_position(position, interrupt_id, answer):
+            self.resumes.setdefault(key, []).append(answer)
 
     def _enter(self, task: Task, spec: NodeSpec) -> Any:
         resumes = self.resumes.get(task.key)
@@ -307,6 +357,12 @@ class Run:
                 )
             started = time.perf_counter()
             token = self._enter(task, spec)
+            node_token = None
+            if spec.kind != "function":
+                ctx = NodeContext(
+                    task.node, self.step, events, self.handler, self.subgraphs.get(task.key)
+                )
+                node_token = _NODE.set(ctx)
             try:
                 result = self._call(task, spec)
                 if inspect.isawaitable(result):
@@ -331,6 +387,8 @@ class Run:
             finally:
                 if token is not None:
                     exit_interrupt_scope(token)
+                if node_token is not None:
+                    _NODE.reset(node_token)
             out = to_out(result)
             if events is not None:
                 events.append(_completed(task, out, self.step, started))
@@ -382,6 +440,23 @@ class Run:
         for j, item in enumerate(sends):
             nxt.append(Task(item.node, f"{item.node}:{j}", True, item.payload))
         return nxt
+
+
+def answer_position(position: dict[str, Any], interrupt_id: str, answer: Any) -> bool:
+    """Record ``answer`` in a saved (JSON) graph position, nested subgraphs included.
+
+    Returns:
+        Whether ``interrupt_id`` is one of the position's pending interrupts.
+    """
+    for item in position.get("interrupts", []):
+        if item["value"].get("interrupt_id") != interrupt_id:
+            continue
+        key = item["key"]
+        nested = position.get("subgraphs", {}).get(key)
+        if nested is None or not answer_position(nested, interrupt_id, answer):
+            position.setdefault("resumes", {}).setdefault(key, []).append(answer)
+        return True
+    return False
 
 
 def _event(event_type: str, **data: Any) -> GraphEvent:

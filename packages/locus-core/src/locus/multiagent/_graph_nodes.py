@@ -8,12 +8,16 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from locus.core.errors import ValidationError
+from locus.multiagent._graph_exec import SubgraphInterrupt, current_node
 from locus.multiagent._graph_types import CachePolicy, RetryPolicy
 
 if TYPE_CHECKING:
     from locus.multiagent._graph_schema import StateSchema
 
-__all__ = ["NodeSpec", "make_node", "node_name"]
+__all__ = ["NODE_EVENT", "NodeSpec", "make_node", "node_name"]
+
+NODE_EVENT = "multiagent.graph.node.event"
+"""``event_type`` of a :class:`GraphEvent` wrapping an Agent node's own event."""
 
 
 @dataclass(slots=True)
@@ -121,8 +125,13 @@ def _agent_fn(
             prompt: Any = list(value) if value and isinstance(value[-1], Message) else str(value)
         else:
             prompt = "" if value is None else str(value)
-        result = await agent.invoke(prompt)
-        text = getattr(result, "message", str(result))
+        ctx = current_node()
+        events = ctx.events if ctx is not None else None
+        if events is None or not callable(getattr(agent, "run", None)):
+            result = await agent.invoke(prompt)
+            text = getattr(result, "message", str(result))
+        else:
+            text = await _stream_agent(agent, prompt, ctx.node if ctx else "", events)
         update: dict[str, Any] = {}
         if has_messages and output_key is None:
             update["messages"] = [Message.assistant(text)]
@@ -131,6 +140,26 @@ def _agent_fn(
         return update
 
     return run_agent
+
+
+async def _stream_agent(agent: Any, prompt: Any, node: str, events: list[Any]) -> str:
+    """Run ``agent`` collecting its typed events (wrapped) into ``events``; return its answer."""
+    from locus.core.events import TerminateEvent
+    from locus.multiagent._graph_types import GraphEvent
+
+    text = ""
+    async for event in agent.run(prompt):
+        events.append(
+            GraphEvent(
+                event_type=NODE_EVENT,
+                data={"node": node, "event_type": event.event_type},
+                node=node,
+                event=event,
+            )
+        )
+        if isinstance(event, TerminateEvent):
+            text = event.final_message
+    return text
 
 
 def _first(keys: frozenset[str] | None, names: tuple[str, ...]) -> str | None:
@@ -144,7 +173,17 @@ def _subgraph_fn(graph: Any, parent: StateSchema) -> Callable[..., Any]:
         values = dict(state) if isinstance(state, dict) else state.model_dump()
         sub_keys = graph.schema.keys
         inp = values if sub_keys is None else {k: v for k, v in values.items() if k in sub_keys}
-        out = await graph.invoke(inp)
+        ctx = current_node()
+        run = await graph.run_embedded(inp, ctx)
+        if run.interrupts:
+            from locus.multiagent._graph_checkpoint import dump_position
+
+            name = ctx.node if ctx is not None else graph.name
+            pending = [
+                v.model_copy(update={"namespace": [name, *v.namespace]}) for _, v in run.interrupts
+            ]
+            raise SubgraphInterrupt(pending, dump_position(graph, run, "interrupted"))
+        out = run.values
         update: dict[str, Any] = {}
         for key, value in out.items():
             if parent.keys is not None and key not in parent.keys:

@@ -209,12 +209,23 @@ class GraphEvent(LocusEvent):
 
     ``event_type`` is one of the ``multiagent.graph.*`` catalogue types; ``data``
     holds the catalogue's data keys.
+
+    An Agent running as a node reports its own typed events (``ThinkEvent``,
+    ``ToolStartEvent``...) wrapped in a ``GraphEvent`` of type
+    ``multiagent.graph.node.event`` whose ``node`` is the node's name and
+    ``event`` the agent's event, in the order the agent produced them.
+
+    Attributes:
+        node: The node an inner event comes from (``None`` for graph events).
+        event: The wrapped event of an Agent node (``None`` for graph events).
     """
 
     model_config = ConfigDict(frozen=True)
 
     event_type: str
     data: dict[str, Any] = {}
+    node: str | None = None
+    event: LocusEvent | None = None
 
     def bus_data(self) -> dict[str, Any]:
         """The event's ``data``."""
