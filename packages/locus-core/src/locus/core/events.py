@@ -158,6 +158,13 @@ class ModelChunkEvent(LocusEvent):
 
     The last chunk of a stream has ``done=True`` and carries ``usage`` and
     ``stop_reason`` when the provider reports them.
+
+    Attributes:
+        metadata: Entries to merge into the assembled message's
+            ``Message.metadata`` — provider state the next turn needs, such as
+            signed thinking blocks or encrypted reasoning items. Normally set on
+            the final ``done=True`` chunk only; when several chunks carry it,
+            they merge in order (later keys win). ``None`` when there is none.
     """
 
     event_type: Literal["agent.model.chunk"] = "agent.model.chunk"
@@ -167,6 +174,7 @@ class ModelChunkEvent(LocusEvent):
     done: bool = False
     usage: dict[str, Any] | None = None
     stop_reason: str | None = None
+    metadata: dict[str, Any] | None = None
 
 
 class ModelCompleteEvent(LocusEvent):

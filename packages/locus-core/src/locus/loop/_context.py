@@ -113,10 +113,16 @@ class LoopContext:
 async def collect_stream(
     chunks: Any, emit: Callable[[LocusEvent], None] | None = None
 ) -> ModelResponse:
-    """Assemble streamed :class:`ModelChunkEvent` s into a :class:`ModelResponse`, emitting each."""
+    """Assemble streamed :class:`ModelChunkEvent` s into a :class:`ModelResponse`, emitting each.
+
+    Text, reasoning and tool-call fragments concatenate; each chunk's
+    ``metadata`` merges (in order) into the message's ``metadata``; the
+    ``done`` chunk gives ``usage`` and ``stop_reason``.
+    """
     content: list[str] = []
     reasoning: list[str] = []
     calls: dict[int, dict[str, Any]] = {}
+    metadata: dict[str, Any] = {}
     usage: dict[str, Any] = {}
     stop_reason: str | None = None
     async for chunk in chunks:
@@ -130,6 +136,8 @@ async def collect_stream(
             reasoning.append(chunk.reasoning)
         if chunk.tool_call_delta is not None:
             _merge_delta(calls, chunk.tool_call_delta)
+        if chunk.metadata:
+            metadata.update(chunk.metadata)
         if chunk.done:
             usage = dict(chunk.usage or {})
             stop_reason = chunk.stop_reason
@@ -143,6 +151,7 @@ async def collect_stream(
         content="".join(content) or None,
         reasoning="".join(reasoning) or None,
         tool_calls=tool_calls,
+        metadata=metadata,
     )
     return ModelResponse(message=message, usage=usage, stop_reason=stop_reason)
 

@@ -97,7 +97,11 @@ def _to_response(item: Any, messages: list[Message]) -> ModelResponse:
 
 
 async def stream_response(response: ModelResponse) -> AsyncIterator[ModelChunkEvent]:
-    """Chunk a complete response: reasoning, words, tool-call deltas, then ``done``."""
+    """Chunk a complete response: reasoning, words, tool-call deltas, then ``done``.
+
+    The ``done`` chunk carries the message's ``metadata`` (if any), so a turn
+    assembled from the chunks keeps it.
+    """
     message = response.message
     if message.reasoning:
         yield ModelChunkEvent(reasoning=message.reasoning)
@@ -116,7 +120,12 @@ async def stream_response(response: ModelResponse) -> AsyncIterator[ModelChunkEv
         yield ModelChunkEvent(
             tool_call_delta=ToolCallDelta(index=index, arguments_delta=args[half:])
         )
-    yield ModelChunkEvent(done=True, usage=dict(response.usage), stop_reason=response.stop_reason)
+    yield ModelChunkEvent(
+        done=True,
+        usage=dict(response.usage),
+        stop_reason=response.stop_reason,
+        metadata=dict(message.metadata) or None,
+    )
 
 
 class _OfflineModel:
