@@ -118,6 +118,48 @@ def test_streaming_agent_sends_signed_thinking_back() -> None:
     assert assistant["content"][0]["signature"].startswith("EqQB")
 
 
+def test_streamed_thinking_goes_back_signed_after_a_checkpoint_reload(tmp_path: Path) -> None:
+    """The thinking turn is saved to SQLite; a new Agent and model resume and send it back."""
+    Agent, tool = _agent_api()
+    from locus.core.interrupt import interrupt
+
+    @tool
+    def get_weather(city: str) -> str:
+        """Current weather for a city (asks a human first)."""
+        return f"{city}: 18C" if interrupt({"city": city}) == "ok" else "refused"
+
+    bodies: list[dict[str, Any]] = []
+
+    def handler(request: httpx2.Request) -> httpx2.Response:
+        body = json.loads(request.content)
+        bodies.append(body)
+        return fixture_response("stream_text.sse" if len(bodies) > 1 else "stream_thinking.sse")
+
+    def agent() -> Any:
+        model = AnthropicModel(
+            "claude-sonnet-4-6",
+            api_key="sk-ant-test",
+            thinking=1024,
+            http_client=httpx2.AsyncClient(transport=httpx2.MockTransport(handler)),
+        )
+        url = f"sqlite:///{tmp_path / 'threads.db'}"
+        return Agent(model=model, tools=[get_weather], stream=True, checkpointer=url)
+
+    paused = agent().run_sync("Weather in Paris?", thread_id="w-1")
+    assert paused.stop_reason == "Interrupted(get_weather)"
+    assert len(bodies) == 1
+    # a new process would see only the checkpoint: a fresh Agent and AnthropicModel
+    result = agent().resume_sync("w-1", answer="ok")
+    assert "Paris is the capital of France." in result.message
+    assert len(bodies) == 2
+    assistant = bodies[1]["messages"][1]
+    assert [b["type"] for b in assistant["content"]] == ["thinking", "tool_use"]
+    assert assistant["content"][0]["signature"] == (
+        "EqQBCgIYAhIM1gbcDa9GJwZA2b3hGgxBdjrkzLoky3dl1pkiMOYds"
+    )
+    assert bodies[1]["messages"][2]["content"][0]["content"] == "Paris: 18C"
+
+
 def test_agent_output_schema_by_tool_forcing() -> None:
     Agent, _ = _agent_api()
     from pydantic import BaseModel

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import json
+from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
 from pydantic import BaseModel
 
-from locus.anthropic import AnthropicModel
+from locus.anthropic import THINKING_METADATA_KEY, AnthropicModel
 from locus.core.errors import ModelError, ModelThrottledError
 from locus.core.events import ModelChunkEvent
-from locus.core.messages import Message, ToolCall, ToolResult
+from locus.core.messages import Message, ToolResult
+from locus.loop import collect_stream
 from locus.models.failover import FailoverReason
 
 WEATHER_TOOL = {
@@ -84,21 +86,36 @@ async def test_streamed_thinking_is_reasoning_and_its_signature_goes_back(
     assert reasoning == "The user wants the weather in Paris. I should call get_weather."
     assert chunks[-1].usage is not None
     assert chunks[-1].usage["reasoning_tokens"] == 88
-    # the agent rebuilds the assistant turn from chunks, without metadata
-    args = "".join(c.tool_call_delta.arguments_delta for c in chunks if c.tool_call_delta)
-    call_id = next(c.tool_call_delta.id for c in chunks if c.tool_call_delta)
-    turn = Message.assistant(
-        None, tool_calls=[ToolCall(id=call_id, name="get_weather", arguments=json.loads(args))]
-    )
-    result = Message.tool(ToolResult(tool_call_id=call_id, name="get_weather", content="18C"))
-    await model.complete([Message.user("Weather in Paris?"), turn, result], tools=[WEATHER_TOOL])
-    assistant = recorder.body(1)["messages"][1]["content"]
-    assert assistant[0] == {
+    signed = {
         "type": "thinking",
         "thinking": "The user wants the weather in Paris. I should call get_weather.",
         "signature": "EqQBCgIYAhIM1gbcDa9GJwZA2b3hGgxBdjrkzLoky3dl1pkiMOYds",
     }
+    # the signed block travels in the done chunk's metadata, nowhere else
+    assert chunks[-1].metadata == {THINKING_METADATA_KEY: [signed]}
+    assert all(c.metadata is None for c in chunks[:-1])
+
+    # the turn assembled from the chunks (as the agent does) carries it; a
+    # fresh model instance (no in-process memory) sends it back
+    async def replay() -> AsyncIterator[ModelChunkEvent]:
+        for chunk in chunks:
+            yield chunk
+
+    turn = (await collect_stream(replay())).message
+    turn = Message.model_validate_json(turn.model_dump_json())  # as a checkpoint stores it
+    call_id = turn.tool_calls[0].id
+    result = Message.tool(ToolResult(tool_call_id=call_id, name="get_weather", content="18C"))
+    fresh = make_model(recorder, thinking=1024)
+    await fresh.complete([Message.user("Weather in Paris?"), turn, result], tools=[WEATHER_TOOL])
+    assistant = recorder.body(1)["messages"][1]["content"]
+    assert assistant[0] == signed
     assert assistant[1]["type"] == "tool_use"
+
+
+async def test_streamed_turn_without_thinking_has_no_metadata(recorder: Any) -> None:
+    recorder.add("stream_tool_use.sse")
+    chunks = await collect(make_model(recorder), [Message.user("Weather?")], tools=[WEATHER_TOOL])
+    assert all(c.metadata is None for c in chunks)
 
 
 class WeatherReport(BaseModel):

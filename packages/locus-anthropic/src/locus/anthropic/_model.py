@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections import OrderedDict
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -12,7 +11,6 @@ from locus.anthropic._errors import map_anthropic_error, missing_key_error
 from locus.anthropic._parse import AnthropicStreamAccumulator, OutputSpec, parse_message
 from locus.anthropic._request import build_request
 from locus.anthropic._sse import iter_stream_events
-from locus.anthropic._wire import THINKING_METADATA_KEY
 from locus.core.errors import LocusError, ValidationError
 from locus.core.events import ModelChunkEvent
 from locus.core.messages import Message
@@ -28,7 +26,6 @@ __all__ = ["DEFAULT_TIMEOUT", "AnthropicModel"]
 T = TypeVar("T")
 
 DEFAULT_TIMEOUT = 600.0
-_THINKING_CACHE_SIZE = 256
 
 
 class AnthropicModel:
@@ -128,7 +125,6 @@ class AnthropicModel:
         self.defaults.update(params or {})
         self._client = client
         self._sleep = sleep or asyncio.sleep
-        self._thinking: OrderedDict[str, list[dict[str, Any]]] = OrderedDict()
 
     def __repr__(self) -> str:
         return f"AnthropicModel(model={self.model!r})"
@@ -173,7 +169,6 @@ class AnthropicModel:
             prompt_caching=self.prompt_caching,
             structured_output=self.structured_output,
             max_tokens_given="max_tokens" in options,
-            thinking_lookup=self._thinking,
         )
 
     async def _run(self, send: Callable[[], Awaitable[T]]) -> T:
@@ -185,15 +180,6 @@ class AnthropicModel:
                 raise map_anthropic_error(exc) from exc
 
         return await retry_async(attempt, self.retry_policy, sleep=self._sleep)
-
-    def _remember_thinking(self, call_ids: list[str], blocks: list[dict[str, Any]]) -> None:
-        # Streamed turns reach the agent without metadata; keep their signed
-        # thinking so the next request can still send it back.
-        if not call_ids or not blocks:
-            return
-        self._thinking[call_ids[0]] = blocks
-        while len(self._thinking) > _THINKING_CACHE_SIZE:
-            self._thinking.popitem(last=False)
 
     async def complete(
         self,
@@ -221,12 +207,7 @@ class AnthropicModel:
             raw = await self.client.messages.with_raw_response.create(**request)
             return parse_message(await raw.json(), output=output)
 
-        response = await self._run(send)
-        message = response.message
-        self._remember_thinking(
-            [c.id for c in message.tool_calls], message.metadata.get(THINKING_METADATA_KEY) or []
-        )
-        return response
+        return await self._run(send)
 
     async def stream(
         self,
@@ -239,8 +220,10 @@ class AnthropicModel:
         Reads the Messages API event stream (``message_start``,
         ``content_block_start``/``_delta``/``_stop``, ``message_delta``,
         ``message_stop``) off the SDK's HTTP response. Yields text, thinking
-        (``reasoning``) and tool-call deltas, then a
-        ``done=True`` chunk with ``usage`` and ``stop_reason``. Opening the
+        (``reasoning``) and tool-call deltas, then a ``done=True`` chunk with
+        ``usage``, ``stop_reason`` and, after extended thinking, the signed
+        thinking blocks in ``metadata["anthropic_thinking"]`` (so the turn the
+        agent assembles from the chunks sends them back). Opening the
         stream is retried like :meth:`complete`; a failure mid-stream (an
         ``error`` event such as ``overloaded_error``) is raised, not retried.
         """
@@ -262,7 +245,6 @@ class AnthropicModel:
             raise map_anthropic_error(exc) from exc
         finally:
             await response.aclose()
-        self._remember_thinking(accumulator.tool_call_ids, accumulator.thinking)
         yield accumulator.final()
 
 

@@ -167,8 +167,9 @@ class AnthropicStreamAccumulator:
     ``message_start`` / ``message_delta`` usage, ``text_delta``,
     ``thinking_delta``, ``input_json_delta`` (tool-call deltas, or content
     deltas for the structured-output tool) and ``signature_delta`` are read;
-    :meth:`final` gives the closing ``done=True`` chunk. :attr:`thinking`
-    holds the completed thinking blocks (with signatures) and
+    :meth:`final` gives the closing ``done=True`` chunk, whose ``metadata``
+    carries the completed thinking blocks (with signatures) under
+    ``"anthropic_thinking"``. :attr:`thinking` holds those blocks and
     :attr:`tool_call_ids` the ids of the turn's tool calls.
     """
 
@@ -281,6 +282,9 @@ class AnthropicStreamAccumulator:
     def final(self) -> ModelChunkEvent:
         """The closing chunk: ``done=True`` with usage and the normalised stop reason.
 
+        Its ``metadata`` holds the turn's signed thinking blocks under
+        ``"anthropic_thinking"`` (``None`` without thinking), the same key
+        :func:`parse_message` uses, so the assembled message sends them back.
         For a wrapped (non-object) structured answer, the unwrapped JSON is the content.
         """
         content: str | None = None
@@ -297,4 +301,5 @@ class AnthropicStreamAccumulator:
             done=True,
             usage=anthropic_usage(self.usage),
             stop_reason=normalize_stop_reason(stop, has_tool_calls=bool(self.tool_call_ids)),
+            metadata={THINKING_METADATA_KEY: list(self.thinking)} if self.thinking else None,
         )

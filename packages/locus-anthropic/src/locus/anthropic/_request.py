@@ -104,7 +104,6 @@ def build_request(
     prompt_caching: bool,
     structured_output: str,
     max_tokens_given: bool,
-    thinking_lookup: dict[str, list[dict[str, Any]]] | None = None,
 ) -> tuple[dict[str, Any], OutputSpec | None]:
     """The ``messages.create`` keyword arguments (no ``stream``) and the output spec.
 
@@ -116,12 +115,11 @@ def build_request(
         prompt_caching: Mark the system prompt and the last tool with ``cache_control``.
         structured_output: ``"tool"`` (tool-forcing) or ``"native"`` (``output_config.format``).
         max_tokens_given: The caller chose ``max_tokens`` (so it is not raised for thinking).
-        thinking_lookup: Thinking blocks by tool-call id, for assistant turns without metadata.
 
     Raises:
         ValidationError: An unknown option or an inconsistent combination.
     """
-    system, api_messages = messages_to_anthropic(messages, thinking_lookup=thinking_lookup)
+    system, api_messages = messages_to_anthropic(messages)
     api_tools = tools_to_anthropic(tools)
     thinking = thinking_config(options.pop("thinking", None))
     max_tokens = int(options.pop("max_tokens", None) or DEFAULT_MAX_TOKENS)

@@ -89,16 +89,13 @@ def _tool_result_block(message: Message) -> dict[str, Any]:
 
 def messages_to_anthropic(
     messages: list[Message],
-    *,
-    thinking_lookup: dict[str, list[dict[str, Any]]] | None = None,
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Convert locus messages to Anthropic ``(system_blocks, messages)``.
 
     System messages (wherever they appear) become top-level ``system`` text
     blocks, in order. User text and images become ``text``/``image`` blocks;
     an assistant turn becomes its thinking blocks (from
-    ``metadata["anthropic_thinking"]``, else ``thinking_lookup`` keyed by its
-    first tool call id), text and ``tool_use`` blocks; tool results become
+    ``metadata["anthropic_thinking"]``), text and ``tool_use`` blocks; tool results become
     ``tool_result`` blocks. Consecutive turns of the same role are merged, so
     the parallel results of one assistant turn travel in one user turn.
 
@@ -114,10 +111,7 @@ def messages_to_anthropic(
                 system.append({"type": "text", "text": message.content})
             continue
         if role is Role.ASSISTANT:
-            thinking = message.metadata.get(THINKING_METADATA_KEY)
-            if thinking is None and thinking_lookup and message.tool_calls:
-                thinking = thinking_lookup.get(message.tool_calls[0].id)
-            blocks = _assistant_blocks(message, thinking)
+            blocks = _assistant_blocks(message, message.metadata.get(THINKING_METADATA_KEY))
             api_role = "assistant"
         elif role is Role.TOOL:
             blocks = [_tool_result_block(message)]
