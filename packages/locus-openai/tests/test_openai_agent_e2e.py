@@ -132,3 +132,60 @@ def test_agent_tool_loop_over_the_recorded_responses_api() -> None:
     assert sorted(o["output"] for o in outputs) == ["Paris: 18C", "Tokyo: 18C"]
     # the encrypted reasoning of turn 1 went back with turn 2
     assert any(i.get("type") == "reasoning" for i in bodies[-1]["input"])
+
+
+def _text_sse(text: str) -> bytes:
+    events = [
+        {"type": "response.output_text.delta", "output_index": 0, "delta": text},
+        {
+            "type": "response.completed",
+            "response": {"status": "completed", "output": [], "usage": None},
+        },
+    ]
+    return "".join(f"event: {e['type']}\ndata: {json.dumps(e)}\n\n" for e in events).encode()
+
+
+def test_streamed_responses_reasoning_goes_back_after_a_checkpoint_reload(tmp_path: Path) -> None:
+    """stream=True: the encrypted reasoning of the streamed tool turn is saved and sent back."""
+    Agent, tool = _agent_api()
+    from locus.core.interrupt import interrupt
+    from locus.openai import OpenAIResponsesModel
+
+    @tool
+    def get_weather(city: str) -> str:
+        """Current weather for a city (asks a human first)."""
+        return f"{city}: 18C" if interrupt({"city": city}) == "ok" else "refused"
+
+    bodies: list[dict[str, Any]] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        bodies.append(json.loads(request.content))
+        if len(bodies) == 1:
+            return fixture_response("responses_stream_reasoning.sse")
+        return httpx.Response(
+            200, content=_text_sse("Paris: 18C."), headers={"content-type": "text/event-stream"}
+        )
+
+    def agent() -> Any:
+        client = httpx.AsyncClient(transport=httpx.MockTransport(handler))
+        model = OpenAIResponsesModel(
+            "gpt-5", api_key="k", http_client=client, reasoning_effort="low"
+        )
+        url = f"sqlite:///{tmp_path / 'threads.db'}"
+        return Agent(model=model, tools=[get_weather], stream=True, checkpointer=url)
+
+    paused = agent().run_sync("Weather in Paris?", thread_id="r-1")
+    assert paused.stop_reason == "Interrupted(get_weather)"
+    result = agent().resume_sync("r-1", answer="ok")  # fresh Agent + model: only the checkpoint
+    assert result.message == "Paris: 18C."
+    assert len(bodies) == 2
+    assert all(b["stream"] is True for b in bodies)
+    items = bodies[1]["input"]
+    assert [i.get("type", i.get("role")) for i in items] == [
+        "user",
+        "reasoning",
+        "function_call",
+        "function_call_output",
+    ]
+    assert items[1]["encrypted_content"] == "gAAAAABo-stream-enc"
+    assert items[3]["output"] == "Paris: 18C"

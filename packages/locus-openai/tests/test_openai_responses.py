@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
 
 from locus.core.errors import ModelAuthError, ModelError, ValidationError
+from locus.core.events import ModelChunkEvent
 from locus.core.messages import Message, ToolCall, ToolResult
+from locus.loop import collect_stream
 from locus.models import get_model
 from locus.models.failover import FailoverReason
-from locus.openai import REASONING_METADATA_KEY, OpenAIResponsesModel
+from locus.openai import REASONING_METADATA_KEY, OpenAIResponsesModel, ResponsesStreamAccumulator
 
 WEATHER_TOOL = {
     "type": "function",
@@ -197,6 +200,55 @@ async def test_stream_reasoning_text_and_tool_calls(recorder: Any) -> None:
         "reasoning_tokens": 12,
     }
     assert recorder.body()["stream"] is True
+
+
+STREAM_KEPT = {
+    "type": "reasoning",
+    "id": "rs_stream2",
+    "summary": [{"type": "summary_text", "text": "Need the weather tool."}],
+    "encrypted_content": "gAAAAABo-stream-enc",
+}
+
+
+async def test_streamed_reasoning_items_are_sent_back_next_turn(recorder: Any) -> None:
+    recorder.add("responses_stream_reasoning.sse").add("responses_text.json")
+    model = make_model(recorder, reasoning_effort="low")
+    chunks = [c async for c in model.stream([Message.user("weather?")], tools=[WEATHER_TOOL])]
+    assert chunks[-1].done
+    assert chunks[-1].metadata == {REASONING_METADATA_KEY: [STREAM_KEPT]}
+    assert all(c.metadata is None for c in chunks[:-1])
+
+    async def replay() -> AsyncIterator[ModelChunkEvent]:
+        for chunk in chunks:
+            yield chunk
+
+    turn = (await collect_stream(replay())).message  # what the agent assembles
+    turn = Message.model_validate_json(turn.model_dump_json())  # as a checkpoint stores it
+    result = ToolResult(
+        tool_call_id="call_StreamParis000000000001", name="get_weather", content="18C"
+    )
+    fresh = make_model(recorder, reasoning_effort="low")
+    await fresh.complete(
+        [Message.user("weather?"), turn, Message.tool(result)], tools=[WEATHER_TOOL]
+    )
+    items = recorder.body(1)["input"]
+    assert [i.get("type", i.get("role")) for i in items] == [
+        "user",
+        "reasoning",
+        "function_call",
+        "function_call_output",
+    ]
+    assert items[1]["encrypted_content"] == "gAAAAABo-stream-enc"
+    assert items[1]["id"] == "rs_stream2"
+
+
+def test_stream_reasoning_items_fall_back_to_the_completed_response() -> None:
+    accumulator = ResponsesStreamAccumulator()
+    item = {**STREAM_KEPT, "status": "completed"}
+    completed = {"status": "completed", "output": [item, {"type": "message", "content": []}]}
+    accumulator.feed({"type": "response.completed", "response": completed})
+    assert accumulator.final().metadata == {REASONING_METADATA_KEY: [STREAM_KEPT]}
+    assert ResponsesStreamAccumulator().final().metadata is None
 
 
 async def test_stream_failed_event_raises(recorder: Any) -> None:

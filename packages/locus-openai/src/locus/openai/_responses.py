@@ -64,7 +64,8 @@ class OpenAIResponsesModel(OpenAIModel):
     ``tool_choice`` → the Responses shape; ``seed``/``stop`` are not supported
     by the API and raise. With ``reasoning_effort`` and ``store=False`` the
     model's encrypted reasoning is requested, kept in the assistant message's
-    ``metadata["openai_reasoning_items"]`` and sent back on the next turn, so
+    ``metadata["openai_reasoning_items"]`` (streamed: in the final chunk's
+    ``metadata``, merged into the assembled message) and sent back on the next turn, so
     reasoning carries across tool calls without server-side state.
     """
 

@@ -99,6 +99,18 @@ REASONING_METADATA_KEY = "openai_reasoning_items"
 """``Message.metadata`` key holding encrypted reasoning items to send back next turn."""
 
 
+def _kept_reasoning(item: dict[str, Any]) -> dict[str, Any] | None:
+    """The part of a ``reasoning`` output item to send back, if it is encrypted."""
+    if item.get("type") != "reasoning" or not item.get("encrypted_content"):
+        return None
+    return {
+        "type": "reasoning",
+        "id": item.get("id"),
+        "summary": item.get("summary") or [],
+        "encrypted_content": item["encrypted_content"],
+    }
+
+
 def _reasoning_items(message: Message) -> list[dict[str, Any]]:
     stored = message.metadata.get(REASONING_METADATA_KEY)
     if not isinstance(stored, list):
@@ -252,13 +264,7 @@ def parse_response(body: Any, *, provider: str = "openai") -> ModelResponse:
                 )
             )
         elif kind == "reasoning":
-            if item.get("encrypted_content"):
-                kept = {
-                    "type": "reasoning",
-                    "id": item.get("id"),
-                    "summary": item.get("summary") or [],
-                    "encrypted_content": item["encrypted_content"],
-                }
+            if (kept := _kept_reasoning(item)) is not None:
                 metadata.setdefault(REASONING_METADATA_KEY, []).append(kept)
             summary = [s.get("text", "") for s in item.get("summary") or ()]
             content = [c.get("text", "") for c in item.get("content") or ()]
@@ -285,12 +291,16 @@ class ResponsesStreamAccumulator:
     """Turn Responses API stream events (dicts) into :class:`ModelChunkEvent` s.
 
     Tool calls are numbered 0, 1, ... in the order their ``function_call``
-    items open; :meth:`final` gives the ``done=True`` chunk.
+    items open; :meth:`final` gives the ``done=True`` chunk, whose ``metadata``
+    carries the encrypted reasoning items under :data:`REASONING_METADATA_KEY`
+    (as :func:`parse_response` does), so a turn assembled from the chunks
+    sends them back next turn.
     """
 
     def __init__(self, *, provider: str = "openai") -> None:
         self.provider = provider
         self.response: dict[str, Any] = {}
+        self.reasoning_items: list[dict[str, Any]] = []
         self._tool_index: dict[Any, int] = {}
         self._args_seen: set[int] = set()
 
@@ -334,6 +344,9 @@ class ResponsesStreamAccumulator:
             return [ModelChunkEvent(tool_call_delta=delta)]
         if kind == "response.output_item.done":
             item = event.get("item") or {}
+            if (kept := _kept_reasoning(item)) is not None:
+                self.reasoning_items.append(kept)
+                return []
             done = self._index_for(event)
             if (
                 item.get("type") == "function_call"
@@ -355,9 +368,19 @@ class ResponsesStreamAccumulator:
         return []
 
     def final(self) -> ModelChunkEvent:
-        """The closing ``done=True`` chunk."""
+        """The closing ``done=True`` chunk (usage, stop reason, encrypted reasoning items).
+
+        The reasoning items come from ``response.output_item.done`` events, or
+        from the completed response's ``output`` when the stream had none.
+        """
+        items = self.reasoning_items
+        if not items:
+            output = self.response.get("output") or []
+            found = (_kept_reasoning(i) for i in output if isinstance(i, dict))
+            items = [kept for kept in found if kept is not None]
         return ModelChunkEvent(
             done=True,
             usage=responses_usage(self.response.get("usage")) or None,
             stop_reason=responses_stop_reason(self.response, has_tool_calls=bool(self._tool_index)),
+            metadata={REASONING_METADATA_KEY: items} if items else None,
         )
