@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import AsyncIterator, Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
@@ -40,8 +40,10 @@ from locus.hooks import HookRegistry
 from locus.loop import LoopContext, entry_point, final_text, run_loop
 from locus.loop.nodes import INTERRUPTS_KEY
 from locus.observability import activity, publish_event
-from locus.reasoning import Grounding, Reflexion
 from locus.tools import Tool, ToolExecutor
+
+if TYPE_CHECKING:
+    from locus.reasoning import Grounding, Reflexion
 
 __all__ = ["Agent", "Prompt"]
 
@@ -103,8 +105,14 @@ class Agent:
         if system_prompt is not None and not isinstance(system_prompt, str):
             raise ValidationError(f"system_prompt must be a string, got {system_prompt!r}")
         self.system_prompt = system_prompt
-        self.reflexion = option(reflexion, Reflexion, "reflexion")
-        self.grounding = option(grounding, Grounding, "grounding")
+        self.reflexion: Reflexion | None = None
+        self.grounding: Grounding | None = None
+        if reflexion not in (False, None) or grounding not in (False, None):
+            # imported only by agents that reason: keeps `locus.Agent` cheap to import
+            from locus.reasoning import Grounding, Reflexion
+
+            self.reflexion = option(reflexion, Reflexion, "reflexion")
+            self.grounding = option(grounding, Grounding, "grounding")
         if termination is not None and not callable(getattr(termination, "check", None)):
             raise ValidationError(
                 f"termination must be a condition from locus.core.termination "

@@ -10,6 +10,8 @@ replacement result, or by wrapping the call (``around_model_call``, as
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from locus.hooks._base import (
     HOOK_POINTS,
     AfterInvocationEvent,
@@ -24,7 +26,9 @@ from locus.hooks._base import (
     ToolCallDecision,
 )
 from locus.hooks._registry import HookRegistry
-from locus.hooks.retry import ModelRetry
+
+if TYPE_CHECKING:
+    from locus.hooks.retry import ModelRetry
 
 __all__ = [
     "HOOK_POINTS",
@@ -41,3 +45,12 @@ __all__ = [
     "ModelRetry",
     "ToolCallDecision",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    # ModelRetry pulls in the retry policy and failover classification: load on use
+    if name == "ModelRetry":
+        from locus.hooks.retry import ModelRetry
+
+        return ModelRetry
+    raise AttributeError(f"module 'locus.hooks' has no attribute {name!r}")

@@ -7,7 +7,7 @@ import collections
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from locus.core.events import LocusEvent, ModelChunkEvent, ToolCallDelta
 from locus.core.messages import Message, Role, ToolCall
@@ -15,12 +15,14 @@ from locus.core.state import AgentState
 from locus.hooks import BeforeModelCallEvent, HookRegistry
 from locus.models.response import ModelResponse
 from locus.observability import publish_event
-from locus.reasoning import Grounding, Reflexion
 from locus.tools import ToolExecutor
 
 __all__ = ["LoopContext", "collect_stream"]
 
 SaveFn = Callable[[str], Awaitable[None]]
+
+if TYPE_CHECKING:
+    from locus.reasoning import Grounding, Reflexion
 
 
 @dataclass
