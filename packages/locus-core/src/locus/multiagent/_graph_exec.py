@@ -27,6 +27,8 @@ from locus.core.interrupt import (
     exit_interrupt_scope,
 )
 from locus.core.send import Send
+from locus.multiagent._graph_events import completed_event, graph_event, routed_events
+from locus.multiagent._graph_position import answer_position
 from locus.multiagent._graph_types import END, GraphEvent, GraphRecursionError
 
 if TYPE_CHECKING:
@@ -194,7 +196,7 @@ class Run:
             self.subgraphs = {}
             self.step += 1
             if self.events is not None:
-                for ev in _routed_events(tasks, self.tasks, self.step):
+                for ev in routed_events(tasks, self.tasks, self.step):
                     if bus:
                         emit(ev.event_type, ev.data)
                     if mode == "events":
@@ -309,14 +311,16 @@ class Run:
             if token is not None:
                 exit_interrupt_scope(token)
         if self.events is not None:
-            self.events.append(_completed(task, out, self.step, started))
+            self.events.append(completed_event(task, out, self.step, started))
         return out
 
     def _exec_sync(self, task: Task, spec: NodeSpec) -> Any:
         """Run a sync node inline: an :class:`Out`, or a coroutine when it returned an awaitable."""
         events = self.events
         if events is not None:
-            events.append(_event("multiagent.graph.node.started", node=task.node, step=self.step))
+            events.append(
+                graph_event("multiagent.graph.node.started", node=task.node, step=self.step)
+            )
             started = time.perf_counter()
         token = self._enter(task, spec)
         try:
@@ -328,7 +332,7 @@ class Run:
             return self._finish(task, result, started if events is not None else 0.0)
         out = to_out(result)
         if events is not None:
-            events.append(_completed(task, out, self.step, started))
+            events.append(completed_event(task, out, self.step, started))
         return out
 
     async def _exec(self, task: Task, spec: NodeSpec) -> Out:
@@ -344,7 +348,7 @@ class Run:
             if hit is not None:
                 if self.events is not None:
                     self.events.append(
-                        _event("multiagent.graph.node.cached", node=spec.name, step=self.step)
+                        graph_event("multiagent.graph.node.cached", node=spec.name, step=self.step)
                     )
                 return hit
         attempt = 0
@@ -353,7 +357,7 @@ class Run:
             attempt += 1
             if events is not None:
                 events.append(
-                    _event("multiagent.graph.node.started", node=task.node, step=self.step)
+                    graph_event("multiagent.graph.node.started", node=task.node, step=self.step)
                 )
             started = time.perf_counter()
             token = self._enter(task, spec)
@@ -375,7 +379,7 @@ class Run:
                     raise
                 if events is not None:
                     events.append(
-                        _event(
+                        graph_event(
                             "multiagent.graph.node.retry",
                             node=spec.name,
                             attempt=attempt,
@@ -391,7 +395,7 @@ class Run:
                     _NODE.reset(node_token)
             out = to_out(result)
             if events is not None:
-                events.append(_completed(task, out, self.step, started))
+                events.append(completed_event(task, out, self.step, started))
             if key is not None:
                 self.graph._cache_put(key, out, cache.ttl if cache else None)
             return out
@@ -440,50 +444,3 @@ class Run:
         for j, item in enumerate(sends):
             nxt.append(Task(item.node, f"{item.node}:{j}", True, item.payload))
         return nxt
-
-
-def answer_position(position: dict[str, Any], interrupt_id: str, answer: Any) -> bool:
-    """Record ``answer`` in a saved (JSON) graph position, nested subgraphs included.
-
-    Returns:
-        Whether ``interrupt_id`` is one of the position's pending interrupts.
-    """
-    for item in position.get("interrupts", []):
-        if item["value"].get("interrupt_id") != interrupt_id:
-            continue
-        key = item["key"]
-        nested = position.get("subgraphs", {}).get(key)
-        if nested is None or not answer_position(nested, interrupt_id, answer):
-            position.setdefault("resumes", {}).setdefault(key, []).append(answer)
-        return True
-    return False
-
-
-def _event(event_type: str, **data: Any) -> GraphEvent:
-    return GraphEvent(event_type=event_type, data=data)
-
-
-def _completed(task: Task, out: Out, step: int, started: float) -> GraphEvent:
-    return _event(
-        "multiagent.graph.node.completed",
-        node=task.node,
-        step=step,
-        duration_ms=(time.perf_counter() - started) * 1000.0,
-        updates=sorted(out.update),
-    )
-
-
-def _routed_events(done: list[Task], nxt: list[Task], step: int) -> list[GraphEvent]:
-    targets = sorted({t.node for t in nxt})
-    events = [
-        _event("multiagent.graph.node.routed", node=node, targets=targets, step=step)
-        for node in dict.fromkeys(t.node for t in done)
-    ]
-    sends: dict[str, int] = {}
-    for task in nxt:
-        if task.is_send:
-            sends[task.node] = sends.get(task.node, 0) + 1
-    events.extend(
-        _event("multiagent.graph.send", node=n, count=c, step=step) for n, c in sends.items()
-    )
-    return events

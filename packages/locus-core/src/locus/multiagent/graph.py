@@ -33,8 +33,9 @@ from __future__ import annotations
 from locus.core.command import Command, End
 from locus.core.interrupt import AutoApproveHandler, GraphInterrupted, InterruptHandler, interrupt
 from locus.core.send import Send, SendBatch
+from locus.multiagent._graph_agent import final_text
 from locus.multiagent._graph_builder import StateGraph
-from locus.multiagent._graph_compiled import CompiledGraph, final_text
+from locus.multiagent._graph_compiled import CompiledGraph
 from locus.multiagent._graph_draw import DrawableGraph
 from locus.multiagent._graph_types import (
     END,
