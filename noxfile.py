@@ -110,6 +110,7 @@ def package(session: nox.Session, dist: str) -> None:
 def integration(session: nox.Session) -> None:
     """Cross-package tests (top-level ``tests/``) with every distribution installed."""
     _install_local(session, TESTED)
+    session.install("uv")  # the outside-plugin test builds a fresh venv with it
     _pytest(session, "tests", "--ignore=tests/slim")
 
 

@@ -26,7 +26,12 @@ def _run(*args: str, **kwargs: object) -> subprocess.CompletedProcess[str]:
 def venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
     uv = shutil.which("uv")
     if uv is None:
-        pytest.fail("uv is needed to build the test environment (pip install uv)")
+        try:
+            from uv import find_uv_bin
+
+            uv = find_uv_bin()
+        except ImportError:
+            pytest.fail("uv is needed to build the test environment (pip install uv)")
     where = tmp_path_factory.mktemp("outside-plugin")
     env_dir = where / "venv"
     _run(uv, "venv", "-q", "--python", sys.executable, str(env_dir))
