@@ -188,6 +188,10 @@ def test_first_registration_wins_on_conflict(
         owner = model_registry().get("same").plugin
     assert owner in {"locus-aaa", "locus-bbb"}
     assert any("registered by both" in r.getMessage() for r in caplog.records)
+    loser = ({"locus-aaa", "locus-bbb"} - {owner}).pop()
+    provides = {i.name: i.provides for i in plugin_report()}
+    assert "same" in provides[owner]["model provider"]
+    assert "same" not in provides[loser].get("model provider", []), "the loser provides nothing"
 
 
 def test_lazy_string_factories_are_imported_on_first_use(make_dist: MakeDist) -> None:

@@ -23,9 +23,8 @@ def test_namespace_packages_extend_across_path_entries(tmp_path: Path) -> None:
         "import locus.checkpoint.zzz, locus.zzplugin, locus.checkpoint;"
         "print(locus.checkpoint.zzz.VALUE, locus.zzplugin.VALUE, callable(locus.checkpoint.get_checkpointer))"
     )
-    env_path = [str(tmp_path), *sys.path]
     proc = subprocess.run(
-        [sys.executable, "-c", f"import sys; sys.path[:0] = {env_path[:1]!r}; {code}"],
+        [sys.executable, "-c", f"import sys; sys.path.insert(0, {str(tmp_path)!r}); {code}"],
         capture_output=True,
         text=True,
         check=True,

@@ -17,11 +17,14 @@ def build_parser() -> argparse.ArgumentParser:
         prog="locus", description="locus: multi-agent LLM workflows for production."
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name, entry in sorted(command_registry().items()):
-        cmd = sub.add_parser(name, help=entry.help, description=entry.help)
-        if entry.configure is not None:
-            entry.configure(cmd)
-        cmd.set_defaults(_handler=entry.handler)
+    commands = command_registry()
+    for name in sorted(commands):
+        entry = commands[name]
+        cmd = sub.add_parser(name, help=entry.description, description=entry.description)
+        configure = entry.options.get("configure")
+        if configure is not None:
+            configure(cmd)
+        cmd.set_defaults(_handler=entry.load())
     return parser
 
 

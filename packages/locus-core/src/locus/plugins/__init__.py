@@ -31,13 +31,12 @@ from locus.plugins._manager import (
     plugin_report,
     reset_plugin_manager,
 )
-from locus.plugins._registry import CommandEntry, Entry, Registry, resolve_target
+from locus.plugins._registry import Entry, Registry, resolve_target
 
 __all__ = [
     "ALLOW_LIST_ENV",
     "BUILTIN_PLUGIN",
     "ENTRY_POINT_GROUP",
-    "CommandEntry",
     "Entry",
     "LocusHookspecs",
     "PluginInfo",

@@ -7,6 +7,7 @@ import importlib.metadata as metadata
 import logging
 import os
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import ModuleType
 from typing import Any
@@ -14,7 +15,7 @@ from typing import Any
 import pluggy
 
 from locus.plugins._hookspecs import PROJECT, LocusHookspecs
-from locus.plugins._registry import CommandEntry, Registry
+from locus.plugins._registry import CommandRegistrar, Registry
 
 __all__ = [
     "BUILTIN_PLUGIN",
@@ -205,38 +206,49 @@ def reset_plugin_manager() -> None:
         _state.registries = {}
 
 
-def _call_register_hook(hook_name: str, make_register: Any, kind: str) -> None:
+def _call_register_hook(hook_name: str, make_register: Callable[[str], Any]) -> None:
     pm = get_plugin_manager()
     caller = getattr(pm.hook, hook_name)
     # Each implementation is called on its own so one plugin's failure is
     # reported against it and the others still register.
     for impl in reversed(caller.get_hookimpls()):
-        register = make_register(impl.plugin_name)
         try:
-            impl.function(register=register)
+            impl.function(register=make_register(impl.plugin_name))
         except Exception as exc:
             _fail(impl.plugin_name, exc, stage=hook_name)
 
 
-def _registry(kind: str, hook_name: str, known: dict[str, str]) -> Registry[Any]:
+def _build_registry(
+    kind: str,
+    hook_name: str,
+    known: dict[str, str],
+    adapt: Callable[[Callable[..., bool]], Any] | None = None,
+) -> Registry[Any]:
+    """The registry a ``locus_register_*`` hook fills, built once per plugin manager.
+
+    ``adapt`` turns the generic ``register(name, target, *, description, **options)``
+    into the callback a hook's contract promises (commands take ``help=``).
+    """
     existing = _state.registries.get(hook_name)
     if existing is not None:
         return existing  # type: ignore[no-any-return]
     with _lock:
+        existing = _state.registries.get(hook_name)
+        if existing is not None:
+            return existing  # type: ignore[no-any-return]
         registry: Registry[Any] = Registry(kind, known)
 
         def make_register(plugin: str) -> Any:
-            inner = registry.registrar(plugin)
-
-            def register(name: str, factory: Any, /, *, description: str = "") -> None:
-                inner(name, factory, description=description)
+            def register(name: str, target: Any, /, **kwargs: Any) -> bool:
+                added = registry.add(plugin, name, target, **kwargs)
                 info = _state.infos.get(plugin)
-                if info is not None:
+                if added and info is not None:
                     info.provides.setdefault(kind, []).append(name)
+                return added
 
-            return register
+            return adapt(register) if adapt is not None else register
 
-        _call_register_hook(hook_name, make_register, kind)
+        _call_register_hook(hook_name, make_register)
         for name, first, second in registry.conflicts:
             log.warning(
                 "%s %r registered by both %r and %r; using %r", kind, name, first, second, first
@@ -247,52 +259,34 @@ def _registry(kind: str, hook_name: str, known: dict[str, str]) -> Registry[Any]
 
 def model_registry() -> Registry[Any]:
     """Model provider prefixes → factories."""
-    return _registry("model provider", "locus_register_models", KNOWN_MODEL_PROVIDERS)
+    return _build_registry("model provider", "locus_register_models", KNOWN_MODEL_PROVIDERS)
 
 
 def checkpointer_registry() -> Registry[Any]:
     """Checkpointer URL schemes → factories."""
-    return _registry(
+    return _build_registry(
         "checkpointer scheme", "locus_register_checkpointers", KNOWN_CHECKPOINTER_SCHEMES
     )
 
 
 def backend_registry() -> Registry[Any]:
     """Names published under :mod:`locus.memory.backends`."""
-    return _registry("memory backend", "locus_register_backends", KNOWN_BACKENDS)
+    return _build_registry("memory backend", "locus_register_backends", KNOWN_BACKENDS)
 
 
-def command_registry() -> dict[str, CommandEntry]:
-    """CLI subcommands by name."""
-    existing = _state.registries.get("locus_register_commands")
-    if existing is not None:
-        return existing  # type: ignore[no-any-return]
-    with _lock:
-        commands: dict[str, CommandEntry] = {}
+def _command_register(register: Callable[..., bool]) -> CommandRegistrar:
+    def register_command(
+        name: str, handler: Any, /, *, help: str = "", configure: Any = None
+    ) -> None:
+        register(name, handler, description=help, configure=configure)
 
-        def make_register(plugin: str) -> Any:
-            def register(
-                name: str, handler: Any, /, *, help: str = "", configure: Any = None
-            ) -> None:
-                if name in commands:
-                    log.warning(
-                        "command %r registered by both %r and %r; using %r",
-                        name,
-                        commands[name].plugin,
-                        plugin,
-                        commands[name].plugin,
-                    )
-                    return
-                commands[name] = CommandEntry(name, handler, plugin, help, configure)
-                info = _state.infos.get(plugin)
-                if info is not None:
-                    info.provides.setdefault("command", []).append(name)
+    return register_command
 
-            return register
 
-        _call_register_hook("locus_register_commands", make_register, "command")
-        _state.registries["locus_register_commands"] = commands
-        return commands
+def command_registry() -> Registry[Any]:
+    """CLI subcommands by name: ``target`` is the handler, ``description`` its help,
+    ``options["configure"]`` its argument setup."""
+    return _build_registry("command", "locus_register_commands", {}, _command_register)
 
 
 def plugin_report() -> list[PluginInfo]:

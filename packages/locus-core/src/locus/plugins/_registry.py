@@ -5,14 +5,13 @@ from __future__ import annotations
 import argparse
 import difflib
 import importlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Generic, Protocol, TypeVar
 
 from locus.core.errors import PluginError, PluginNotFoundError
 
 __all__ = [
-    "CommandEntry",
     "CommandRegistrar",
     "Entry",
     "Registrar",
@@ -60,16 +59,18 @@ class Entry(Generic[T]):
     """One registered name.
 
     Attributes:
-        name: The key (model prefix, URL scheme, exported name).
-        target: The factory or a ``"module:attribute"`` string.
+        name: The key (model prefix, URL scheme, exported name, command).
+        target: The factory (or command handler), or a ``"module:attribute"`` string.
         plugin: The plugin (distribution) that registered it.
-        description: One line for ``locus plugins``.
+        description: One line for ``locus plugins`` (a command's help).
+        options: Extra keywords given to ``register`` (a command's ``configure``).
     """
 
     name: str
     target: Any
     plugin: str
     description: str = ""
+    options: dict[str, Any] = field(default_factory=dict)
     _loaded: Any = field(default=None, repr=False)
 
     def load(self) -> T:
@@ -87,17 +88,6 @@ class Entry(Generic[T]):
         return loaded
 
 
-@dataclass
-class CommandEntry:
-    """A CLI subcommand registered by a plugin."""
-
-    name: str
-    handler: Callable[[argparse.Namespace], int | None]
-    plugin: str
-    help: str = ""
-    configure: Callable[[argparse.ArgumentParser], None] | None = None
-
-
 class Registry(Generic[T]):
     """Registered names of one kind (``model provider``, ``checkpointer scheme``...).
 
@@ -113,18 +103,21 @@ class Registry(Generic[T]):
         self.entries: dict[str, Entry[T]] = {}
         self.conflicts: list[tuple[str, str, str]] = []
 
-    def registrar(self, plugin: str) -> Registrar:
-        """A ``register`` callback that records ``plugin`` as the owner."""
+    def add(
+        self, plugin: str, name: str, target: Any, description: str = "", **options: Any
+    ) -> bool:
+        """Register ``name`` for ``plugin``; False (and a recorded conflict) if it is taken.
 
-        def register(name: str, factory: Any, /, *, description: str = "") -> None:
-            if not isinstance(name, str) or not name:
-                raise PluginError(f"plugin {plugin!r} registered an empty {self.kind} name")
-            if name in self.entries:
-                self.conflicts.append((name, self.entries[name].plugin, plugin))
-                return
-            self.entries[name] = Entry(name, factory, plugin, description)
-
-        return register
+        Raises:
+            PluginError: ``name`` is not a non-empty string.
+        """
+        if not isinstance(name, str) or not name:
+            raise PluginError(f"plugin {plugin!r} registered an empty {self.kind} name")
+        if name in self.entries:
+            self.conflicts.append((name, self.entries[name].plugin, plugin))
+            return False
+        self.entries[name] = Entry(name, target, plugin, description, options)
+        return True
 
     def names(self) -> list[str]:
         """Registered names, sorted."""
@@ -132,6 +125,12 @@ class Registry(Generic[T]):
 
     def __contains__(self, name: object) -> bool:
         return name in self.entries
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.entries)
+
+    def __getitem__(self, name: str) -> Entry[T]:
+        return self.get(name)
 
     def get(self, name: str) -> Entry[T]:
         """The entry for ``name``.
