@@ -30,6 +30,7 @@ from collections.abc import AsyncIterator, Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from locus.core.errors import ValidationError
+from locus.core.events import preview
 
 if TYPE_CHECKING:
     from locus.agent.result import AgentResult
@@ -37,10 +38,6 @@ if TYPE_CHECKING:
     from locus.tools import Tool
 
 __all__ = ["LoopAgent", "ParallelPipeline", "SequentialPipeline"]
-
-
-def _preview(text: str, limit: int = 200) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _name_of(step: Any) -> str:
@@ -66,10 +63,9 @@ async def _ask(step: Any, prompt: str) -> str:
 
 
 def _emit(event_type: str, **data: Any) -> None:
-    from locus.observability import current_run_id, emit
+    from locus.observability import emit
 
-    if current_run_id() is not None:
-        emit(event_type, data)
+    emit(event_type, data)  # a no-op outside run_context()
 
 
 class _Composite:
@@ -146,13 +142,13 @@ class SequentialPipeline(_Composite):
                 pipeline=self.name,
                 index=index,
                 agent=_name_of(agent),
-                output_preview=_preview(text),
+                output_preview=preview(text),
             )
         _emit(
             "composition.sequential.completed",
             pipeline=self.name,
             steps=len(self.agents),
-            final_message_preview=_preview(text),
+            final_message_preview=preview(text),
         )
         return text, len(self.agents), "pipeline_completed"
 
@@ -206,7 +202,7 @@ class ParallelPipeline(_Composite):
                 pipeline=self.name,
                 index=index,
                 agent=_name_of(agent),
-                output_preview=_preview(result),
+                output_preview=preview(result),
                 error=error,
             )
         text = await self._merge(prompt, outputs)
@@ -288,7 +284,7 @@ class LoopAgent(_Composite):
                 "composition.loop.iteration",
                 loop=self.name,
                 iteration=iteration,
-                output_preview=_preview(text),
+                output_preview=preview(text),
             )
             stop = self._stop(text, iteration)
             if stop is not None:

@@ -55,6 +55,7 @@ __all__ = [
     "max_value",
     "merge_dict",
     "min_value",
+    "reduce_into",
     "reducer",
     "set_union",
     "unique_append_list",
@@ -139,13 +140,26 @@ def apply_reducers(
     other key is last-write-wins. ``current`` is not modified.
     """
     result = dict(current)
+    reduce_into(result, update, reducers)
+    return result
+
+
+def reduce_into(
+    values: dict[str, Any],
+    update: Mapping[str, Any],
+    reducers: Mapping[str, Reducer[Any]],
+) -> None:
+    """Merge ``update`` into ``values`` in place (what :func:`apply_reducers` does on a copy).
+
+    Keys with a reducer that are already present are merged with it; every
+    other key is last-write-wins.
+    """
     for key, value in update.items():
         fn = reducers.get(key)
-        if fn is not None and key in result:
-            result[key] = fn(result[key], value)
+        if fn is not None and key in values:
+            values[key] = fn(values[key], value)
         else:
-            result[key] = value
-    return result
+            values[key] = value
 
 
 # --- built-in reducers ----------------------------------------------------------

@@ -292,10 +292,7 @@ class CompiledGraph(GraphAgentSurface):
         if resume or (input is None and position is not None and position["tasks"]):
             return self._resume_run(input, position, thread_id, limit, node_config, handler)
         values = dict(position["values"]) if position else self.schema.initial()
-        update = self.schema.coerce_input(input)
-        for key, value in update.items():
-            fn = self.schema.reducers.get(key)
-            values[key] = fn(values[key], value) if fn is not None and key in values else value
+        self.schema.merge(values, self.schema.coerce_input(input))
         if position is None:
             self.schema.validate_values(values)
         run = Run(self, values, [], step=0, limit=limit, config=node_config, handler=handler)
@@ -345,11 +342,7 @@ class CompiledGraph(GraphAgentSurface):
             update = dict(command.update)
             if update:
                 self.schema.check_keys(update, "Command(update=...)")
-                for key, value in update.items():
-                    fn = self.schema.reducers.get(key)
-                    values[key] = (
-                        fn(values[key], value) if fn is not None and key in values else value
-                    )
+                self.schema.merge(values, update)
             pending = position["interrupts"]
             if command.resume is not None and pending:
                 answers = command.resume

@@ -31,7 +31,6 @@ def completed_event(task: Task, out: Out, step: int, started: float) -> GraphEve
 
 def routed_events(done: list[Task], nxt: list[Task], step: int) -> list[GraphEvent]:
     """``routed`` events of a finished superstep, and ``send`` counts of the next."""
-    """``routed`` events of a finished superstep, and ``send`` counts of the next."""
     targets = sorted({t.node for t in nxt})
     events = [
         graph_event("multiagent.graph.node.routed", node=node, targets=targets, step=step)

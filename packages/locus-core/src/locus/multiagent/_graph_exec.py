@@ -26,6 +26,7 @@ from locus.core.interrupt import (
     enter_interrupt_scope,
     exit_interrupt_scope,
 )
+from locus.core.reducers import reduce_into
 from locus.core.send import Send
 from locus.multiagent._graph_events import completed_event, graph_event, routed_events
 from locus.multiagent._graph_position import answer_position
@@ -181,12 +182,7 @@ class Run:
                     continue
                 if check_keys is not None:
                     check_keys(update, f"node {task.node!r}")
-                for key, value in update.items():
-                    fn = reducers.get(key)
-                    if fn is not None and key in values:
-                        values[key] = fn(values[key], value)
-                    else:
-                        values[key] = value
+                reduce_into(values, update, reducers)
             if mode == "updates":
                 for task, out in zip(tasks, outs, strict=True):
                     yield ("updates", {task.node: out.update})

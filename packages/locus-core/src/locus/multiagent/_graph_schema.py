@@ -7,7 +7,7 @@ from typing import Any, get_type_hints
 from pydantic import BaseModel
 
 from locus.core.errors import ValidationError
-from locus.core.reducers import Reducer, get_reducer
+from locus.core.reducers import Reducer, get_reducer, reduce_into
 
 __all__ = ["StateSchema"]
 
@@ -123,6 +123,10 @@ class StateSchema:
         if self.model is not None:
             return self.model.model_construct(**values)
         return dict(values)
+
+    def merge(self, values: dict[str, Any], update: dict[str, Any]) -> None:
+        """Merge ``update`` into ``values`` in place through the schema's reducers."""
+        reduce_into(values, update, self.reducers)
 
     def check_keys(self, update: dict[str, Any], source: str) -> None:
         """Raise if ``update`` writes keys the schema does not have."""
