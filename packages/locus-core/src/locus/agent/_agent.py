@@ -33,12 +33,12 @@ from locus.agent._threads import (
 )
 from locus.agent.result import AgentResult
 from locus.core.errors import CheckpointNotFoundError, ConfigError, ValidationError
-from locus.core.events import LocusEvent, RunStartEvent, TerminateEvent
+from locus.core.events import LocusEvent, RunStartEvent
 from locus.core.messages import Message, Role
 from locus.core.state import AgentState
 from locus.hooks import HookRegistry
 from locus.loop import LoopContext, entry_point, final_text, run_loop
-from locus.loop.nodes import INTERRUPTS_KEY
+from locus.loop.nodes import INTERRUPTS_KEY, terminate_event
 from locus.observability import activity, publish_event
 from locus.tools import Tool, ToolExecutor
 
@@ -242,13 +242,7 @@ class Agent:
             publish_event(start)
             yield start
             if done:
-                last = TerminateEvent(
-                    reason=state.stop_reason or "",
-                    final_message=final_text(ctx),
-                    iterations=state.iteration,
-                    total_tokens=state.token_usage.total_tokens,
-                    structured_output=state.structured_output,
-                )
+                last = terminate_event(ctx, state.stop_reason or "", state.structured_output)
                 publish_event(last)
                 yield last
             else:
@@ -314,6 +308,7 @@ class Agent:
 
     def _context(self, state: AgentState, start_index: int, lock: asyncio.Lock) -> LoopContext:
         thread_id = state.thread_id
+        hooks = self.hooks if len(self.hooks) else None
 
         async def save(source: str) -> None:
             if thread_id is None:
@@ -333,13 +328,9 @@ class Agent:
         return LoopContext(
             state=state,
             model=self.model,
-            executor=ToolExecutor(
-                self.tools,
-                default_timeout=self.tool_timeout,
-                hooks=self.hooks if len(self.hooks) else None,
-            ),
+            executor=ToolExecutor(self.tools, default_timeout=self.tool_timeout, hooks=hooks),
             tool_schemas=[tool_schema(t) for t in self.tools.values()] or None,
-            hooks=self.hooks if len(self.hooks) else None,
+            hooks=hooks,
             termination=self.termination,
             max_iterations=self.max_iterations,
             stream=self.stream,

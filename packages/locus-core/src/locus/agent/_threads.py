@@ -8,9 +8,10 @@ from collections.abc import Iterable
 from typing import Any
 
 from locus.core.errors import ToolError, ValidationError
-from locus.core.messages import Message, Role, ToolResult
+from locus.core.messages import Message, ToolResult
 from locus.core.protocols import ToolProtocol
 from locus.core.state import AgentState, TokenUsage
+from locus.loop.nodes import INTERRUPTS_KEY, unanswered_calls
 from locus.tools import Tool, ledger, tool
 
 __all__ = ["begin_new_run", "normalize_tools", "settle_dangling_calls", "tool_schema"]
@@ -67,21 +68,8 @@ def settle_dangling_calls(state: AgentState, tools: dict[str, ToolProtocol]) -> 
     doubt); others are reported as interrupted. Keeps the conversation valid
     for providers that require a result for every call. Returns the count.
     """
-    last_assistant = None
-    answered: set[str] = set()
-    for message in reversed(state.messages):
-        if message.role is Role.TOOL and message.tool_call_id:
-            answered.add(message.tool_call_id)
-            continue
-        if message.role is Role.ASSISTANT:
-            last_assistant = message
-        break
-    if last_assistant is None:
-        return 0
     settled = 0
-    for call in last_assistant.tool_calls:
-        if call.id in answered:
-            continue
+    for call in unanswered_calls(state.messages):
         content = (
             f"The call {call.name} was interrupted before it completed; its outcome is unknown."
         )
@@ -89,9 +77,7 @@ def settle_dangling_calls(state: AgentState, tools: dict[str, ToolProtocol]) -> 
         if isinstance(target, Tool) and target.idempotent and call.raw_arguments is None:
             try:
                 _, canonical = target.validate_arguments(call.arguments)
-            except ValidationError:
-                canonical = None
-            except ToolError:
+            except (ValidationError, ToolError):
                 canonical = None
             if canonical is not None:
                 key = ledger.idempotency_key(target.name, canonical)
@@ -119,5 +105,5 @@ def begin_new_run(state: AgentState) -> None:
     state.grounding_score = None
     state.structured_output = None
     state.started_at = time.time()
-    state.metadata.pop("locus_interrupts", None)
+    state.metadata.pop(INTERRUPTS_KEY, None)
     ledger.prune(state)

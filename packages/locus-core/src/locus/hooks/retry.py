@@ -6,7 +6,6 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
-from locus.core.errors import ModelAuthError, ModelThrottledError
 from locus.hooks._base import BeforeModelCallEvent, HookProvider, ModelCall
 from locus.models.failover import FailoverReason, classify
 from locus.models.retry import RetryPolicy, retry_async
@@ -18,14 +17,8 @@ __all__ = ["ModelRetry", "classify_model_error"]
 
 
 def classify_model_error(exc: BaseException) -> FailoverReason:
-    """:func:`~locus.models.failover.classify`, reading typed locus errors without a reason too."""
-    reason = classify(exc)
-    if reason is FailoverReason.UNKNOWN:
-        if isinstance(exc, ModelThrottledError):
-            return FailoverReason.RATE_LIMIT
-        if isinstance(exc, ModelAuthError):
-            return FailoverReason.AUTH
-    return reason
+    """Alias of :func:`~locus.models.failover.classify` (which reads typed locus errors too)."""
+    return classify(exc)
 
 
 class ModelRetry(HookProvider):
@@ -85,13 +78,13 @@ class ModelRetry(HookProvider):
                 model=str(model_name) if model_name else None,
                 attempt=attempt,
                 delay_s=delay,
-                reason=classify_model_error(exc).value,
+                reason=classify(exc).value,
             )
 
         return await retry_async(
             call,
             self.policy,
-            classify_error=classify_model_error,
+            classify_error=classify,
             sleep=self._sleep,
             on_retry=on_retry,
         )

@@ -55,6 +55,7 @@ class LoopContext:
     structured_attempts: int = 0
     research_rounds: int = 0
     structured_value: Any = None
+    response_format: dict[str, Any] | None = None
     interrupted: bool = False
     run_start_index: int = 0
     _buffer: collections.deque[LocusEvent] = field(default_factory=collections.deque)

@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 from typing import Literal
 
 from locus.core.errors import LocusError
-from locus.core.events import ErrorEvent, LocusEvent, TerminateEvent
+from locus.core.events import ErrorEvent, LocusEvent
 from locus.core.messages import Message, Role
 from locus.loop._context import LoopContext
 from locus.loop.nodes import (
@@ -17,8 +17,8 @@ from locus.loop.nodes import (
     ReflectNode,
     TerminateNode,
     ThinkNode,
-    final_text,
     pending_tool_calls,
+    terminate_event,
 )
 
 __all__ = ["Entry", "run_loop"]
@@ -52,15 +52,7 @@ async def _loop(ctx: LoopContext, entry: Entry) -> None:
     state.stop_reason = reason
     await ctx.save("terminate")
     structured = state.structured_output if ctx.output_schema is not None else None
-    ctx.emit(
-        TerminateEvent(
-            reason=reason,
-            final_message=final_text(ctx),
-            iterations=state.iteration,
-            total_tokens=state.token_usage.total_tokens,
-            structured_output=structured,
-        )
-    )
+    ctx.emit(terminate_event(ctx, reason, structured))
 
 
 async def _pause(ctx: LoopContext) -> None:
@@ -68,14 +60,7 @@ async def _pause(ctx: LoopContext) -> None:
     names = sorted({e["tool_name"] for e in state.metadata[INTERRUPTS_KEY].values()})
     state.stop_reason = f"Interrupted({', '.join(names)})"
     await ctx.save("interrupt")
-    ctx.emit(
-        TerminateEvent(
-            reason=state.stop_reason,
-            final_message=final_text(ctx),
-            iterations=state.iteration,
-            total_tokens=state.token_usage.total_tokens,
-        )
-    )
+    ctx.emit(terminate_event(ctx, state.stop_reason))
 
 
 def _turn_message(ctx: LoopContext) -> Message | None:
@@ -132,12 +117,7 @@ async def run_loop(ctx: LoopContext, entry: Entry = "think") -> AsyncIterator[Lo
         await ctx.save("error")
     for event in (
         ErrorEvent(error_kind=kind, message=str(error)),
-        TerminateEvent(
-            reason=state.stop_reason,
-            final_message=final_text(ctx),
-            iterations=state.iteration,
-            total_tokens=state.token_usage.total_tokens,
-        ),
+        terminate_event(ctx, state.stop_reason),
     ):
         ctx.emit(event)
         yield buffer.popleft()

@@ -13,13 +13,14 @@ from locus.core.events import (
     InterruptEvent,
     ModelCompleteEvent,
     ReflectEvent,
+    TerminateEvent,
     ThinkEvent,
     TokensUsedEvent,
 )
 from locus.core.messages import Message, Role, ToolCall
-from locus.core.state import ToolExecution
+from locus.core.state import TokenUsage, ToolExecution
 from locus.loop._context import LoopContext
-from locus.loop._structured import check_structured_output
+from locus.loop._structured import check_structured_output, response_format
 
 INTERRUPTS_KEY = "locus_interrupts"
 """``state.metadata`` key of tool calls paused by ``interrupt()`` (by tool call id)."""
@@ -32,12 +33,13 @@ __all__ = [
     "ThinkNode",
     "final_text",
     "pending_tool_calls",
+    "terminate_event",
+    "unanswered_calls",
 ]
 
 
-def pending_tool_calls(ctx: LoopContext) -> list[ToolCall]:
-    """Calls of the newest assistant turn that have no tool result yet."""
-    messages = ctx.state.messages
+def unanswered_calls(messages: list[Message]) -> list[ToolCall]:
+    """Calls of the newest assistant turn in ``messages`` that have no tool result yet."""
     answered: set[str] = set()
     for message in reversed(messages):
         if message.role is Role.TOOL:
@@ -50,6 +52,11 @@ def pending_tool_calls(ctx: LoopContext) -> list[ToolCall]:
     return []
 
 
+def pending_tool_calls(ctx: LoopContext) -> list[ToolCall]:
+    """Calls of the newest assistant turn that have no tool result yet."""
+    return unanswered_calls(ctx.state.messages)
+
+
 def final_text(ctx: LoopContext) -> str:
     """Newest non-empty assistant text of the current run."""
     for message in reversed(ctx.state.messages[ctx.run_start_index :]):
@@ -58,9 +65,19 @@ def final_text(ctx: LoopContext) -> str:
     return ""
 
 
-def _add_usage(ctx: LoopContext, usage: dict[str, Any]) -> TokensUsedEvent:
-    from locus.core.state import TokenUsage
+def terminate_event(ctx: LoopContext, reason: str, structured_output: Any = None) -> TerminateEvent:
+    """The run's closing :class:`TerminateEvent` with ``reason`` and the state's totals."""
+    state = ctx.state
+    return TerminateEvent(
+        reason=reason,
+        final_message=final_text(ctx),
+        iterations=state.iteration,
+        total_tokens=state.token_usage.total_tokens,
+        structured_output=structured_output,
+    )
 
+
+def _add_usage(ctx: LoopContext, usage: dict[str, Any]) -> TokensUsedEvent:
     used = TokenUsage.from_dict(usage)
     ctx.state.token_usage.add(used)
     return TokensUsedEvent(
@@ -85,10 +102,10 @@ class ThinkNode:
         state.iteration += 1
         ctx.force_continue = False
         kwargs = dict(ctx.model_kwargs)
-        if ctx.output_schema is not None:
-            from locus.loop._structured import response_format
-
-            kwargs.setdefault("response_format", response_format(ctx.output_schema))
+        if ctx.output_schema is not None and "response_format" not in kwargs:
+            if ctx.response_format is None:  # built once per run, not once per turn
+                ctx.response_format = response_format(ctx.output_schema)
+            kwargs["response_format"] = ctx.response_format
         response, duration = await ctx.call_model(
             list(state.messages), ctx.tool_schemas, kwargs, stream=ctx.stream
         )

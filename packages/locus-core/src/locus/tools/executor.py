@@ -143,7 +143,7 @@ class ToolExecutor:
             return ToolOutcome(
                 call=call, result=result, arguments=call.arguments, interrupt=exc.value
             )
-        if self.hooks is not None:
+        if self.hooks is not None and self.hooks.has("after_tool_call"):
             outcome.result = await self.hooks.after_tool_call(
                 agent=turn.agent, state=turn.state, tool_call=call, result=outcome.result
             )
@@ -184,7 +184,7 @@ class ToolExecutor:
                 {},
             )
         arguments = dict(call.arguments)
-        if self.hooks is not None:
+        if self.hooks is not None and self.hooks.has("before_tool_call"):
             decision = await self.hooks.before_tool_call(
                 agent=turn.agent, state=turn.state, tool_call=call, tool=target, arguments=arguments
             )
