@@ -370,8 +370,8 @@ class Run:
             except InterruptException:
                 raise
             except Exception as exc:
-                retry = spec.retry
-                if retry is None or attempt >= retry.max_attempts or not retry.should_retry(exc):
+                wait = spec.retry.retry_delay(exc, attempt) if spec.retry is not None else None
+                if wait is None:
                     raise
                 if events is not None:
                     events.append(
@@ -382,7 +382,7 @@ class Run:
                             error=repr(exc),
                         )
                     )
-                await asyncio.sleep(retry.delay(attempt))
+                await asyncio.sleep(wait)
                 continue
             finally:
                 if token is not None:

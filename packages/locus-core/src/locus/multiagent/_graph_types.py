@@ -89,6 +89,12 @@ class RetryPolicy:
             return isinstance(exc, check)
         return bool(check(exc))
 
+    def retry_delay(self, exc: BaseException, attempt: int) -> float | None:
+        """Seconds to wait before retrying failed attempt ``attempt``; ``None``: do not retry."""
+        if attempt >= self.max_attempts or not self.should_retry(exc):
+            return None
+        return self.delay(attempt)
+
     def delay(self, attempt: int) -> float:
         """Seconds to wait after failed attempt ``attempt`` (1-based)."""
         backoff = min(

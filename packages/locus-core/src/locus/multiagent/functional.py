@@ -141,10 +141,10 @@ class Task(Generic[T]):
             except InterruptException:
                 raise
             except Exception as exc:
-                retry = self.retry
-                if retry is None or attempt >= retry.max_attempts or not retry.should_retry(exc):
+                wait = self.retry.retry_delay(exc, attempt) if self.retry is not None else None
+                if wait is None:
                     raise
-                await asyncio.sleep(retry.delay(attempt))
+                await asyncio.sleep(wait)
         if ctx is not None and key is not None:
             ctx.results[key] = value
         if bus:
