@@ -169,3 +169,15 @@ def test_migration_decorator_registers_globally() -> None:
         assert default_migrations._steps[100] is _up
     finally:
         default_migrations.unregister(100)
+
+
+def test_decode_metadata_keeps_damaged_rows_loadable() -> None:
+    from locus.checkpoint import decode_metadata
+
+    assert decode_metadata('{"a": [1, "b"]}') == {"a": [1, "b"]}
+    assert decode_metadata({"already": "parsed"}) == {"already": "parsed"}
+    assert decode_metadata("") == {}
+    assert decode_metadata(None) == {}
+    assert decode_metadata("{}") == {}
+    assert decode_metadata("not json") == {"_corrupt_metadata": "not json"}
+    assert decode_metadata("[1, 2]") == {"_metadata": [1, 2]}

@@ -13,7 +13,12 @@ from typing import TYPE_CHECKING, Any
 from locus.core.errors import ValidationError
 
 if TYPE_CHECKING:
-    from locus.checkpoint._base import BaseCheckpointer, CheckpointInfo, CheckpointRecord
+    from locus.checkpoint._base import (
+        BaseCheckpointer,
+        CheckpointInfo,
+        CheckpointRecord,
+        decode_metadata,
+    )
     from locus.checkpoint.file import FileCheckpointer
     from locus.checkpoint.memory import MemoryCheckpointer
     from locus.checkpoint.serde import SCHEMA_VERSION, MigrationRegistry, Serde, migration
@@ -29,6 +34,7 @@ __all__ = [
     "MigrationRegistry",
     "SQLiteCheckpointer",
     "Serde",
+    "decode_metadata",
     "get_checkpointer",
     "migration",
 ]
@@ -37,6 +43,7 @@ _LAZY = {
     "BaseCheckpointer": "locus.checkpoint._base",
     "CheckpointInfo": "locus.checkpoint._base",
     "CheckpointRecord": "locus.checkpoint._base",
+    "decode_metadata": "locus.checkpoint._base",
     "FileCheckpointer": "locus.checkpoint.file",
     "MemoryCheckpointer": "locus.checkpoint.memory",
     "SQLiteCheckpointer": "locus.checkpoint.sqlite",

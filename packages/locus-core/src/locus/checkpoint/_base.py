@@ -24,7 +24,13 @@ from locus.core.errors import (
 from locus.core.protocols import CheckpointerCapabilities
 from locus.core.state import AgentState
 
-__all__ = ["BaseCheckpointer", "CheckpointInfo", "CheckpointRecord", "new_checkpoint_id"]
+__all__ = [
+    "BaseCheckpointer",
+    "CheckpointInfo",
+    "CheckpointRecord",
+    "decode_metadata",
+    "new_checkpoint_id",
+]
 
 
 class CheckpointInfo(BaseModel):
@@ -371,6 +377,24 @@ class BaseCheckpointer(ABC):
         tb: TracebackType | None,
     ) -> None:
         await self.aclose()
+
+
+def decode_metadata(stored: Any) -> dict[str, Any]:
+    """Checkpoint metadata as a backend stored it (JSON text or a dict) back as a dict.
+
+    Backends call this when reading rows. Metadata that is not valid JSON is
+    kept under ``"_corrupt_metadata"`` and a JSON non-object under
+    ``"_metadata"``, so a damaged row still loads and nothing is dropped.
+    """
+    if isinstance(stored, dict):
+        return stored
+    if not stored or stored == "{}":
+        return {}
+    try:
+        value = json.loads(stored)
+    except ValueError:
+        return {"_corrupt_metadata": stored}
+    return value if isinstance(value, dict) else {"_metadata": value}
 
 
 def _check_metadata(metadata: dict[str, Any]) -> dict[str, Any]:

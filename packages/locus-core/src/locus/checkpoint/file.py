@@ -152,9 +152,14 @@ class FileCheckpointer(BaseCheckpointer):
             self._atomic_write(marker, json.dumps({"thread_id": record.thread_id}).encode())
         files = self._files(tdir)
         seq = int(files[0].name.split("-", 1)[0]) + 1 if files else 1
-        record.parent_id = next(
-            (cid for cid in map(self._cid_of, files) if cid != record.checkpoint_id), None
-        )
+        old: Path | None = None
+        record.parent_id = None
+        for existing in files:  # newest first: the parent is the newest *other* checkpoint
+            cid = self._cid_of(existing)
+            if cid == record.checkpoint_id:
+                old = existing
+            elif record.parent_id is None:
+                record.parent_id = cid
         info = {
             "thread_id": record.thread_id,
             "checkpoint_id": record.checkpoint_id,
@@ -166,7 +171,6 @@ class FileCheckpointer(BaseCheckpointer):
         }
         data = json.dumps(info).encode() + b"\n" + record.payload.encode()
         path = tdir / f"{seq:012d}-{quote(record.checkpoint_id, safe='')}{_SUFFIX}"
-        old = self._find(tdir, record.checkpoint_id)
         self._atomic_write(path, data)
         if old is not None:
             old.unlink(missing_ok=True)

@@ -34,6 +34,7 @@ class MemoryCheckpointer(BaseCheckpointer):
     """
 
     backend_name: ClassVar[str] = "memory"
+    assigns_parent: ClassVar[bool] = True
 
     def __init__(self, **options: Any) -> None:
         super().__init__(**options)
@@ -42,6 +43,7 @@ class MemoryCheckpointer(BaseCheckpointer):
     async def _write(self, record: CheckpointRecord) -> None:
         thread = self._threads.setdefault(record.thread_id, {})
         thread.pop(record.checkpoint_id, None)  # a replaced checkpoint becomes the newest
+        record.parent_id = next(reversed(thread), None)
         thread[record.checkpoint_id] = replace(record, metadata=_copy(record.metadata))
 
     async def _read(self, thread_id: str, checkpoint_id: str | None) -> CheckpointRecord | None:

@@ -164,21 +164,15 @@ class Serde:
         """
         where = f"checkpoint {checkpoint_id!r} of thread {thread_id!r}"
         if isinstance(payload, str | bytes):
-            raw = payload
-            match = (
-                _VERSION_PREFIX_STR.match(raw)
-                if isinstance(raw, str)
-                else _VERSION_PREFIX.match(raw)
-            )
-            if match is not None and int(match.group(1)) == self.schema_version:
+            if self.version_of(payload) == self.schema_version:  # fast path: validate the JSON text
                 try:
-                    return _Envelope.model_validate_json(raw).state
+                    return _Envelope.model_validate_json(payload).state
                 except PydanticValidationError as exc:
                     raise CheckpointSerializationError(
                         f"{where} is corrupt or not a locus checkpoint: {_short(exc)}", cause=exc
                     ) from exc
             try:
-                parsed = json.loads(raw)
+                parsed = json.loads(payload)
             except (ValueError, UnicodeDecodeError) as exc:
                 raise CheckpointSerializationError(
                     f"{where} is corrupt (not valid JSON): {exc}", cause=exc

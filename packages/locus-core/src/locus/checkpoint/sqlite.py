@@ -30,7 +30,12 @@ from pathlib import Path
 from typing import Any, ClassVar, TypeVar
 from urllib.parse import unquote, urlsplit
 
-from locus.checkpoint._base import BaseCheckpointer, CheckpointInfo, CheckpointRecord
+from locus.checkpoint._base import (
+    BaseCheckpointer,
+    CheckpointInfo,
+    CheckpointRecord,
+    decode_metadata,
+)
 from locus.core.errors import CheckpointError, ValidationError
 
 __all__ = ["SQLiteCheckpointer", "from_url"]
@@ -215,7 +220,7 @@ class SQLiteCheckpointer(BaseCheckpointer):
             created_at=row[3],
             expires_at=row[4],
             schema_version=row[5],
-            metadata=_meta(row[6]),
+            metadata=decode_metadata(row[6]),
             payload=row[7],
         )
 
@@ -232,7 +237,7 @@ class SQLiteCheckpointer(BaseCheckpointer):
                 created_at=r[3],
                 expires_at=r[4],
                 schema_version=r[5],
-                metadata=_meta(r[6]),
+                metadata=decode_metadata(r[6]),
             )
             for r in rows
         ]
@@ -261,16 +266,6 @@ class SQLiteCheckpointer(BaseCheckpointer):
             lambda conn: conn.execute(f"SELECT DISTINCT thread_id FROM {self._t}").fetchall()
         )
         return [r[0] for r in rows]
-
-
-def _meta(text: str) -> dict[str, Any]:
-    if text == "{}":
-        return {}
-    try:
-        value = json.loads(text)
-    except ValueError:
-        return {"_corrupt_metadata": text}
-    return value if isinstance(value, dict) else {"_metadata": value}
 
 
 def from_url(url: str, **options: Any) -> SQLiteCheckpointer:

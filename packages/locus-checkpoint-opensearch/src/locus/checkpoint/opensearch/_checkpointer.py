@@ -235,9 +235,8 @@ class OpenSearchCheckpointer(BaseCheckpointer):
     async def _list(self, thread_id: str, limit: int | None) -> list[CheckpointInfo]:
         await self._conn_ready()
         try:
-            hits = await self._search(
-                thread_id, size=min(limit or MAX_LIST, MAX_LIST), payload=False
-            )
+            size = MAX_LIST if limit is None else min(limit, MAX_LIST)
+            hits = await self._search(thread_id, size=size, payload=False)
         except Exception as exc:
             raise _wrap(exc, f"listing thread {thread_id!r}") from exc
         return [CheckpointInfo(**_info_kwargs(src)) for src in hits]

@@ -7,7 +7,12 @@ import json
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
-from locus.checkpoint import BaseCheckpointer, CheckpointInfo, CheckpointRecord
+from locus.checkpoint import (
+    BaseCheckpointer,
+    CheckpointInfo,
+    CheckpointRecord,
+    decode_metadata,
+)
 from locus.checkpoint.oracle._sql import OracleStatements, if_absent
 from locus.core.errors import CheckpointError, ConfigError
 
@@ -215,7 +220,7 @@ class OracleCheckpointer(BaseCheckpointer):
             created_at=float(r[3]),
             expires_at=None if r[4] is None else float(r[4]),
             schema_version=int(r[5]),
-            metadata=_meta(r[6]),
+            metadata=decode_metadata(r[6]),
             payload=r[7],
         )
 
@@ -238,7 +243,7 @@ class OracleCheckpointer(BaseCheckpointer):
                 created_at=float(r[3]),
                 expires_at=None if r[4] is None else float(r[4]),
                 schema_version=int(r[5]),
-                metadata=_meta(r[6]),
+                metadata=decode_metadata(r[6]),
             )
             for r in rows
         ]
@@ -274,18 +279,6 @@ class OracleCheckpointer(BaseCheckpointer):
         except Exception as exc:
             raise _wrap(exc, "listing threads") from exc
         return [r[0] for r in rows]
-
-
-def _meta(text: Any) -> dict[str, Any]:
-    if not text or text == "{}":
-        return {}
-    if isinstance(text, dict):
-        return text
-    try:
-        value = json.loads(text)
-    except ValueError:
-        return {"_corrupt_metadata": text}
-    return value if isinstance(value, dict) else {"_metadata": value}
 
 
 def _wrap(exc: Exception, doing: str) -> CheckpointError:

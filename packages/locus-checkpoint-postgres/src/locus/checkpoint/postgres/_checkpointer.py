@@ -118,9 +118,7 @@ class PostgresCheckpointer(BaseCheckpointer):
             sql = self.sql
             try:
                 async with self.pool.connection() as conn, conn.transaction():
-                    await conn.execute(
-                        "SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", (sql.lock_key,)
-                    )
+                    await conn.execute(sql.advisory_lock, (sql.lock_key,))
                     if self.schema:
                         await conn.execute(f'CREATE SCHEMA IF NOT EXISTS "{self.schema}"')
                     await conn.execute(sql.create_migrations)
@@ -133,7 +131,7 @@ class PostgresCheckpointer(BaseCheckpointer):
                             f"than this locus-checkpoint-postgres supports "
                             f"(v{TABLE_SCHEMA_VERSION}); upgrade locus-checkpoint-postgres"
                         )
-                    for step, ddl in enumerate(sql.migrations(self.schema)):
+                    for step, ddl in enumerate(sql.migrations()):
                         if step >= version:
                             await conn.execute(ddl.encode())
                             await conn.execute(sql.record_version, (step + 1,))
@@ -172,7 +170,7 @@ class PostgresCheckpointer(BaseCheckpointer):
         sql = self.sql
         try:
             async with self.pool.connection() as conn, conn.pipeline(), conn.transaction():
-                await conn.execute(sql.lock_thread, (record.thread_id,))
+                await conn.execute(sql.advisory_lock, (record.thread_id,))
                 await conn.execute(
                     sql.insert,
                     {

@@ -45,13 +45,14 @@ class Statements:
             payload_type=payload_type,
         )
 
-    def migrations(self, schema: str | None) -> list[str]:
-        """Migration ``i`` brings the tables from version ``i`` to ``i + 1``."""
-        create_schema = f'CREATE SCHEMA IF NOT EXISTS "{schema}"; ' if schema else ""
+    def migrations(self) -> list[str]:
+        """Migration ``i`` brings the tables from version ``i`` to ``i + 1``.
+
+        The schema itself is created by ``setup`` before any migration runs.
+        """
         t = self.table
         return [
-            create_schema
-            + f"""CREATE TABLE IF NOT EXISTS {t} (
+            f"""CREATE TABLE IF NOT EXISTS {t} (
                 seq BIGSERIAL PRIMARY KEY,
                 thread_id TEXT NOT NULL,
                 checkpoint_id TEXT NOT NULL,
@@ -85,7 +86,8 @@ class Statements:
         return f"INSERT INTO {self.migrations_table} (v) VALUES (%s)"
 
     @property
-    def lock_thread(self) -> str:
+    def advisory_lock(self) -> str:
+        """Transaction-scoped advisory lock on a text key (a thread id, or :attr:`lock_key`)."""
         return "SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))"
 
     @property

@@ -6,7 +6,12 @@ import json
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from locus.checkpoint import BaseCheckpointer, CheckpointInfo, CheckpointRecord
+from locus.checkpoint import (
+    BaseCheckpointer,
+    CheckpointInfo,
+    CheckpointRecord,
+    decode_metadata,
+)
 from locus.checkpoint.redis._scripts import READ, WRITE
 from locus.core.errors import CheckpointError, ConfigError
 
@@ -128,7 +133,7 @@ class RedisCheckpointer(BaseCheckpointer):
             created_at=float(created),
             expires_at=float(expires) if expires else None,
             schema_version=int(version),
-            metadata=_meta(meta),
+            metadata=decode_metadata(meta),
         )
 
     async def _list(self, thread_id: str, limit: int | None) -> list[CheckpointInfo]:
@@ -163,7 +168,7 @@ class RedisCheckpointer(BaseCheckpointer):
                     created_at=float(created),
                     expires_at=float(expires) if expires else None,
                     schema_version=int(version),
-                    metadata=_meta(meta),
+                    metadata=decode_metadata(meta),
                 )
             )
         return out
@@ -210,16 +215,6 @@ def _s(value: Any) -> str:
     if isinstance(value, bytes):
         return value.decode()
     return "" if value is None else str(value)
-
-
-def _meta(text: str) -> dict[str, Any]:
-    if not text or text == "{}":
-        return {}
-    try:
-        value = json.loads(text)
-    except ValueError:
-        return {"_corrupt_metadata": text}
-    return value if isinstance(value, dict) else {"_metadata": value}
 
 
 def _wrap(exc: Exception, doing: str) -> CheckpointError:
