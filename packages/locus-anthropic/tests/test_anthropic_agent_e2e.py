@@ -3,31 +3,22 @@
 from __future__ import annotations
 
 import json
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import httpx2
-import pytest
 
+from locus.agent import Agent
 from locus.anthropic import AnthropicModel
+from locus.testing.http import fixture_response as kit_fixture_response
+from locus.tools.decorator import tool
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
-def fixture_response(name: str) -> httpx2.Response:
-    kind = "text/event-stream" if name.endswith(".sse") else "application/json"
-    return httpx2.Response(
-        200, content=(FIXTURES / name).read_bytes(), headers={"content-type": kind}
-    )
-
-
-def _agent_api() -> tuple[Any, Any]:
-    try:
-        from locus.agent import Agent
-        from locus.tools.decorator import tool
-    except ImportError:
-        pytest.skip("agent not available (locus.agent.Agent / locus.tools.decorator.tool)")
-    return Agent, tool
+fixture_response = partial(kit_fixture_response, fixtures=FIXTURES, httpx_module=httpx2)
+"""A recorded fixture file as a 200 response (``.sse`` → ``text/event-stream``)."""
 
 
 def _recorded_anthropic(bodies: list[dict[str, Any]]) -> httpx2.AsyncClient:
@@ -51,7 +42,6 @@ def _recorded_anthropic(bodies: list[dict[str, Any]]) -> httpx2.AsyncClient:
 
 
 def test_agent_runs_a_tool_loop_over_recorded_anthropic() -> None:
-    Agent, tool = _agent_api()
     calls: list[str] = []
 
     @tool
@@ -88,7 +78,6 @@ def test_agent_runs_a_tool_loop_over_recorded_anthropic() -> None:
 
 def test_streaming_agent_sends_signed_thinking_back() -> None:
     """stream=True: the agent rebuilds turns from chunks; the thinking still round-trips."""
-    Agent, tool = _agent_api()
 
     @tool
     def get_weather(city: str) -> str:
@@ -120,7 +109,6 @@ def test_streaming_agent_sends_signed_thinking_back() -> None:
 
 def test_streamed_thinking_goes_back_signed_after_a_checkpoint_reload(tmp_path: Path) -> None:
     """The thinking turn is saved to SQLite; a new Agent and model resume and send it back."""
-    Agent, tool = _agent_api()
     from locus.core.interrupt import interrupt
 
     @tool
@@ -161,7 +149,6 @@ def test_streamed_thinking_goes_back_signed_after_a_checkpoint_reload(tmp_path: 
 
 
 def test_agent_output_schema_by_tool_forcing() -> None:
-    Agent, _ = _agent_api()
     from pydantic import BaseModel
 
     class WeatherReport(BaseModel):

@@ -3,37 +3,28 @@
 from __future__ import annotations
 
 import json
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
+from locus.agent import Agent
 from locus.oci import OCICohereModel, OCIOpenAIModel
+from locus.testing.http import fixture_response as kit_fixture_response
+from locus.tools.decorator import tool
 
 FIXTURES = Path(__file__).parent / "fixtures"
 COMPARTMENT = "ocid1.compartment.oc1..aaaatest"
 
 
-def _response(name: str) -> httpx.Response:
-    kind = "text/event-stream" if name.endswith(".sse") else "application/json"
-    return httpx.Response(
-        200, content=(FIXTURES / name).read_bytes(), headers={"content-type": kind}
-    )
-
-
-def _agent_api() -> tuple[Any, Any]:
-    try:
-        from locus.agent import Agent
-        from locus.tools.decorator import tool
-    except ImportError:
-        pytest.skip("agent not available (locus.agent.Agent / locus.tools.decorator.tool)")
-    return Agent, tool
+_response = partial(kit_fixture_response, fixtures=FIXTURES, httpx_module=httpx)
+"""A recorded fixture file as a 200 response (``.sse`` → ``text/event-stream``)."""
 
 
 @pytest.mark.parametrize("stream", [False, True], ids=["complete", "stream"])
 def test_agent_tool_loop_over_recorded_cohere(oci_config_file: Path, stream: bool) -> None:
-    Agent, tool = _agent_api()
     calls: list[str] = []
 
     @tool
@@ -78,7 +69,6 @@ def test_agent_tool_loop_over_recorded_cohere(oci_config_file: Path, stream: boo
 
 
 def test_agent_tool_loop_over_recorded_openai_compatible(oci_config_file: Path) -> None:
-    Agent, tool = _agent_api()
     calls: list[str] = []
 
     @tool

@@ -3,32 +3,27 @@
 from __future__ import annotations
 
 import json
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
+from locus.agent import Agent
 from locus.ollama import OllamaModel
+from locus.testing.http import fixture_response as kit_fixture_response
+from locus.tools.decorator import tool
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
-def fixture_response(name: str) -> httpx.Response:
-    kind = "text/event-stream" if name.endswith(".sse") else "application/json"
-    return httpx.Response(
-        200, content=(FIXTURES / name).read_bytes(), headers={"content-type": kind}
-    )
+fixture_response = partial(kit_fixture_response, fixtures=FIXTURES, httpx_module=httpx)
+"""A recorded fixture file as a 200 response (``.sse`` → ``text/event-stream``)."""
 
 
 @pytest.mark.parametrize("stream", [False, True], ids=["complete", "stream"])
 def test_agent_runs_a_tool_loop_over_recorded_ollama(stream: bool) -> None:
-    try:
-        from locus.agent import Agent
-        from locus.tools.decorator import tool
-    except ImportError:
-        pytest.skip("agent not available (locus.agent.Agent / locus.tools.decorator.tool)")
-
     calls: list[str] = []
 
     @tool

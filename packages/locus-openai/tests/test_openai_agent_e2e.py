@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -10,25 +11,16 @@ import httpx
 import pytest
 from pydantic import BaseModel
 
+from locus.agent import Agent
 from locus.openai import OpenAIModel
+from locus.testing.http import fixture_response as kit_fixture_response
+from locus.tools.decorator import tool
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
-def fixture_response(name: str) -> httpx.Response:
-    kind = "text/event-stream" if name.endswith(".sse") else "application/json"
-    return httpx.Response(
-        200, content=(FIXTURES / name).read_bytes(), headers={"content-type": kind}
-    )
-
-
-def _agent_api() -> tuple[Any, Any]:
-    try:
-        from locus.agent import Agent
-        from locus.tools.decorator import tool
-    except ImportError:
-        pytest.skip("agent not available (locus.agent.Agent / locus.tools.decorator.tool)")
-    return Agent, tool
+fixture_response = partial(kit_fixture_response, fixtures=FIXTURES, httpx_module=httpx)
+"""A recorded fixture file as a 200 response (``.sse`` → ``text/event-stream``)."""
 
 
 def _recorded_openai(bodies: list[dict[str, Any]]) -> httpx.AsyncClient:
@@ -48,7 +40,6 @@ def _recorded_openai(bodies: list[dict[str, Any]]) -> httpx.AsyncClient:
 
 @pytest.mark.parametrize("stream", [False, True], ids=["complete", "stream"])
 def test_agent_runs_a_tool_loop_over_recorded_openai(stream: bool) -> None:
-    Agent, tool = _agent_api()
     calls: list[str] = []
 
     @tool
@@ -85,7 +76,6 @@ def test_agent_runs_a_tool_loop_over_recorded_openai(stream: bool) -> None:
 
 
 def test_agent_structured_output_over_recorded_openai() -> None:
-    Agent, _ = _agent_api()
 
     class CityFacts(BaseModel):
         city: str
@@ -108,7 +98,6 @@ def test_agent_structured_output_over_recorded_openai() -> None:
 
 
 def test_agent_tool_loop_over_the_recorded_responses_api() -> None:
-    Agent, tool = _agent_api()
     from locus.openai import OpenAIResponsesModel
 
     @tool
@@ -147,7 +136,6 @@ def _text_sse(text: str) -> bytes:
 
 def test_streamed_responses_reasoning_goes_back_after_a_checkpoint_reload(tmp_path: Path) -> None:
     """stream=True: the encrypted reasoning of the streamed tool turn is saved and sent back."""
-    Agent, tool = _agent_api()
     from locus.core.interrupt import interrupt
     from locus.openai import OpenAIResponsesModel
 

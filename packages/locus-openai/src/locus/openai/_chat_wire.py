@@ -167,24 +167,36 @@ def _int(value: Any) -> int:
     return int(value) if isinstance(value, int | float) else 0
 
 
-def chat_usage(usage: dict[str, Any] | None) -> dict[str, int]:
-    """Chat ``usage`` → the common shape of :class:`locus.core.state.TokenUsage`."""
+def usage_counts(
+    usage: dict[str, Any] | None, *, prompt_key: str, completion_key: str
+) -> dict[str, int]:
+    """An OpenAI-style ``usage`` → the common shape of :class:`locus.core.state.TokenUsage`.
+
+    Chat completions and the Responses API differ only in the key prefix
+    (``prompt``/``completion`` vs ``input``/``output``): ``<prefix>_tokens``
+    and ``<prefix>_tokens_details`` with ``cached_tokens`` / ``reasoning_tokens``.
+    """
     if not usage:
         return {}
-    prompt = _int(usage.get("prompt_tokens"))
-    completion = _int(usage.get("completion_tokens"))
+    prompt = _int(usage.get(f"{prompt_key}_tokens"))
+    completion = _int(usage.get(f"{completion_key}_tokens"))
     out = {
         "prompt_tokens": prompt,
         "completion_tokens": completion,
         "total_tokens": _int(usage.get("total_tokens")) or prompt + completion,
     }
-    prompt_details = usage.get("prompt_tokens_details") or {}
-    completion_details = usage.get("completion_tokens_details") or {}
+    prompt_details = usage.get(f"{prompt_key}_tokens_details") or {}
+    completion_details = usage.get(f"{completion_key}_tokens_details") or {}
     if cached := _int(prompt_details.get("cached_tokens")):
         out["cache_read_tokens"] = cached
     if reasoning := _int(completion_details.get("reasoning_tokens")):
         out["reasoning_tokens"] = reasoning
     return out
+
+
+def chat_usage(usage: dict[str, Any] | None) -> dict[str, int]:
+    """Chat ``usage`` → the common shape of :class:`locus.core.state.TokenUsage`."""
+    return usage_counts(usage, prompt_key="prompt", completion_key="completion")
 
 
 def _reasoning_text(container: dict[str, Any]) -> str | None:

@@ -15,7 +15,7 @@ from locus.core.events import ModelChunkEvent, ToolCallDelta
 from locus.core.messages import Message, Role, ToolCall
 from locus.models.failover import FailoverReason, reason_for_status
 from locus.models.response import ModelResponse
-from locus.openai._chat_wire import normalize_response_format, tools_to_chat
+from locus.openai._chat_wire import normalize_response_format, tools_to_chat, usage_counts
 
 __all__ = [
     "REASONING_METADATA_KEY",
@@ -173,26 +173,9 @@ def response_format_to_text(response_format: Any) -> dict[str, Any]:
     return {"format": {"type": fmt["type"]}}
 
 
-def _int(value: Any) -> int:
-    return int(value) if isinstance(value, int | float) else 0
-
-
 def responses_usage(usage: dict[str, Any] | None) -> dict[str, int]:
     """Responses ``usage`` → the common shape of :class:`locus.core.state.TokenUsage`."""
-    if not usage:
-        return {}
-    prompt = _int(usage.get("input_tokens"))
-    completion = _int(usage.get("output_tokens"))
-    out = {
-        "prompt_tokens": prompt,
-        "completion_tokens": completion,
-        "total_tokens": _int(usage.get("total_tokens")) or prompt + completion,
-    }
-    if cached := _int((usage.get("input_tokens_details") or {}).get("cached_tokens")):
-        out["cache_read_tokens"] = cached
-    if reasoning := _int((usage.get("output_tokens_details") or {}).get("reasoning_tokens")):
-        out["reasoning_tokens"] = reasoning
-    return out
+    return usage_counts(usage, prompt_key="input", completion_key="output")
 
 
 def responses_stop_reason(body: dict[str, Any], *, has_tool_calls: bool) -> str | None:
