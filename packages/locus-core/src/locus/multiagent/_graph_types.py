@@ -10,7 +10,7 @@ from typing import Any
 
 from pydantic import ConfigDict
 
-from locus.core.errors import LocusError
+from locus.core.errors import LocusError, ValidationError
 from locus.core.events import LocusEvent
 from locus.core.interrupt import InterruptHandler, InterruptValue
 
@@ -78,8 +78,6 @@ class RetryPolicy:
 
     def __post_init__(self) -> None:
         if self.max_attempts < 1:
-            from locus.core.errors import ValidationError
-
             raise ValidationError(f"RetryPolicy.max_attempts must be >= 1, got {self.max_attempts}")
 
     def should_retry(self, exc: BaseException) -> bool:
@@ -153,8 +151,6 @@ class GraphConfig:
             known = {k: data.pop(k) for k in ("recursion_limit", "interrupt_handler") if k in data}
             conf.update(data)
             return cls(thread_id=thread_id, configurable=conf, **known)
-        from locus.core.errors import ValidationError
-
         raise ValidationError(f"config must be a GraphConfig or a dict, got {value!r}")
 
 
