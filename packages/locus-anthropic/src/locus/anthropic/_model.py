@@ -168,7 +168,6 @@ class AnthropicModel:
             options,
             prompt_caching=self.prompt_caching,
             structured_output=self.structured_output,
-            max_tokens_given="max_tokens" in options,
         )
 
     async def _run(self, send: Callable[[], Awaitable[T]]) -> T:

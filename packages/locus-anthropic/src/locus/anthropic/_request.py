@@ -103,7 +103,6 @@ def build_request(
     *,
     prompt_caching: bool,
     structured_output: str,
-    max_tokens_given: bool,
 ) -> tuple[dict[str, Any], OutputSpec | None]:
     """The ``messages.create`` keyword arguments (no ``stream``) and the output spec.
 
@@ -111,10 +110,10 @@ def build_request(
         model: Model id.
         messages: The conversation.
         tools: Tool schemas (OpenAI or Anthropic format).
-        options: Defaults merged with per-call kwargs (consumed).
+        options: Defaults merged with per-call kwargs (consumed); a ``max_tokens``
+            given here is never raised to fit the thinking budget.
         prompt_caching: Mark the system prompt and the last tool with ``cache_control``.
         structured_output: ``"tool"`` (tool-forcing) or ``"native"`` (``output_config.format``).
-        max_tokens_given: The caller chose ``max_tokens`` (so it is not raised for thinking).
 
     Raises:
         ValidationError: An unknown option or an inconsistent combination.
@@ -122,6 +121,7 @@ def build_request(
     system, api_messages = messages_to_anthropic(messages)
     api_tools = tools_to_anthropic(tools)
     thinking = thinking_config(options.pop("thinking", None))
+    max_tokens_given = "max_tokens" in options
     max_tokens = int(options.pop("max_tokens", None) or DEFAULT_MAX_TOKENS)
     if thinking and thinking.get("type") == "enabled":
         budget = int(thinking.get("budget_tokens") or 0)

@@ -147,23 +147,17 @@ class OCIClientBase:
             profile=profile,
             config=config,
         )
-        config, auth, compartment, service_endpoint = (
-            setup.config,
-            setup.auth,
-            setup.compartment_id,
-            setup.service_endpoint,
-        )
-        self.config = config
-        self.auth = auth
-        self.compartment_id = compartment
-        self.service_endpoint = service_endpoint.rstrip("/")
+        self.config = setup.config
+        self.auth = setup.auth
+        self.compartment_id = setup.compartment_id
+        self.service_endpoint = setup.service_endpoint  # resolve_oci strips the trailing "/"
         self.timeout = timeout
         self.retry_policy = retry_policy or RetryPolicy(max_attempts=max_retries + 1)
         self._sleep = sleep or asyncio.sleep
         self._http_client = http_client
         self._transport = transport
         if http_client is not None:
-            http_client.auth = auth
+            http_client.auth = setup.auth
 
     @property
     def http(self) -> httpx.AsyncClient:
