@@ -1,23 +1,23 @@
-"""A minimal Server-Sent Events decoder for the Messages API stream."""
+"""Messages API stream events, on core's SSE decoder."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import AsyncIterator
 from typing import Any
 
-from locus.anthropic._errors import error_from_payload, malformed_response
+from locus.anthropic._errors import PROVIDER, error_from_payload
+from locus.models.sse import iter_sse_json
 
 __all__ = ["iter_stream_events"]
 
 
 async def iter_stream_events(lines: AsyncIterator[str]) -> AsyncIterator[dict[str, Any]]:
-    """Decode the ``data:`` payloads of a Messages API stream into event dicts.
+    """Decode the events of a Messages API stream.
 
     Each payload carries its own ``type`` (``message_start``,
-    ``content_block_delta``...), so ``event:`` lines are not needed; ``ping``
-    events are dropped and an ``error`` event is raised as the matching locus
-    error (``overloaded_error`` → ``ModelError`` with ``OVERLOADED``...).
+    ``content_block_delta``...); ``ping`` events are dropped and an ``error``
+    event is raised as the matching locus error (``overloaded_error`` →
+    ``ModelError`` with ``OVERLOADED``...).
 
     Args:
         lines: The response body split into lines (``Response.aiter_lines()``).
@@ -26,33 +26,10 @@ async def iter_stream_events(lines: AsyncIterator[str]) -> AsyncIterator[dict[st
         locus.core.errors.ModelError: An ``error`` event.
         locus.core.errors.ModelResponseError: A payload that is not a JSON object.
     """
-    data: list[str] = []
-    async for line in lines:
-        if line:
-            if line.startswith("data:"):
-                data.append(line[6:] if line.startswith("data: ") else line[5:])
+    async for event in iter_sse_json(lines, provider=PROVIDER):
+        kind = event.get("type")
+        if kind == "ping":
             continue
-        if data:
-            payload = _decode("\n".join(data))
-            data = []
-            if payload is not None:
-                yield payload
-    if data:
-        payload = _decode("\n".join(data))
-        if payload is not None:
-            yield payload
-
-
-def _decode(text: str) -> dict[str, Any] | None:
-    try:
-        value = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise malformed_response(f"a stream event is not JSON: {text[:200]!r}", exc) from exc
-    if not isinstance(value, dict):
-        raise malformed_response(f"a stream event is not a JSON object: {text[:200]!r}")
-    kind = value.get("type")
-    if kind == "ping":
-        return None
-    if kind == "error":
-        raise error_from_payload(value)
-    return value
+        if kind == "error":
+            raise error_from_payload(event)
+        yield event
