@@ -104,6 +104,8 @@ class ToolResult(BaseModel):
         duration_ms: Wall-clock time of the body.
         cached: True when an idempotent tool returned its recorded result.
         in_doubt: True when a previous attempt recorded intent but no result.
+        traceback: The formatted traceback when the tool's body raised (not
+            sent to models; kept on ``ToolExecution``).
     """
 
     model_config = ConfigDict(defer_build=True)
@@ -116,6 +118,7 @@ class ToolResult(BaseModel):
     duration_ms: float = 0.0
     cached: bool = False
     in_doubt: bool = False
+    traceback: str | None = Field(default=None, exclude=True)
 
     @property
     def success(self) -> bool:

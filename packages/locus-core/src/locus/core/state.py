@@ -77,6 +77,7 @@ class ToolExecution(BaseModel):
         cached: Answered from the idempotency ledger without running the body.
         in_doubt: A previous attempt recorded intent but no result; the body was not re-run.
         run_id: The run the call belongs to.
+        traceback: The formatted traceback when the tool's body raised.
     """
 
     model_config = ConfigDict(defer_build=True)
@@ -91,6 +92,7 @@ class ToolExecution(BaseModel):
     cached: bool = False
     in_doubt: bool = False
     run_id: str | None = None
+    traceback: str | None = None
 
 
 class IdempotencyRecord(BaseModel):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from enum import IntEnum
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -19,6 +20,7 @@ __all__ = [
     "BeforeInvocationEvent",
     "BeforeModelCallEvent",
     "BeforeToolCallEvent",
+    "HookPriority",
     "HookProvider",
     "ModelCall",
     "ModelCallDecision",
@@ -26,6 +28,23 @@ __all__ = [
 ]
 
 ModelCall = Callable[[], Awaitable["ModelResponse"]]
+
+
+class HookPriority(IntEnum):
+    """Where a hook runs among an agent's hooks: lower values run first.
+
+    ``before_*`` points and ``around_model_call`` (outermost first) follow
+    ascending priority; ``after_invocation`` runs in reverse, like exits.
+    Hooks of equal priority keep their registration order. Guardrails and
+    steering default to ``HIGH`` so they see a call before telemetry and
+    logging (``LOW``) record it.
+    """
+
+    HIGHEST = 0
+    HIGH = 50
+    NORMAL = 100
+    LOW = 150
+    LOWEST = 300
 
 
 @dataclass(frozen=True)
@@ -155,6 +174,7 @@ class HookProvider:
     """
 
     name: str = ""
+    priority: int = HookPriority.NORMAL
 
     def before_invocation(self, event: BeforeInvocationEvent) -> Any:
         """Called before a run starts."""

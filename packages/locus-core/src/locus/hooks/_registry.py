@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+from bisect import insort
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -15,6 +16,7 @@ from locus.hooks._base import (
     BeforeInvocationEvent,
     BeforeModelCallEvent,
     BeforeToolCallEvent,
+    HookPriority,
     HookProvider,
     ModelCall,
     ModelCallDecision,
@@ -44,12 +46,16 @@ def _overrides(hook: Any, point: str) -> bool:
     return callable(method)
 
 
+def _priority(hook: Any) -> int:
+    return int(getattr(hook, "priority", HookPriority.NORMAL))
+
+
 def _hook_name(hook: Any) -> str:
     return getattr(hook, "name", "") or type(hook).__name__
 
 
 class HookRegistry:
-    """The hooks of an agent, called in registration order.
+    """The hooks of an agent, called by ascending ``priority``, then registration order.
 
     Accepts :class:`HookProvider` subclasses and duck-typed objects defining
     any of the hook point methods.
@@ -76,13 +82,13 @@ class HookRegistry:
                 f"{hook!r} is not a hook: subclass locus.hooks.HookProvider and override "
                 f"one of {', '.join(HOOK_POINTS)}"
             )
-        self._hooks.append(hook)
+        insort(self._hooks, hook, key=_priority)
         for point in points:
-            self._by_point[point].append(hook)
+            insort(self._by_point[point], hook, key=_priority)
 
     @property
     def hooks(self) -> list[Any]:
-        """Registered providers, in order."""
+        """Registered providers, in call order (ascending priority)."""
         return list(self._hooks)
 
     def __len__(self) -> int:

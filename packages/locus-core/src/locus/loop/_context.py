@@ -9,12 +9,13 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from locus.core.errors import LocusError
 from locus.core.events import LocusEvent, ModelChunkEvent, ToolCallDelta
 from locus.core.messages import Message, Role, ToolCall
 from locus.core.state import AgentState
 from locus.hooks import BeforeModelCallEvent, HookRegistry
 from locus.models.response import ModelResponse
-from locus.observability import publish_event
+from locus.observability import current_run_id, emit, publish_event
 from locus.tools import ToolExecutor
 
 __all__ = ["LoopContext", "collect_stream"]
@@ -102,15 +103,33 @@ class LoopContext:
             )
             return response
 
-        if hooks is not None and hooks.has("around_model_call"):
-            response = await hooks.call_model(call, event)
-        else:
-            response = await call()
+        model_name = _model_name(self.model) if current_run_id() is not None else None
+        if model_name is not None:
+            emit(
+                "agent.model.started",
+                model=model_name,
+                messages=len(event.messages),
+                tools=len(event.tools or ()),
+            )
+        try:
+            if hooks is not None and hooks.has("around_model_call"):
+                response = await hooks.call_model(call, event)
+            else:
+                response = await call()
+        except Exception as exc:
+            if model_name is not None:
+                kind = exc.kind if isinstance(exc, LocusError) else type(exc).__name__
+                emit("agent.model.error", model=model_name, error_kind=kind, message=str(exc))
+            raise
         if hooks is not None and hooks.has("after_model_call"):
             response = await hooks.after_model_call(
                 agent=self.agent, state=self.state, response=response
             )
         return response, (time.perf_counter() - started) * 1000
+
+
+def _model_name(model: Any) -> str:
+    return str(getattr(model, "model", None) or type(model).__name__)
 
 
 async def collect_stream(

@@ -178,6 +178,7 @@ class ExecuteNode:
                     cached=result.cached,
                     in_doubt=result.in_doubt,
                     run_id=state.run_id,
+                    traceback=result.traceback,
                 )
             )
         if paused:

@@ -9,7 +9,9 @@ the executor itself never raises for them.
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
+import traceback
 import uuid
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -35,6 +37,8 @@ if TYPE_CHECKING:
     from locus.hooks import HookRegistry
 
 __all__ = ["ToolExecutor", "ToolOutcome"]
+
+_LOG = logging.getLogger("locus.tools")
 
 Emit = Callable[[LocusEvent], None]
 SaveLedger = Callable[[str], Awaitable[None]]
@@ -339,12 +343,15 @@ class ToolExecutor:
         except Exception as exc:
             elapsed = (time.perf_counter() - started) * 1000
             message = f"Tool {call.name!r} raised {type(exc).__name__}: {exc}"
+            trace = "".join(traceback.format_exception(exc))
+            _LOG.debug("%s\n%s", message, trace)
             return ToolResult(
                 tool_call_id=call.id,
                 name=call.name,
                 content=f"Error: {message}",
                 error=message,
                 duration_ms=elapsed,
+                traceback=trace,
             )
         finally:
             exit_interrupt_scope(token)

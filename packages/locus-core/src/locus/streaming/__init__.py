@@ -1,0 +1,61 @@
+"""Stream handlers: render or forward a run's events as they happen.
+
+Feed a handler from ``agent.run()`` (typed events) or from a bus
+subscription (``BusEvent`` s)::
+
+    from locus.streaming import SSEHandler, stream_to
+
+    sse = SSEHandler()
+    await stream_to(agent.run("hello"), sse)
+    body = sse.format_all()
+
+:func:`encode_sse` is the SSE wire encoding of one event, shared by every
+SSE producer (the AgentServer's ``/stream`` included). ``ConsoleHandler``
+renders with ``rich`` (``pip install 'locus-core[console]'``); it is loaded
+only when used.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from locus.streaming._event import AnyEvent, EventView, event_view
+from locus.streaming._handler import (
+    BaseStreamHandler,
+    BufferingHandler,
+    CompositeHandler,
+    FilteringHandler,
+    StreamHandler,
+    stream_to,
+)
+from locus.streaming._sse import SSEMessage, create_sse_response_headers, encode_sse, sse_payload
+from locus.streaming._sse_handler import AsyncSSEHandler, SSEHandler
+
+__all__ = [
+    "AnyEvent",
+    "AsyncSSEHandler",
+    "BaseStreamHandler",
+    "BufferingHandler",
+    "CompositeHandler",
+    "EventView",
+    "FilteringHandler",
+    "SSEHandler",
+    "SSEMessage",
+    "StreamHandler",
+    "create_sse_response_headers",
+    "encode_sse",
+    "event_view",
+    "sse_payload",
+    "stream_to",
+]
+
+_LAZY: dict[str, str] = {}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'locus.streaming' has no attribute {name!r}")
+    import importlib
+
+    return getattr(importlib.import_module(module), name)
