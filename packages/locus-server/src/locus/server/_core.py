@@ -1,0 +1,168 @@
+"""What every route needs: the served object, who is calling, limits, results as JSON."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from fastapi.encoders import jsonable_encoder
+from starlette.requests import Request
+
+from locus.agent import AgentResult
+from locus.core.errors import LocusError
+from locus.core.events import LocusEvent
+from locus.observability import emit
+from locus.server._auth import Authenticator, Forbidden, authenticate
+from locus.server._errors import ApiError
+from locus.server._runs import RunRegistry, encode_event
+from locus.server._schemas import InvokeResponse
+from locus.server._threads import pending_calls, public_thread, scoped_thread
+from locus.server.adapters import Served
+
+__all__ = ["ServerCore"]
+
+log = logging.getLogger("locus.server")
+
+
+def _locus_kinds() -> set[str]:
+    """The ``kind`` of every :class:`LocusError` class (their messages are meant for users)."""
+    kinds: set[str] = set()
+    todo: list[type[LocusError]] = [LocusError]
+    while todo:
+        cls = todo.pop()
+        kinds.add(cls.kind)
+        todo.extend(cls.__subclasses__())
+    return kinds
+
+
+@dataclass
+class ServerCore:
+    """Shared state of one AgentServer app (configuration plus runs in flight)."""
+
+    served: Served
+    authenticator: Authenticator | None
+    secret: bytes
+    max_prompt_chars: int
+    registry: RunRegistry = field(default_factory=RunRegistry)
+    busy: set[str] = field(default_factory=set)
+
+    async def user(self, request: Request) -> str:
+        """The caller's user id; 401 without valid credentials, 403 when refused."""
+        if self.authenticator is None:
+            return "anonymous"
+        try:
+            user = await authenticate(self.authenticator, request)
+        except Forbidden as exc:
+            raise ApiError(
+                403, "forbidden", str(exc) or "This caller may not use the server."
+            ) from None
+        if not user:
+            emit("server.auth.failed", method=request.method, path=request.url.path)
+            raise ApiError(
+                401,
+                "unauthorized",
+                "Missing or wrong API key: send 'Authorization: Bearer <key>'.",
+                headers={"WWW-Authenticate": "Bearer"},
+            )
+        return user
+
+    def check_prompt(self, prompt: str) -> None:
+        """413 for a prompt over the configured limit."""
+        if len(prompt) > self.max_prompt_chars:
+            raise ApiError(
+                413,
+                "prompt_too_large",
+                f"The prompt has {len(prompt)} characters; the limit is "
+                f"{self.max_prompt_chars} (AgentServer(max_prompt_chars=...)).",
+            )
+
+    @staticmethod
+    def new_thread_id() -> str:
+        """A fresh client thread id."""
+        return "t-" + uuid.uuid4().hex
+
+    def scope(self, user: str, thread_id: str) -> str:
+        """The store's id of ``user``'s thread."""
+        return scoped_thread(user, thread_id)
+
+    def is_busy(self, scoped: str) -> bool:
+        """A run is in flight on this thread in this process."""
+        return scoped in self.busy or self.registry.active(scoped) is not None
+
+    @contextlib.contextmanager
+    def claim(self, scoped: str) -> Iterator[None]:
+        """Hold the thread for one run; 409 when a run is already in flight on it.
+
+        An unexpected exception of the run becomes a logged 500 without its trace.
+        """
+        self.ensure_idle(scoped)
+        self.busy.add(scoped)
+        try:
+            yield
+        except (ApiError, LocusError):
+            raise
+        except Exception as exc:
+            # the agent or a tool failed: log the trace here, answer without it
+            log.error("run on thread %s failed", public_thread(scoped), exc_info=exc)
+            raise ApiError(500, "internal", "The run failed; see the server log.") from None
+        finally:
+            self.busy.discard(scoped)
+
+    def ensure_idle(self, scoped: str) -> None:
+        """409 when a run is in flight on the thread."""
+        if self.is_busy(scoped):
+            raise ApiError(
+                409,
+                "thread_busy",
+                f"Thread {public_thread(scoped)!r} has a run in flight; wait for it "
+                "(GET /threads/{id} shows running) or use another thread.",
+            )
+
+    def encoder(self, scoped: str, public: str) -> Any:
+        """Encode events for clients, showing the client's thread id."""
+
+        def rewrite(data: dict[str, Any]) -> None:
+            if data.get("thread_id") == scoped:
+                data["thread_id"] = public
+            if "error_kind" in data and data["error_kind"] not in _locus_kinds():
+                # an unexpected exception's text may hold internals: it goes to the log only
+                log.error("run on thread %s failed: %s", public, data.get("message"))
+                data["message"] = "The run failed; see the server log."
+
+        def encode(event: LocusEvent) -> dict[str, Any]:
+            return encode_event(event, rewrite)
+
+        return encode
+
+    def response(
+        self, result: AgentResult, public: str, started: float, scoped: str
+    ) -> InvokeResponse:
+        """An :class:`InvokeResponse` of a result, with the client's thread id."""
+        pending = (
+            pending_calls(result.state, self.secret)
+            if result.state is not None and result.state.thread_id == scoped
+            else []
+        )
+        interrupted = bool(result.interrupts) or bool(pending)
+        return InvokeResponse(
+            message=result.message,
+            success=not interrupted,
+            stop_reason=result.stop_reason,
+            iterations=result.iterations,
+            tool_calls=len(result.tool_executions),
+            usage=result.usage.model_dump(mode="json"),
+            tool_executions=[t.model_dump(mode="json") for t in result.tool_executions],
+            structured_output=jsonable_encoder(result.structured_output),
+            grounding_score=result.grounding_score,
+            confidence=result.confidence,
+            interrupts=jsonable_encoder(result.interrupts),
+            pending=pending,
+            thread_id=public,
+            run_id=result.run_id,
+            duration_ms=round((time.perf_counter() - started) * 1000, 3),
+        )

@@ -1,0 +1,290 @@
+"""The HTTP routes: runs (``/invoke``, ``/stream``), threads, human in the loop, health."""
+
+from __future__ import annotations
+
+import hmac
+import time
+from collections.abc import AsyncIterator
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Header, Path, Request, Response, Security
+from fastapi.responses import StreamingResponse
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from locus.observability import emit
+from locus.server._core import ServerCore
+from locus.server._errors import ApiError, error_responses
+from locus.server._runs import RunLog, parse_event_id, sse_frame
+from locus.server._schemas import (
+    THREAD_ID_PATTERN,
+    HealthResponse,
+    InvokeRequest,
+    InvokeResponse,
+    ResumeRequest,
+    ThreadList,
+    ThreadView,
+)
+from locus.server._threads import pending_calls, public_thread, user_prefix
+
+__all__ = ["build_router"]
+
+_bearer = HTTPBearer(auto_error=False, description="The server's API key.")
+ThreadId = Annotated[str, Path(pattern=THREAD_ID_PATTERN, description="The thread id.")]
+
+
+async def current_user(
+    request: Request,
+    _credentials: Annotated[HTTPAuthorizationCredentials | None, Security(_bearer)] = None,
+) -> str:
+    """The caller's user id (the app's :class:`ServerCore` decides)."""
+    core: ServerCore = request.app.state.locus_core
+    return await core.user(request)
+
+
+User = Annotated[str, Depends(current_user)]
+LastEventId = Annotated[
+    str,
+    Header(
+        alias="Last-Event-ID",
+        pattern=r"^[0-9a-f]{32}:[0-9]+$",
+        description="Resume the run after this event id (as the server sent it).",
+    ),
+]
+_SSE_EVENT = {
+    "type": "object",
+    "description": "One Server-Sent Event: id '<run>:<seq>', event = the event type, "
+    "data = the typed event as JSON (its event_type and fields).",
+    "required": ["id", "event", "data"],
+    "properties": {
+        "id": {"type": "string"},
+        "event": {"type": "string"},
+        "data": {"type": "string"},
+    },
+}
+_SSE: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "The run's events",
+        "content": {"text/event-stream": {"schema": _SSE_EVENT}},
+    }
+}
+
+
+def build_router(core: ServerCore, version: str) -> APIRouter:
+    """All routes of an AgentServer bound to ``core``."""
+    router = APIRouter()
+
+    @router.get("/health", response_model=HealthResponse, tags=["server"])
+    async def health() -> HealthResponse:
+        """Liveness probe (no credentials needed)."""
+        return HealthResponse(status="ok", agent=core.served.name, version=version)
+
+    @router.post(
+        "/invoke",
+        response_model=InvokeResponse,
+        responses=error_responses(401, 403, 409, 413, 422),
+        tags=["runs"],
+    )
+    async def invoke(body: InvokeRequest, user: User) -> InvokeResponse:
+        """Run the agent to the end (or to a pause) and return the full result."""
+        core.check_prompt(body.prompt)
+        public = body.thread_id or core.new_thread_id()
+        scoped = core.scope(user, public)
+        emit("server.request.received", method="POST", path="/invoke", thread_id=public)
+        started = time.perf_counter()
+        with core.claim(scoped):
+            result = await core.served.invoke(body.prompt, scoped)
+        return core.response(result, public, started, scoped)
+
+    @router.post(
+        "/stream",
+        responses={**_SSE, **error_responses(401, 403, 404, 409, 413, 422)},
+        response_class=StreamingResponse,
+        tags=["runs"],
+    )
+    async def stream(
+        body: InvokeRequest,
+        user: User,
+        last_event_id: LastEventId = "",
+    ) -> StreamingResponse:
+        """Run the agent and stream every typed event as Server-Sent Events.
+
+        Each event's id is ``<run>:<seq>``. Reconnecting with
+        ``Last-Event-ID`` resumes the same run after that event (no new run
+        starts); the run keeps going while no client is connected.
+        """
+        if last_event_id:
+            key, after = _parse_last_event_id(last_event_id)
+            run = _owned_run(core, user, key)
+            return _sse(run, after, public_thread(run.thread))
+        core.check_prompt(body.prompt)
+        public = body.thread_id or core.new_thread_id()
+        scoped = core.scope(user, public)
+        core.ensure_idle(scoped)
+        events = core.served.events(body.prompt, scoped)
+        run = core.registry.start(user, scoped, events, core.encoder(scoped, public))
+        emit("server.stream.opened", thread_id=public)
+        return _sse(run, -1, public)
+
+    @router.get(
+        "/streams/{run_key}",
+        responses={**_SSE, **error_responses(401, 403, 404, 409, 422)},
+        response_class=StreamingResponse,
+        tags=["runs"],
+    )
+    async def stream_again(
+        run_key: Annotated[str, Path(pattern=r"^[0-9a-f]{32}$")],
+        user: User,
+        last_event_id: LastEventId = "",
+    ) -> StreamingResponse:
+        """Replay a streamed run from the start (or after ``Last-Event-ID``), then follow it."""
+        run = _owned_run(core, user, run_key)
+        after = -1
+        if last_event_id:
+            key, after = _parse_last_event_id(last_event_id)
+            if key != run_key:
+                raise ApiError(409, "conflict", "Last-Event-ID names another run than the path.")
+        return _sse(run, after, public_thread(run.thread))
+
+    @router.get(
+        "/threads", response_model=ThreadList, responses=error_responses(401, 403), tags=["threads"]
+    )
+    async def list_threads(user: User) -> ThreadList:
+        """The caller's thread ids."""
+        checkpointer = core.served.checkpointer
+        if checkpointer is None:
+            return ThreadList()
+        prefix = user_prefix(user)
+        stored = await checkpointer.list_threads()
+        threads = [t[len(prefix) :] for t in stored if t.startswith(prefix)]
+        return ThreadList(threads=sorted(threads))
+
+    @router.get(
+        "/threads/{thread_id}",
+        response_model=ThreadView,
+        responses=error_responses(401, 403, 404, 422),
+        tags=["threads"],
+    )
+    async def get_thread(thread_id: ThreadId, user: User) -> ThreadView:
+        """The conversation, its checkpoints, and the paused calls with their approval tokens."""
+        scoped = core.scope(user, thread_id)
+        state = await core.served.load(scoped)
+        if state is None:
+            raise _not_found(thread_id)
+        history = await core.served.checkpointer.history(scoped, limit=100)
+        return ThreadView(
+            thread_id=thread_id,
+            status=state.status,
+            messages=[m.model_dump(mode="json") for m in state.messages],
+            pending=pending_calls(state, core.secret),
+            checkpoints=[_checkpoint_json(info) for info in history],
+            running=core.is_busy(scoped),
+        )
+
+    @router.delete(
+        "/threads/{thread_id}",
+        status_code=204,
+        response_class=Response,
+        responses=error_responses(401, 403, 404, 409, 422),
+        tags=["threads"],
+    )
+    async def delete_thread(thread_id: ThreadId, user: User) -> Response:
+        """Delete the thread and all its checkpoints."""
+        scoped = core.scope(user, thread_id)
+        core.ensure_idle(scoped)
+        checkpointer = core.served.checkpointer
+        deleted = await checkpointer.delete_thread(scoped) if checkpointer is not None else 0
+        if not deleted:
+            raise _not_found(thread_id)
+        emit("server.thread.deleted", thread_id=thread_id)
+        return Response(status_code=204)
+
+    @router.post(
+        "/threads/{thread_id}/resume",
+        response_model=InvokeResponse,
+        responses=error_responses(401, 403, 404, 409, 413, 422),
+        tags=["threads"],
+    )
+    async def resume(thread_id: ThreadId, body: ResumeRequest, user: User) -> InvokeResponse:
+        """Answer the first paused call of the thread and continue the run.
+
+        ``approval_token`` must be the token ``pending`` gave for that exact
+        call: a token of another thread, another call or other arguments is
+        refused with 403.
+        """
+        scoped = core.scope(user, thread_id)
+        state = await core.served.load(scoped)
+        if state is None:
+            raise _not_found(thread_id)
+        pending = pending_calls(state, core.secret)
+        call = next((p for p in pending if p.tool_call_id == body.tool_call_id), None)
+        if call is None or not hmac.compare_digest(call.approval_token, body.approval_token):
+            raise ApiError(
+                403,
+                "approval_invalid",
+                "This approval token does not approve a paused call of this thread with "
+                "these arguments; read the current ones from GET /threads/{id}.",
+            )
+        if call is not pending[0]:
+            raise ApiError(
+                409,
+                "approval_out_of_order",
+                f"Answer the paused calls in order: first {pending[0].tool_call_id!r}.",
+            )
+        started = time.perf_counter()
+        with core.claim(scoped):
+            result = await core.served.resume_invoke(scoped, body.answer)
+        return core.response(result, thread_id, started, scoped)
+
+    return router
+
+
+def _not_found(thread_id: str) -> ApiError:
+    return ApiError(
+        404,
+        "thread_not_found",
+        f"No thread {thread_id!r} for this caller; start it with POST /invoke.",
+    )
+
+
+def _checkpoint_json(info: Any) -> dict[str, Any]:
+    data: dict[str, Any] = info.model_dump(mode="json")
+    data.pop("thread_id", None)
+    return data
+
+
+def _parse_last_event_id(value: str) -> tuple[str, int]:
+    parsed = parse_event_id(value)
+    if parsed is None:
+        raise ApiError(
+            422, "validation", "Last-Event-ID must be an event id this server sent ('<run>:<seq>')."
+        )
+    return parsed
+
+
+def _owned_run(core: ServerCore, user: str, key: str) -> RunLog:
+    run = core.registry.get(key)
+    if run is None or run.owner != user:
+        raise ApiError(
+            404,
+            "stream_not_found",
+            "No stream with this id on this server (it finished too long ago, or ran "
+            "elsewhere); GET /threads/{id} has the thread's outcome.",
+        )
+    return run
+
+
+def _sse(run: RunLog, after: int, public: str) -> StreamingResponse:
+    async def frames() -> AsyncIterator[bytes]:
+        sent = 0
+        try:
+            async for seq, item in run.follow(after):
+                sent += 1
+                yield sse_frame(run.key, seq, item)
+        finally:
+            emit("server.stream.closed", thread_id=public, events=sent, dropped=0)
+
+    return StreamingResponse(
+        frames(),
+        media_type="text/event-stream",
+        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+    )

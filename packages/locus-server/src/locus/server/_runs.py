@@ -1,0 +1,175 @@
+"""Runs in flight: one background task per run, its event log, and SSE replay.
+
+A streamed run does not belong to the HTTP connection that started it: the
+run goes on when the client disconnects, its events are kept in an ordered
+log, and a client reconnecting with ``Last-Event-ID: <run>:<seq>`` gets every
+event after ``seq`` exactly once, then the live tail.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import time
+import uuid
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from locus.core.errors import LocusError
+from locus.core.events import LocusEvent
+
+__all__ = ["RunLog", "RunRegistry", "encode_event", "parse_event_id"]
+
+log = logging.getLogger("locus.server")
+
+
+def encode_event(event: LocusEvent, rewrite: Callable[[dict[str, Any]], None]) -> dict[str, Any]:
+    """An event as the JSON object sent to clients (``event_type`` first)."""
+    data = event.model_dump(mode="json")
+    rewrite(data)
+    return {"event_type": event.event_type, **data}
+
+
+def parse_event_id(value: str) -> tuple[str, int] | None:
+    """``"<run key>:<seq>"`` -> ``(run key, seq)``; ``None`` when malformed."""
+    key, sep, seq = value.strip().rpartition(":")
+    if not sep or not key or not seq.isdigit():
+        return None
+    return key, int(seq)
+
+
+@dataclass
+class RunLog:
+    """One run's events, in order, shared by every stream watching it.
+
+    Attributes:
+        key: Id of the run for SSE event ids (``<key>:<seq>``).
+        owner: User id that started it.
+        thread: Scoped thread id.
+        events: Encoded events; an event's ``seq`` is its index.
+        done: The run finished (its last event is in ``events``).
+    """
+
+    key: str
+    owner: str
+    thread: str
+    events: list[dict[str, Any]] = field(default_factory=list)
+    done: bool = False
+    finished_at: float | None = None
+    task: asyncio.Task[None] | None = None
+    _changed: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def append(self, item: dict[str, Any]) -> None:
+        self.events.append(item)
+        self._wake()
+
+    def finish(self) -> None:
+        self.done = True
+        self.finished_at = time.monotonic()
+        self._wake()
+
+    def _wake(self) -> None:
+        self._changed.set()
+        self._changed = asyncio.Event()
+
+    async def follow(self, after: int = -1) -> AsyncIterator[tuple[int, dict[str, Any]]]:
+        """Every event with ``seq > after``, then live ones until the run ends."""
+        seq = after + 1
+        while True:
+            while seq < len(self.events):
+                yield seq, self.events[seq]
+                seq += 1
+            if self.done:
+                return
+            await self._changed.wait()
+
+
+class RunRegistry:
+    """Runs of this process, by key and by thread; finished logs kept ``retention`` s.
+
+    Args:
+        retention: Seconds a finished run's log stays available for replay.
+    """
+
+    def __init__(self, retention: float = 300.0) -> None:
+        self.retention = retention
+        self._runs: dict[str, RunLog] = {}
+        self._active: dict[str, RunLog] = {}
+
+    def active(self, thread: str) -> RunLog | None:
+        """The run in flight on ``thread`` in this process, if any."""
+        return self._active.get(thread)
+
+    def get(self, key: str) -> RunLog | None:
+        """A run by key (in flight or recently finished)."""
+        self._expire()
+        return self._runs.get(key)
+
+    def start(
+        self,
+        owner: str,
+        thread: str,
+        events: AsyncIterator[LocusEvent],
+        encode: Callable[[LocusEvent], dict[str, Any]],
+    ) -> RunLog:
+        """Run ``events`` in a background task feeding a new :class:`RunLog`."""
+        self._expire()
+        run = RunLog(key=uuid.uuid4().hex, owner=owner, thread=thread)
+        self._runs[run.key] = run
+        self._active[thread] = run
+        run.task = asyncio.get_running_loop().create_task(self._drive(run, events, encode))
+        return run
+
+    async def _drive(
+        self,
+        run: RunLog,
+        events: AsyncIterator[LocusEvent],
+        encode: Callable[[LocusEvent], dict[str, Any]],
+    ) -> None:
+        try:
+            async for event in events:
+                run.append(encode(event))
+        except asyncio.CancelledError:
+            run.append(_error_item("cancelled", "The server stopped this run."))
+            raise
+        except LocusError as exc:
+            run.append(_error_item(exc.kind, str(exc)))
+        except Exception as exc:
+            log.error("run %s failed", run.key, exc_info=exc)
+            run.append(_error_item("internal", "The run failed; see the server log."))
+        finally:
+            if self._active.get(run.thread) is run:
+                del self._active[run.thread]
+            run.finish()
+
+    def _expire(self) -> None:
+        now = time.monotonic()
+        stale = [
+            key
+            for key, run in self._runs.items()
+            if run.finished_at is not None and now - run.finished_at > self.retention
+        ]
+        for key in stale:
+            del self._runs[key]
+
+    async def aclose(self) -> None:
+        """Cancel the runs still in flight (server shutdown)."""
+        tasks = [run.task for run in self._active.values() if run.task is not None]
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
+            with contextlib.suppress(BaseException):
+                await task
+
+
+def _error_item(kind: str, message: str) -> dict[str, Any]:
+    return {"event_type": "agent.error", "error_kind": kind, "message": message}
+
+
+def sse_frame(run_key: str, seq: int, item: dict[str, Any]) -> bytes:
+    """One Server-Sent Event: ``id``, ``event`` (the event type) and JSON ``data``."""
+    data = json.dumps(item, separators=(",", ":"), default=str)
+    return f"id: {run_key}:{seq}\nevent: {item['event_type']}\ndata: {data}\n\n".encode()

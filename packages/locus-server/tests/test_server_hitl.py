@@ -1,0 +1,138 @@
+"""Human in the loop over HTTP: paused calls listed, answered with call-bound tokens."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from server_helpers import ALICE, BOB, KEYS, refund_agent
+
+from locus.server import AgentServer
+
+
+async def start_paused(client: Any, thread: str, prompt: str = "refund order A1") -> dict[str, Any]:
+    body: dict[str, Any] = (
+        await client.post("/invoke", json={"prompt": prompt, "thread_id": thread}, headers=ALICE)
+    ).json()
+    return body
+
+
+async def test_a_paused_call_is_listed_and_resumed_with_its_token(client_for: Any) -> None:
+    client = client_for(AgentServer(refund_agent(), api_key=KEYS).app)
+    paused = await start_paused(client, "h1")
+    assert paused["success"] is False
+    assert paused["stop_reason"].startswith("Interrupted")
+    [call] = paused["pending"]
+    assert call["tool_name"] == "refund"
+    assert call["arguments"] == {"order": "A1", "amount": 10.0}
+    assert call["interrupt"]["payload"] == {"question": "Refund 10.0 EUR on A1?"}
+    view = (await client.get("/threads/h1", headers=ALICE)).json()
+    assert view["status"] == "interrupted"
+    assert view["pending"] == paused["pending"]
+
+    done = await client.post(
+        "/threads/h1/resume",
+        json={
+            "answer": "yes",
+            "tool_call_id": call["tool_call_id"],
+            "approval_token": call["approval_token"],
+        },
+        headers=ALICE,
+    )
+    assert done.status_code == 200
+    assert done.json()["message"] == "done: refunded 10.0 on A1"
+    assert done.json()["pending"] == []
+    # the token was for that pause: the thread is no longer paused
+    again = await client.post(
+        "/threads/h1/resume",
+        json={
+            "answer": "yes",
+            "tool_call_id": call["tool_call_id"],
+            "approval_token": call["approval_token"],
+        },
+        headers=ALICE,
+    )
+    assert again.status_code == 403
+
+
+async def test_a_token_cannot_approve_another_thread_or_call(client_for: Any) -> None:
+    client = client_for(AgentServer(refund_agent(), api_key=KEYS).app)
+    one = (await start_paused(client, "h-one"))["pending"][0]
+    two = (await start_paused(client, "h-two", "refund order B2"))["pending"][0]
+    # thread two's token does not approve thread one's call, even with the right call id
+    crossed = await client.post(
+        "/threads/h-one/resume",
+        json={
+            "answer": "yes",
+            "tool_call_id": one["tool_call_id"],
+            "approval_token": two["approval_token"],
+        },
+        headers=ALICE,
+    )
+    assert crossed.status_code == 403
+    assert crossed.json()["error"]["kind"] == "approval_invalid"
+    forged = await client.post(
+        "/threads/h-one/resume",
+        json={"answer": "yes", "tool_call_id": "call-999", "approval_token": one["approval_token"]},
+        headers=ALICE,
+    )
+    assert forged.status_code == 403
+    # bob cannot use alice's token on her thread: for him it does not exist
+    bob = await client.post(
+        "/threads/h-one/resume",
+        json={
+            "answer": "yes",
+            "tool_call_id": one["tool_call_id"],
+            "approval_token": one["approval_token"],
+        },
+        headers=BOB,
+    )
+    assert bob.status_code == 404
+    # nothing ran: still paused
+    assert (await client.get("/threads/h-one", headers=ALICE)).json()["status"] == "interrupted"
+
+
+async def test_a_token_does_not_approve_changed_arguments(client_for: Any) -> None:
+    agent = refund_agent()
+    server = AgentServer(agent, api_key=KEYS)
+    client = client_for(server.app)
+    call = (await start_paused(client, "h-tamper"))["pending"][0]
+    # someone with store access raises the amount of the paused call
+    from locus.server._threads import scoped_thread
+
+    scoped = scoped_thread("alice", "h-tamper")
+    state = await agent.checkpointer.load(scoped)
+    for message in state.messages:
+        for tool_call in message.tool_calls:
+            if tool_call.id == call["tool_call_id"]:
+                tool_call.arguments["amount"] = 10_000.0
+    await agent.checkpointer.save(state, scoped)
+    refused = await client.post(
+        "/threads/h-tamper/resume",
+        json={
+            "answer": "yes",
+            "tool_call_id": call["tool_call_id"],
+            "approval_token": call["approval_token"],
+        },
+        headers=ALICE,
+    )
+    assert refused.status_code == 403
+    view = (await client.get("/threads/h-tamper", headers=ALICE)).json()
+    assert view["status"] == "interrupted"
+    assert view["pending"][0]["approval_token"] != call["approval_token"]
+
+
+async def test_a_busy_thread_is_409(client_for: Any) -> None:
+    server = AgentServer(refund_agent(), api_key=KEYS)
+    client = client_for(server.app)
+    with server._core.claim(server._core.scope("alice", "busy")):
+        response = await client.post(
+            "/invoke", json={"prompt": "refund X", "thread_id": "busy"}, headers=ALICE
+        )
+        assert response.status_code == 409
+        assert response.json()["error"]["kind"] == "thread_busy"
+        assert (await client.delete("/threads/busy", headers=ALICE)).status_code == 409
+    assert (
+        await client.post(
+            "/invoke", json={"prompt": "refund X", "thread_id": "busy"}, headers=ALICE
+        )
+    ).status_code == 200
