@@ -61,9 +61,9 @@ async def test_stream_sends_every_typed_event_with_ids(client_for: Any) -> None:
     assert len(run_keys) == 1
     assert [int(f["id"].split(":")[1]) for f in frames] == list(range(len(frames)))
     last = json.loads(frames[-1]["data"])
-    assert last["final_message"] == "echo: hi (turn 1)"
+    assert last["data"]["final_message"] == "echo: hi (turn 1)"
     started = json.loads(frames[0]["data"])
-    assert started["thread_id"] == "s1"  # the client's id, not the store's scoped one
+    assert started["data"]["thread_id"] == "s1"  # the client's id, not the store's scoped one
 
 
 async def test_last_event_id_replays_after_that_event_without_a_new_run(client_for: Any) -> None:
@@ -246,7 +246,7 @@ async def test_serves_a_compiled_graph_and_a_plain_runnable(client_for: Any) -> 
     assert body["message"] == "QUIET"
     frames = parse_sse((await client.post("/stream", json={"prompt": "quiet"}, headers=ALICE)).text)
     assert any(f["event"].startswith("multiagent.graph.") for f in frames)
-    assert json.loads(frames[-1]["data"])["final_message"] == "QUIET"
+    assert json.loads(frames[-1]["data"])["data"]["final_message"] == "QUIET"
 
     class Reverser:
         name = "reverser"

@@ -25,6 +25,7 @@ from locus.server._schemas import (
     ThreadView,
 )
 from locus.server._threads import pending_calls, public_thread, user_prefix
+from locus.streaming import create_sse_response_headers
 
 __all__ = ["build_router"]
 
@@ -53,7 +54,7 @@ LastEventId = Annotated[
 _SSE_EVENT = {
     "type": "object",
     "description": "One Server-Sent Event: id '<run>:<seq>', event = the event type, "
-    "data = the typed event as JSON (its event_type and fields).",
+    "data = JSON {event_type, data, timestamp} (locus.streaming.sse_payload).",
     "required": ["id", "event", "data"],
     "properties": {
         "id": {"type": "string"},
@@ -283,8 +284,6 @@ def _sse(run: RunLog, after: int, public: str) -> StreamingResponse:
         finally:
             emit("server.stream.closed", thread_id=public, events=sent, dropped=0)
 
-    return StreamingResponse(
-        frames(),
-        media_type="text/event-stream",
-        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
-    )
+    headers = create_sse_response_headers()
+    headers.pop("Content-Type", None)
+    return StreamingResponse(frames(), media_type="text/event-stream", headers=headers)

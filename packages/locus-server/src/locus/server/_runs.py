@@ -19,7 +19,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from locus.core.errors import LocusError
-from locus.core.events import LocusEvent
+from locus.core.events import ErrorEvent, LocusEvent
+from locus.streaming import SSEMessage, sse_payload
 
 __all__ = ["RunLog", "RunRegistry", "encode_event", "parse_event_id"]
 
@@ -27,10 +28,10 @@ log = logging.getLogger("locus.server")
 
 
 def encode_event(event: LocusEvent, rewrite: Callable[[dict[str, Any]], None]) -> dict[str, Any]:
-    """An event as the JSON object sent to clients (``event_type`` first)."""
-    data = event.model_dump(mode="json")
-    rewrite(data)
-    return {"event_type": event.event_type, **data}
+    """An event's SSE payload (:func:`locus.streaming.sse_payload`), ``data`` rewritten."""
+    payload = sse_payload(event)
+    rewrite(payload["data"])
+    return payload
 
 
 def parse_event_id(value: str) -> tuple[str, int] | None:
@@ -166,10 +167,11 @@ class RunRegistry:
 
 
 def _error_item(kind: str, message: str) -> dict[str, Any]:
-    return {"event_type": "agent.error", "error_kind": kind, "message": message}
+    return sse_payload(ErrorEvent(error_kind=kind, message=message))
 
 
 def sse_frame(run_key: str, seq: int, item: dict[str, Any]) -> bytes:
-    """One Server-Sent Event: ``id``, ``event`` (the event type) and JSON ``data``."""
-    data = json.dumps(item, separators=(",", ":"), default=str)
-    return f"id: {run_key}:{seq}\nevent: {item['event_type']}\ndata: {data}\n\n".encode()
+    """One SSE frame in core's wire encoding, with the id ``<run>:<seq>``."""
+    data = json.dumps(item, separators=(",", ":"), ensure_ascii=False, default=str)
+    message = SSEMessage(event=item["event_type"], data=data, id=f"{run_key}:{seq}")
+    return message.format().encode("utf-8")
