@@ -174,6 +174,14 @@ class Run:
                 self.events.clear()
             if self.interrupts:
                 await graph._save(self, "interrupted", outs)
+                if bus:
+                    first = self.interrupts[0][1]
+                    emit(
+                        "multiagent.graph.interrupted",
+                        node=first.node_id,
+                        interrupt_id=first.interrupt_id,
+                        payload=first.payload,
+                    )
                 return
             values = self.values
             for task, out in zip(tasks, outs, strict=True):
@@ -200,6 +208,8 @@ class Run:
             await graph._save(self, "running" if self.tasks else "completed", None)
             if mode == "values":
                 yield ("values", dict(values))
+        if bus:
+            emit("multiagent.graph.completed", graph=graph.name, steps=self.step)
 
     # -- running tasks -----------------------------------------------------------------
 

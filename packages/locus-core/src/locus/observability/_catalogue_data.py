@@ -221,7 +221,7 @@ AGENT_EVENTS: tuple[tuple[str, str, tuple[str, ...], str], ...] = (
     (
         "multiagent.graph.completed",
         "A StateGraph run reached END.",
-        ("graph", "steps", "duration_ms"),
+        ("graph", "steps"),
         _GRAPH,
     ),
     (

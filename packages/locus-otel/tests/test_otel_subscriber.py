@@ -1,0 +1,123 @@
+"""TelemetrySubscriber: graph, node and pattern-step spans from the EventBus."""
+
+from __future__ import annotations
+
+import operator
+from typing import Annotated, Any, TypedDict
+
+from opentelemetry.trace import StatusCode
+
+from locus.agent import Agent
+from locus.agent.composition import ParallelPipeline, SequentialPipeline
+from locus.core.command import Command
+from locus.core.interrupt import interrupt
+from locus.models import FunctionModel
+from locus.multiagent.graph import END, START, StateGraph
+from locus.observability import EventBus, run_context
+from locus.otel import TelemetrySubscriber
+
+
+class S(TypedDict, total=False):
+    items: Annotated[list[str], operator.add]
+
+
+def _graph(ask: bool = False) -> Any:
+    g = StateGraph(S)
+    g.add_node("plan", lambda s: {"items": ["plan"]})
+
+    def act(s: S) -> dict[str, Any]:
+        if ask:
+            answer = interrupt("go?")
+            return {"items": [f"act:{answer}"]}
+        return {"items": ["act"]}
+
+    g.add_node("act", act)
+    g.add_edge(START, "plan").add_edge("plan", "act").add_edge("act", END)
+    return g.compile(name="ops")
+
+
+def echo(prefix: str) -> Agent:
+    def reply(messages, tools):  # type: ignore[no-untyped-def]
+        return f"{prefix}({messages[-1].content})"
+
+    return Agent(model=FunctionModel(reply), name=prefix)
+
+
+async def test_a_graph_run_is_a_workflow_span_with_node_children(telemetry: Any) -> None:
+    bus = EventBus()
+    subscriber = TelemetrySubscriber(tracer_provider=telemetry.tracer_provider, bus=bus)
+    async with subscriber, run_context(bus=bus) as rid:
+        await _graph().invoke({"items": []})
+    workflow = telemetry.span("invoke_workflow ops")
+    assert workflow.attributes["gen_ai.operation.name"] == "invoke_workflow"
+    assert workflow.attributes["locus.graph.steps"] == 2
+    assert workflow.attributes["locus.bus.run_id"] == rid
+    plan, act = telemetry.span("node plan"), telemetry.span("node act")
+    for node, step in ((plan, 0), (act, 1)):
+        assert node.parent.span_id == workflow.context.span_id
+        assert node.context.trace_id == workflow.context.trace_id
+        assert node.attributes["locus.graph.step"] == step
+        assert node.attributes["locus.graph.updates"] == ("items",)
+        assert workflow.start_time <= node.start_time <= node.end_time <= workflow.end_time
+    assert plan.end_time <= act.end_time
+
+
+async def test_an_interrupted_graph_ends_its_span_and_the_resume_opens_one(
+    telemetry: Any, tmp_path: Any
+) -> None:
+    from locus.checkpoint.memory import MemoryCheckpointer
+
+    bus = EventBus()
+    graph = _graph(ask=True)
+    graph.checkpointer = MemoryCheckpointer()
+    subscriber = TelemetrySubscriber(tracer_provider=telemetry.tracer_provider, bus=bus)
+    async with subscriber, run_context(bus=bus):
+        await graph.invoke({"items": []}, thread_id="g-1", raise_on_interrupt=False)
+        await graph.invoke(Command(resume="yes"), thread_id="g-1")
+    paused = telemetry.span("invoke_workflow ops")
+    assert paused.attributes["locus.interrupted"] is True
+    assert paused.attributes["locus.interrupt.node"] == "act"
+    resumed = telemetry.span("invoke_workflow graph")
+    assert resumed.attributes["locus.resumed"] is True
+    assert resumed.attributes["locus.graph.steps"] == 2
+    assert [s.name for s in telemetry.spans() if s.name.startswith("node")] == [
+        "node plan",
+        "node act",
+    ]
+
+
+async def test_pattern_steps_are_child_spans(telemetry: Any) -> None:
+    bus = EventBus()
+    sub = TelemetrySubscriber(tracer_provider=telemetry.tracer_provider, bus=bus)
+    async with sub, run_context(bus=bus):
+        await SequentialPipeline([echo("a"), echo("b")], name="draft").invoke("x")
+        await ParallelPipeline([echo("c"), echo("d")], name="fan").invoke("y")
+    assert sub.dropped == 0
+    draft = telemetry.span("invoke_workflow draft")
+    assert draft.attributes["locus.pattern"] == "sequential"
+    steps = sorted(
+        (s for s in telemetry.spans() if s.parent and s.parent.span_id == draft.context.span_id),
+        key=lambda s: s.start_time,
+    )
+    assert [s.name for s in steps] == ["step 0 a", "step 1 b"]
+    assert steps[0].end_time <= steps[1].start_time
+    fan = telemetry.span("invoke_workflow fan")
+    branches = [
+        s for s in telemetry.spans() if s.parent and s.parent.span_id == fan.context.span_id
+    ]
+    assert sorted(s.name for s in branches) == ["branch 0 c", "branch 1 d"]
+    assert all(b.start_time == fan.start_time for b in branches)
+    assert all(b.status.status_code is not StatusCode.ERROR for b in branches)
+
+
+def test_stop_ends_unfinished_spans(telemetry: Any) -> None:
+    bus = EventBus()
+    sub = TelemetrySubscriber(tracer_provider=telemetry.tracer_provider, bus=bus)
+    sub.start()  # no running loop: events are taken on flush/stop
+    with run_context(bus=bus):
+        from locus.observability import emit
+
+        emit("multiagent.graph.started", graph="g", thread_id=None, entry=["a"])
+    sub.stop()
+    span = telemetry.span("invoke_workflow g")
+    assert span.attributes["locus.unfinished"] is True
