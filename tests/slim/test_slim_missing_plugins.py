@@ -79,3 +79,40 @@ def test_plugins_lists_only_core() -> None:
     ).stdout
     assert out.startswith("locus-core ")
     assert "[failed]" not in out
+
+
+def test_star_import_never_fails_and_leaves_missing_names_out() -> None:
+    code = (
+        "from locus import *\n"
+        "import locus\n"
+        "assert 'create_deepagent' not in locus.__all__\n"
+        "assert 'Agent' in locus.__all__\n"
+        "print(Agent.__name__)\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "Agent"
+
+
+@pytest.mark.parametrize("name", ["create_deepagent", "create_research_workflow"])
+def test_root_name_of_a_missing_distribution_names_it(name: str) -> None:
+    proc = subprocess.run(
+        [sys.executable, "-c", f"from locus import {name}"], capture_output=True, text=True
+    )
+    assert proc.returncode == 1
+    assert "ImportError" in proc.stderr
+    assert "pip install locus-deepagent" in proc.stderr
+
+
+@pytest.mark.parametrize(
+    ("url", "dist"),
+    [
+        ("postgresql://127.0.0.1/test", "locus-checkpoint-postgres"),
+        ("redis://127.0.0.1:6379/0", "locus-checkpoint-redis"),
+    ],
+)
+def test_store_url_names_the_distribution(url: str, dist: str) -> None:
+    from locus.memory import get_store
+
+    with pytest.raises(PluginNotFoundError, match=f"pip install {dist}"):
+        get_store(url)

@@ -56,7 +56,26 @@ _EXPORTS: dict[str, str] = {
     "create_research_workflow": "locus.deepagent",
 }
 
-__all__ = ["__version__", *sorted(_EXPORTS)]
+# modules another distribution provides: their names need it installed
+_DISTRIBUTIONS: dict[str, str] = {
+    "locus.deepagent": "locus-deepagent",
+}
+
+
+def _installed(module_name: str) -> bool:
+    """Whether ``module_name`` exists, without importing anything (stat calls only)."""
+    import os
+
+    parts = module_name.split(".")[1:]
+    for root in __path__:
+        base = os.path.join(root, *parts)
+        if os.path.isfile(base + ".py") or os.path.isfile(os.path.join(base, "__init__.py")):
+            return True
+    return False
+
+
+# `from locus import *` never fails: names whose module is missing are left out
+__all__ = ["__version__", *sorted(n for n, m in _EXPORTS.items() if _installed(m))]
 
 
 def __getattr__(name: str) -> Any:
@@ -65,7 +84,18 @@ def __getattr__(name: str) -> Any:
         raise AttributeError(f"module 'locus' has no attribute {name!r}")
     import importlib
 
-    value = getattr(importlib.import_module(module_name), name)
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError as exc:
+        dist = _DISTRIBUTIONS.get(module_name)
+        if dist is None or exc.name != module_name:
+            raise
+        raise ImportError(
+            f"locus.{name} is provided by the {dist} distribution: pip install {dist} "
+            f"(or pip install 'locus-sdk[{dist.removeprefix('locus-')}]')",
+            name=module_name,
+        ) from exc
+    value = getattr(module, name)
     globals()[name] = value
     return value
 

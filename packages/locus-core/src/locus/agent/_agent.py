@@ -43,6 +43,8 @@ from locus.observability import activity, publish_event
 from locus.tools import Tool, ToolExecutor
 
 if TYPE_CHECKING:
+    from locus.memory.conversation import ConversationManager
+    from locus.memory.store import BaseStore, StoreContext
     from locus.reasoning import Grounding, Reflexion
 
 __all__ = ["Agent", "Prompt"]
@@ -73,6 +75,11 @@ class Agent:
         structured_output_retries: Times invalid structured output is sent back.
         model_options: Extra keyword options for every model call (``temperature``...).
         id: Stable identifier (default: ``name`` or a generated id).
+        conversation_manager: A :class:`~locus.memory.ConversationManager`
+            shaping what the model sees of a long thread each turn (sliding
+            window, running summary, token budget). The thread keeps every message.
+        store: A :class:`~locus.memory.BaseStore` or :class:`~locus.memory.StoreContext`
+            of long-term, cross-thread memory; tools reach it as ``ToolContext.store``.
 
     Raises:
         locus.core.errors.ValidationError: an argument has the wrong type or value.
@@ -99,6 +106,8 @@ class Agent:
         structured_output_retries: int = 2,
         model_options: dict[str, Any] | None = None,
         id: str | None = None,
+        conversation_manager: ConversationManager | None = None,
+        store: BaseStore | StoreContext | None = None,
     ) -> None:
         self.model = resolve_model(model)
         self.tools = normalize_tools(tools)
@@ -145,6 +154,8 @@ class Agent:
         self.description = description or ""
         self.id = id or name or f"agent-{uuid.uuid4().hex[:8]}"
         self._threads: dict[str, AgentState] = {}
+        self.conversation_manager = _conversation_manager(conversation_manager)
+        self.store = _store_context(store)
 
     def __repr__(self) -> str:
         return f"Agent(name={self.name!r}, model={self.model!r}, tools={list(self.tools)})"
@@ -328,7 +339,9 @@ class Agent:
         return LoopContext(
             state=state,
             model=self.model,
-            executor=ToolExecutor(self.tools, default_timeout=self.tool_timeout, hooks=hooks),
+            executor=ToolExecutor(
+                self.tools, default_timeout=self.tool_timeout, hooks=hooks, store=self.store
+            ),
             tool_schemas=[tool_schema(t) for t in self.tools.values()] or None,
             hooks=hooks,
             termination=self.termination,
@@ -343,6 +356,7 @@ class Agent:
             agent=self,
             agent_name=self.name,
             run_start_index=start_index,
+            conversation_manager=self.conversation_manager,
         )
 
     async def _load(self, thread_id: str) -> AgentState | None:
@@ -375,3 +389,31 @@ class Agent:
             run_id=state.run_id,
             state=state,
         )
+
+
+def _conversation_manager(manager: Any) -> ConversationManager | None:
+    if manager is None:
+        return None
+    from locus.memory.conversation import ConversationManager
+
+    if not isinstance(manager, ConversationManager):
+        raise ValidationError(
+            "conversation_manager must be a locus.memory.ConversationManager "
+            f"(e.g. SummarizingManager(threshold=30)), got {manager!r}"
+        )
+    return manager
+
+
+def _store_context(store: Any) -> StoreContext | None:
+    if store is None:
+        return None
+    from locus.memory.store import BaseStore, StoreContext
+
+    if isinstance(store, StoreContext):
+        return store
+    if isinstance(store, BaseStore):
+        return StoreContext(store)
+    raise ValidationError(
+        "store must be a locus.memory.BaseStore (e.g. InMemoryStore()) or a StoreContext, "
+        f"got {store!r}"
+    )

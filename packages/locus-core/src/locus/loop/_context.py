@@ -51,6 +51,7 @@ class LoopContext:
     save_fn: SaveFn | None = None
     agent: Any = None
     agent_name: str | None = None
+    conversation_manager: Any = None
     # run-time bookkeeping
     force_continue: bool = False
     structured_attempts: int = 0

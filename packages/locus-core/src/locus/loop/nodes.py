@@ -26,6 +26,7 @@ INTERRUPTS_KEY = "locus_interrupts"
 """``state.metadata`` key of tool calls paused by ``interrupt()`` (by tool call id)."""
 
 __all__ = [
+    "CONVERSATION_KEY",
     "INTERRUPTS_KEY",
     "ExecuteNode",
     "ReflectNode",
@@ -88,6 +89,22 @@ def _add_usage(ctx: LoopContext, usage: dict[str, Any]) -> TokensUsedEvent:
     )
 
 
+CONVERSATION_KEY = "locus_conversation"
+"""``state.metadata`` key where the conversation manager keeps its memory (summary...)."""
+
+
+async def _conversation_view(ctx: LoopContext, messages: list[Message]) -> list[Message]:
+    """The conversation manager's view of the thread; its summary calls count as usage."""
+    memory = ctx.state.metadata.setdefault(CONVERSATION_KEY, {})
+    view: list[Message] = await ctx.conversation_manager.async_apply(
+        messages, memory=memory, model=ctx.model
+    )
+    usage = memory.pop("usage", None)
+    if usage:
+        ctx.emit(_add_usage(ctx, usage))
+    return view
+
+
 class ThinkNode:
     """Model turn: sends the conversation and tool schemas, appends the reply.
 
@@ -106,8 +123,11 @@ class ThinkNode:
             if ctx.response_format is None:  # built once per run, not once per turn
                 ctx.response_format = response_format(ctx.output_schema)
             kwargs["response_format"] = ctx.response_format
+        messages = list(state.messages)
+        if ctx.conversation_manager is not None:
+            messages = await _conversation_view(ctx, messages)
         response, duration = await ctx.call_model(
-            list(state.messages), ctx.tool_schemas, kwargs, stream=ctx.stream
+            messages, ctx.tool_schemas, kwargs, stream=ctx.stream
         )
         message = response.message
         if message.role is not Role.ASSISTANT:

@@ -1,1 +1,88 @@
-"""Durable memory: see :mod:`locus.memory.backends` and :mod:`locus.checkpoint`."""
+"""Long-horizon memory.
+
+- Conversation managers (``Agent(conversation_manager=...)``): what part of a
+  long thread the model sees each turn: :class:`SlidingWindowManager`,
+  :class:`SummarizingManager`, :class:`LLMCompactor` (token budget),
+  :class:`NullManager`.
+- A cross-thread store for long-term facts (``Agent(store=...)``, reached by
+  tools as ``ToolContext.store``): :class:`BaseStore`, :class:`InMemoryStore`,
+  :class:`NamespacedStore`, :class:`StoreContext`; PostgreSQL / Redis stores
+  by URL with :func:`get_store`.
+- Checkpointer backends by name: :mod:`locus.memory.backends`.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from locus.memory.compactor import LLMCompactor, estimate_tokens
+    from locus.memory.conversation import (
+        ConversationManager,
+        NullManager,
+        SlidingWindowManager,
+        SummarizingManager,
+    )
+    from locus.memory.registry import get_store, list_stores
+    from locus.memory.store import (
+        BaseStore,
+        InMemoryStore,
+        NamespacedStore,
+        StoreCapabilities,
+        StoreCapabilityError,
+        StoreContext,
+        StoreError,
+        StoreItem,
+    )
+
+_EXPORTS = {
+    "ConversationManager": "locus.memory.conversation",
+    "NullManager": "locus.memory.conversation",
+    "SlidingWindowManager": "locus.memory.conversation",
+    "SummarizingManager": "locus.memory.conversation",
+    "LLMCompactor": "locus.memory.compactor",
+    "estimate_tokens": "locus.memory.compactor",
+    "BaseStore": "locus.memory.store",
+    "InMemoryStore": "locus.memory.store",
+    "NamespacedStore": "locus.memory.store",
+    "StoreCapabilities": "locus.memory.store",
+    "StoreCapabilityError": "locus.memory.store",
+    "StoreContext": "locus.memory.store",
+    "StoreError": "locus.memory.store",
+    "StoreItem": "locus.memory.store",
+    "get_store": "locus.memory.registry",
+    "list_stores": "locus.memory.registry",
+}
+
+__all__ = [
+    "BaseStore",
+    "ConversationManager",
+    "InMemoryStore",
+    "LLMCompactor",
+    "NamespacedStore",
+    "NullManager",
+    "SlidingWindowManager",
+    "StoreCapabilities",
+    "StoreCapabilityError",
+    "StoreContext",
+    "StoreError",
+    "StoreItem",
+    "SummarizingManager",
+    "estimate_tokens",
+    "get_store",
+    "list_stores",
+]
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'locus.memory' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_EXPORTS})

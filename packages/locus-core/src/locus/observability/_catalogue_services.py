@@ -108,6 +108,24 @@ SERVICE_EVENTS: tuple[tuple[str, str, tuple[str, ...], str], ...] = (
         _CKPT,
     ),
     (
+        "memory.conversation.compacted",
+        "A conversation manager trimmed or summarised the thread the model sees.",
+        ("manager", "messages_before", "messages_after", "summarized"),
+        "locus.memory.conversation",
+    ),
+    (
+        "memory.store.put",
+        "A value was written to the cross-thread store.",
+        ("namespace", "key", "backend", "version"),
+        "locus.memory.store",
+    ),
+    (
+        "memory.store.deleted",
+        "A value was deleted from the cross-thread store.",
+        ("namespace", "key", "backend"),
+        "locus.memory.store",
+    ),
+    (
         "memory.idempotency.recorded",
         "An idempotent tool call's intent or result was written to the ledger.",
         ("key", "tool_name", "status"),

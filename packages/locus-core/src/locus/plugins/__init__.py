@@ -30,6 +30,7 @@ from locus.plugins._manager import (
     model_registry,
     plugin_report,
     reset_plugin_manager,
+    store_registry,
 )
 from locus.plugins._registry import Entry, Registry, resolve_target
 
@@ -51,4 +52,5 @@ __all__ = [
     "plugin_report",
     "reset_plugin_manager",
     "resolve_target",
+    "store_registry",
 ]

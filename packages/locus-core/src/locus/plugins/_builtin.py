@@ -32,6 +32,12 @@ def locus_register_backends(register: Registrar) -> None:
 
 
 @hookimpl
+def locus_register_stores(register: Registrar) -> None:
+    """``memory://``: the in-process :class:`~locus.memory.InMemoryStore`."""
+    register("memory", "locus.memory.registry:memory_store", description="in-process memory")
+
+
+@hookimpl
 def locus_register_commands(register: CommandRegistrar) -> None:
     """``locus plugins``, ``locus version`` and ``locus demo``."""
     from locus.cli import _commands

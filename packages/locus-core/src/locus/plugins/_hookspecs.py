@@ -62,6 +62,16 @@ class LocusHookspecs:
         """
 
     @hookspec
+    def locus_register_stores(self, register: Registrar) -> None:
+        """Register cross-thread stores (:class:`locus.memory.BaseStore`) by URL scheme.
+
+        Call ``register(scheme, factory, *, description="")``;
+        ``factory(url, **options)`` returns a store for a URL such as
+        ``"postgresql://host/db"`` (``locus.memory.get_store(url)``).
+        ``factory`` may be a ``"module:attribute"`` string.
+        """
+
+    @hookspec
     def locus_register_commands(self, register: CommandRegistrar) -> None:
         """Add subcommands to the ``locus`` CLI.
 

@@ -28,6 +28,7 @@ __all__ = [
     "model_registry",
     "plugin_report",
     "reset_plugin_manager",
+    "store_registry",
 ]
 
 log = logging.getLogger("locus.plugins")
@@ -53,6 +54,12 @@ KNOWN_CHECKPOINTER_SCHEMES = {
     "opensearch": "locus-checkpoint-opensearch",
     "opensearchs": "locus-checkpoint-opensearch",
     "oci": "locus-oci",
+}
+KNOWN_STORE_SCHEMES = {
+    "postgresql": "locus-checkpoint-postgres",
+    "postgres": "locus-checkpoint-postgres",
+    "redis": "locus-checkpoint-redis",
+    "rediss": "locus-checkpoint-redis",
 }
 KNOWN_BACKENDS = {
     "PostgresCheckpointer": "locus-checkpoint-postgres",
@@ -274,6 +281,11 @@ def backend_registry() -> Registry[Any]:
     return _build_registry("memory backend", "locus_register_backends", KNOWN_BACKENDS)
 
 
+def store_registry() -> Registry[Any]:
+    """Cross-thread store URL schemes → factories (``locus.memory.get_store``)."""
+    return _build_registry("store scheme", "locus_register_stores", KNOWN_STORE_SCHEMES)
+
+
 def _command_register(register: Callable[..., bool]) -> CommandRegistrar:
     def register_command(
         name: str, handler: Any, /, *, help: str = "", configure: Any = None
@@ -295,6 +307,7 @@ def plugin_report() -> list[PluginInfo]:
     model_registry()
     checkpointer_registry()
     backend_registry()
+    store_registry()
     command_registry()
     for name, info in _state.infos.items():
         plugin = pm.get_plugin(name)

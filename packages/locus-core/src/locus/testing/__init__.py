@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from locus.testing.checkpoint import CheckpointerConformance, sample_state
     from locus.testing.http import RecordedHTTP, SleepRecorder, fixture_response
     from locus.testing.services import service_unavailable
+    from locus.testing.store import StoreConformance
 
 _EXPORTS = {
     "CheckpointerConformance": "locus.testing.checkpoint",
@@ -37,12 +38,14 @@ _EXPORTS = {
     "SleepRecorder": "locus.testing.http",
     "fixture_response": "locus.testing.http",
     "service_unavailable": "locus.testing.services",
+    "StoreConformance": "locus.testing.store",
 }
 
 __all__ = [
     "CheckpointerConformance",
     "RecordedHTTP",
     "SleepRecorder",
+    "StoreConformance",
     "fixture_response",
     "sample_state",
     "service_unavailable",

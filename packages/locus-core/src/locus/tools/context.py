@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from locus.memory.store import StoreContext
 
 __all__ = ["ToolContext"]
 
@@ -32,6 +35,9 @@ class ToolContext:
         iteration: Loop iteration of the call.
         agent_name: Name of the calling agent, if it has one.
         metadata: Free-form values the caller attached.
+        store: The agent's long-term memory (``Agent(store=...)``) as a
+            :class:`~locus.memory.StoreContext` bound to this thread as its
+            session; ``None`` when the agent has no store.
     """
 
     run_id: str = ""
@@ -42,6 +48,7 @@ class ToolContext:
     iteration: int = 0
     agent_name: str | None = None
     metadata: dict[str, Any] = field(default_factory=dict)
+    store: StoreContext | None = None
 
     def emit(self, event_type: str, **data: Any) -> None:
         """Publish a custom event on the EventBus under the current run.

@@ -35,6 +35,7 @@ from locus.tools.decorator import Tool, render_result
 if TYPE_CHECKING:
     from locus.core.protocols import ToolProtocol
     from locus.hooks import HookRegistry
+    from locus.memory.store import StoreContext
 
 __all__ = ["ToolExecutor", "ToolOutcome"]
 
@@ -85,10 +86,12 @@ class ToolExecutor:
         *,
         default_timeout: float | None = None,
         hooks: HookRegistry | None = None,
+        store: StoreContext | None = None,
     ) -> None:
         self.tools = dict(tools)
         self.default_timeout = default_timeout
         self.hooks = hooks
+        self.store = store
 
     async def execute(
         self,
@@ -295,6 +298,12 @@ class ToolExecutor:
             turn.inflight.pop(key, None)
         return ToolOutcome(call=call, result=result, arguments=arguments, key=key)
 
+    def _store_for(self, thread_id: str | None) -> StoreContext | None:
+        store = self.store
+        if store is None or thread_id is None or store.session_id is not None:
+            return store
+        return store.for_session(thread_id)
+
     async def _invoke(
         self,
         call: ToolCall,
@@ -317,6 +326,7 @@ class ToolExecutor:
                     idempotency_key=key,
                     iteration=turn.iteration,
                     agent_name=turn.agent_name,
+                    store=self._store_for(turn.thread_id),
                 )
                 pending: Awaitable[Any] = target.call_validated(kwargs, context)
             else:
