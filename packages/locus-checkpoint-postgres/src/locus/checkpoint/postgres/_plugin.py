@@ -1,4 +1,4 @@
-"""Plugin registration: URL schemes and the backend name (imports nothing heavy)."""
+"""Plugin registration: URL schemes, the backend name and the store (imports nothing heavy)."""
 
 from __future__ import annotations
 
@@ -17,3 +17,10 @@ def locus_register_checkpointers(register: Registrar) -> None:
 def locus_register_backends(register: Registrar) -> None:
     """``locus.memory.backends.PostgresCheckpointer``."""
     register("PostgresCheckpointer", "locus.checkpoint.postgres:PostgresCheckpointer")
+
+
+@hookimpl
+def locus_register_stores(register: Registrar) -> None:
+    """``locus.memory.get_store("postgresql://...")``: :class:`PostgresStore`."""
+    for scheme in ("postgresql", "postgres"):
+        register(scheme, "locus.checkpoint.postgres:store_from_url", description="PostgreSQL store")

@@ -10,8 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 from locus.checkpoint.redis._checkpointer import RedisCheckpointer
+from locus.checkpoint.redis._store import RedisStore
 
-__all__ = ["RedisCheckpointer", "from_url"]
+__all__ = ["RedisCheckpointer", "RedisStore", "from_url", "store_from_url"]
 
 
 def from_url(url: str, **options: Any) -> RedisCheckpointer:
@@ -22,3 +23,13 @@ def from_url(url: str, **options: Any) -> RedisCheckpointer:
         **options: ``prefix``, ``ttl``, ``serde``.
     """
     return RedisCheckpointer.from_url(url, **options)
+
+
+def store_from_url(url: str, **options: Any) -> RedisStore:
+    """Store factory for ``redis://`` / ``rediss://`` URLs (``locus.memory.get_store``).
+
+    Args:
+        url: redis-py URL (``redis://[:password@]host:port/db``).
+        **options: ``prefix``.
+    """
+    return RedisStore.from_url(url, **options)
