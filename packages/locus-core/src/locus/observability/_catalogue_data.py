@@ -53,6 +53,18 @@ AGENT_EVENTS: tuple[tuple[str, str, tuple[str, ...], str], ...] = (
         ("hook", "point", "reason"),
         "locus.hooks",
     ),
+    (
+        "agent.guardrail.triggered",
+        "A guardrail hook blocked, redacted or warned about content or a tool call.",
+        ("hook", "rule", "action", "location", "description"),
+        "locus.hooks.builtin (guardrails)",
+    ),
+    (
+        "agent.steering.decided",
+        "A SteeringHook judged a proposed tool call or answer: proceed, rewrite or guide.",
+        ("kind", "tool_name", "action", "reason"),
+        "locus.hooks.builtin (steering)",
+    ),
     # agent.tool.*
     (
         "agent.tool.deduplicated",

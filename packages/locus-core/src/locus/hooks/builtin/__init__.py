@@ -8,6 +8,37 @@ in ``locus-otel`` (``locus.otel``).
 
 from __future__ import annotations
 
+from locus.hooks.builtin.guardrails import (
+    ContentFilterHook,
+    ContentPolicy,
+    GuardrailAction,
+    GuardrailConfig,
+    GuardrailsHook,
+    GuardrailViolation,
+    OutputFilterHook,
+    TopicPolicy,
+)
 from locus.hooks.builtin.logging import LoggingHook, StructuredLoggingHook
+from locus.hooks.builtin.steering import (
+    SteeringAction,
+    SteeringContext,
+    SteeringDecision,
+    SteeringHook,
+)
 
-__all__ = ["LoggingHook", "StructuredLoggingHook"]
+__all__ = [
+    "ContentFilterHook",
+    "ContentPolicy",
+    "GuardrailAction",
+    "GuardrailConfig",
+    "GuardrailViolation",
+    "GuardrailsHook",
+    "LoggingHook",
+    "OutputFilterHook",
+    "SteeringAction",
+    "SteeringContext",
+    "SteeringDecision",
+    "SteeringHook",
+    "StructuredLoggingHook",
+    "TopicPolicy",
+]
