@@ -10,7 +10,7 @@ __all__ = ["SERVICE_EVENTS"]
 _ROUTER = "locus.router"
 _RAG = "locus.rag"
 _CKPT = "locus.checkpoint"
-_A2A = "locus.server.a2a"
+_A2A = "locus.a2a"
 _SERVER = "locus.server"
 
 SERVICE_EVENTS: tuple[tuple[str, str, tuple[str, ...], str], ...] = (
