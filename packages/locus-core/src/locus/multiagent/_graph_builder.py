@@ -226,6 +226,7 @@ class StateGraph:
         interrupt_handler: InterruptHandler | None = None,
         name: str | None = None,
         recursion_limit: int | None = None,
+        durable_tasks: bool = False,
     ) -> CompiledGraph:
         """Validate and freeze the graph into a runnable :class:`CompiledGraph`.
 
@@ -235,6 +236,11 @@ class StateGraph:
             interrupt_handler: Answers ``interrupt()`` calls automatically.
             name: Name of the compiled graph (default: the builder's).
             recursion_limit: Default superstep limit of its runs.
+            durable_tasks: With a ``thread_id``, checkpoint each task of a
+                multi-task superstep as soon as it finishes, so a run that
+                crashes mid-step resumes without re-running the finished ones
+                (one more checkpoint write per such task). Shown by
+                ``test_patterns_crash.py``.
         """
         from locus.multiagent._graph_compiled import CompiledGraph
 
@@ -249,4 +255,5 @@ class StateGraph:
             interrupt_handler=interrupt_handler,
             name=name or self.name,
             recursion_limit=recursion_limit,
+            durable_tasks=durable_tasks,
         )

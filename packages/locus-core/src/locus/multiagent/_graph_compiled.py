@@ -15,7 +15,14 @@ from locus.core.send import Send
 from locus.multiagent._graph_agent import GraphAgentSurface
 from locus.multiagent._graph_checkpoint import dump_run, load_position, load_raw_position
 from locus.multiagent._graph_exec import NodeContext, Out, Run, Task
-from locus.multiagent._graph_types import END, START, GraphConfig, GraphResult, StateSnapshot
+from locus.multiagent._graph_types import (
+    END,
+    START,
+    GraphConfig,
+    GraphResult,
+    StateSnapshot,
+    StreamMode,
+)
 
 if TYPE_CHECKING:
     from locus.multiagent._graph_builder import Branch, StateGraph
@@ -23,7 +30,7 @@ if TYPE_CHECKING:
 
 __all__ = ["CompiledGraph"]
 
-_STREAM_MODES = ("updates", "values", "events")
+_STREAM_MODES = ("updates", "values", "events", "nodes", "custom", "debug")
 
 
 class CompiledGraph(GraphAgentSurface):
@@ -46,6 +53,7 @@ class CompiledGraph(GraphAgentSurface):
         interrupt_handler: InterruptHandler | None,
         name: str,
         recursion_limit: int | None,
+        durable_tasks: bool = False,
     ) -> None:
         self.builder = builder
         self.name = name
@@ -63,6 +71,7 @@ class CompiledGraph(GraphAgentSurface):
         self.checkpointer = checkpointer
         self.interrupt_handler = interrupt_handler
         self.recursion_limit = recursion_limit
+        self.durable_tasks = durable_tasks
         self._cache: dict[str, tuple[Out, float | None]] = {}
 
     def __repr__(self) -> str:
@@ -129,7 +138,7 @@ class CompiledGraph(GraphAgentSurface):
         self,
         input: Any,
         *,
-        stream_mode: str = "updates",
+        stream_mode: str | StreamMode = "updates",
         thread_id: str | None = None,
         config: GraphConfig | dict[str, Any] | None = None,
         interrupt_handler: InterruptHandler | None = None,
@@ -137,9 +146,13 @@ class CompiledGraph(GraphAgentSurface):
         """Stream a run.
 
         Args:
-            stream_mode: ``"updates"``: ``{node: update}`` per node and step;
-                ``"values"``: the full state after each step; ``"events"``:
-                :class:`GraphEvent` s (``multiagent.graph.node.*``).
+            stream_mode: A :class:`StreamMode` or its value. ``"updates"``:
+                ``{node: update}`` per node and step; ``"values"``: the full
+                state after each step; ``"events"``/``"debug"``: every
+                :class:`GraphEvent` (``multiagent.graph.*``, the events nodes
+                report, Agent nodes' own events wrapped); ``"nodes"``: node
+                started/completed/routed events only; ``"custom"``: the values
+                nodes pass to :func:`emit_custom`.
 
         A paused run ends the stream (``values`` mode yields the state first);
         use :meth:`get_state` to see the interrupt.
@@ -149,7 +162,9 @@ class CompiledGraph(GraphAgentSurface):
                 f"stream_mode must be one of {_STREAM_MODES}, got {stream_mode!r}"
             )
         run = await self._start(input, thread_id, config, interrupt_handler)
-        async for _, item in run.iterate(stream_mode):
+        async for _, item in run.iterate(
+            str(stream_mode.value if isinstance(stream_mode, StreamMode) else stream_mode)
+        ):
             yield item
 
     async def get_state(self, thread_id: str) -> StateSnapshot | None:

@@ -37,7 +37,29 @@ if TYPE_CHECKING:
     from locus.multiagent._graph_compiled import CompiledGraph
     from locus.multiagent._graph_nodes import NodeSpec
 
-__all__ = ["NodeContext", "Out", "Run", "SubgraphInterrupt", "Task", "current_node", "to_out"]
+__all__ = [
+    "CUSTOM_EVENT",
+    "NodeContext",
+    "Out",
+    "Run",
+    "SubgraphInterrupt",
+    "Task",
+    "current_node",
+    "emit_custom",
+    "publish_node_event",
+    "to_out",
+]
+
+CUSTOM_EVENT = "multiagent.graph.custom"
+"""``event_type`` of what :func:`emit_custom` reports."""
+
+_NODE_LIFECYCLE = frozenset(
+    {
+        "multiagent.graph.node.started",
+        "multiagent.graph.node.completed",
+        "multiagent.graph.node.routed",
+    }
+)
 
 
 @dataclass(slots=True)
@@ -65,6 +87,36 @@ _NODE: ContextVar[NodeContext | None] = ContextVar("locus_graph_node", default=N
 def current_node() -> NodeContext | None:
     """The :class:`NodeContext` of the Agent/subgraph node running now, if any."""
     return _NODE.get()
+
+
+_STEP_EVENTS: ContextVar[list[GraphEvent] | None] = ContextVar("locus_graph_step", default=None)
+
+
+def publish_node_event(event_type: str, **data: Any) -> None:
+    """Report an event from inside a running node.
+
+    The graph publishes it on the EventBus (inside ``run_context()``) and
+    yields it in ``"events"``/``"debug"`` streams, after the node's step, in
+    the order reported. A no-op (nothing allocated) when nobody listens.
+    """
+    events = _STEP_EVENTS.get()
+    if events is not None:
+        events.append(graph_event(event_type, **data))
+
+
+def emit_custom(data: Any, *, node_id: str | None = None) -> None:
+    """Send ``data`` to ``astream(..., stream_mode="custom")`` from inside a node.
+
+    It is also published on the EventBus as ``multiagent.graph.custom``.
+    Outside a graph step, or when nobody streams or listens, it does nothing.
+
+    Args:
+        data: Any value (progress, partial results...).
+        node_id: The node it comes from, as the consumer should see it.
+    """
+    events = _STEP_EVENTS.get()
+    if events is not None:
+        events.append(graph_event(CUSTOM_EVENT, node=node_id, data=data))
 
 
 class SubgraphInterrupt(InterruptException):
@@ -146,6 +198,7 @@ class Run:
         self.events: list[GraphEvent] | None = None
         self.thread_id: str | None = None
         self.checkpoint_id: str | None = None
+        self.save_lock: asyncio.Lock | None = None
 
     # -- the loop --------------------------------------------------------------------
 
@@ -158,7 +211,7 @@ class Run:
         from locus.observability import current_run_id, emit
 
         bus = current_run_id() is not None
-        if mode == "events" or bus:
+        if mode in _EVENT_MODES or bus:
             self.events = []
         while self.tasks:
             tasks = self.tasks
@@ -169,8 +222,10 @@ class Run:
                 for event in self.events:
                     if bus and event.event is None:  # an Agent publishes its own events
                         emit(event.event_type, event.data)
-                    if mode == "events":
-                        yield ("events", event)
+                    if mode is not None and mode in _EVENT_MODES:
+                        item = _stream_item(mode, event)
+                        if item is not None:
+                            yield (mode, item)
                 self.events.clear()
             if self.interrupts:
                 await graph._save(self, "interrupted", outs)
@@ -203,8 +258,10 @@ class Run:
                 for ev in routed_events(tasks, self.tasks, self.step):
                     if bus:
                         emit(ev.event_type, ev.data)
-                    if mode == "events":
-                        yield ("events", ev)
+                    if mode is not None and mode in _EVENT_MODES:
+                        item = _stream_item(mode, ev)
+                        if item is not None:
+                            yield (mode, item)
             await graph._save(self, "running" if self.tasks else "completed", None)
             if mode == "values":
                 yield ("values", dict(values))
@@ -214,6 +271,16 @@ class Run:
     # -- running tasks -----------------------------------------------------------------
 
     async def _run_step(self, tasks: list[Task]) -> list[Out]:
+        events = self.events
+        if events is None and _STEP_EVENTS.get() is None:
+            return await self._run_tasks(tasks)
+        token = _STEP_EVENTS.set(events)
+        try:
+            return await self._run_tasks(tasks)
+        finally:
+            _STEP_EVENTS.reset(token)
+
+    async def _run_tasks(self, tasks: list[Task]) -> list[Out]:
         outs: list[Out | None] = [self.completed.get(t.key) for t in tasks]
         pending = [i for i, o in enumerate(outs) if o is None]
         nodes = self.graph.nodes
@@ -242,6 +309,8 @@ class Run:
                     else:
                         coros.append((i, res))
                 if coros:
+                    if self.graph.durable_tasks and self.thread_id is not None:
+                        coros = [(i, self._durable(tasks[i], c)) for i, c in coros]
                     results = await asyncio.gather(*(c for _, c in coros), return_exceptions=True)
                     for (i, _), res in zip(coros, results, strict=True):
                         if isinstance(res, BaseException):
@@ -273,6 +342,19 @@ class Run:
                 self.interrupts = [(tasks[i].key, v) for i, v in interrupts]
                 return [o if o is not None else Out({}) for o in outs]
             pending = answered
+
+    async def _durable(self, task: Task, coro: Any) -> Out:
+        """Run one task of a multi-task step and checkpoint its result as soon as it is in.
+
+        A run that crashes later in the step resumes without re-running it.
+        """
+        out: Out = await coro
+        self.completed[task.key] = out
+        if self.save_lock is None:
+            self.save_lock = asyncio.Lock()
+        async with self.save_lock:
+            await self.graph._save(self, "running", None)
+        return out
 
     async def _answer(
         self, tasks: list[Task], interrupts: list[tuple[int, InterruptValue]]
@@ -450,3 +532,15 @@ class Run:
         for j, item in enumerate(sends):
             nxt.append(Task(item.node, f"{item.node}:{j}", True, item.payload))
         return nxt
+
+
+_EVENT_MODES = frozenset({"events", "debug", "custom", "nodes"})
+
+
+def _stream_item(mode: str, event: GraphEvent) -> Any:
+    """What ``astream`` yields for ``event`` in an event-based ``mode`` (``None``: nothing)."""
+    if mode == "custom":
+        return event.data.get("data") if event.event_type == CUSTOM_EVENT else None
+    if mode == "nodes":
+        return event if event.event_type in _NODE_LIFECYCLE else None
+    return event

@@ -6,6 +6,7 @@ import json
 import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
 from pydantic import ConfigDict
@@ -24,6 +25,7 @@ __all__ = [
     "GraphResult",
     "RetryPolicy",
     "StateSnapshot",
+    "StreamMode",
 ]
 
 START = "__start__"
@@ -31,6 +33,26 @@ START = "__start__"
 
 END = "__end__"
 """The virtual exit node: ``add_edge("last", END)``."""
+
+
+class StreamMode(StrEnum):
+    """What :meth:`CompiledGraph.astream` yields (members compare equal to their values).
+
+    Attributes:
+        VALUES: The full state after each superstep.
+        UPDATES: ``{node: update}`` for each node of each superstep.
+        NODES: Node lifecycle :class:`GraphEvent` s (started, completed, routed).
+        CUSTOM: The values nodes pass to :func:`~locus.multiagent.graph.emit_custom`.
+        DEBUG: Every :class:`GraphEvent` (same as ``EVENTS``).
+        EVENTS: Every :class:`GraphEvent`.
+    """
+
+    VALUES = "values"
+    UPDATES = "updates"
+    NODES = "nodes"
+    CUSTOM = "custom"
+    DEBUG = "debug"
+    EVENTS = "events"
 
 
 class GraphRecursionError(LocusError):

@@ -37,6 +37,7 @@ from locus.multiagent._graph_agent import final_text
 from locus.multiagent._graph_builder import StateGraph
 from locus.multiagent._graph_compiled import CompiledGraph
 from locus.multiagent._graph_draw import DrawableGraph
+from locus.multiagent._graph_exec import emit_custom, publish_node_event
 from locus.multiagent._graph_types import (
     END,
     START,
@@ -47,6 +48,7 @@ from locus.multiagent._graph_types import (
     GraphResult,
     RetryPolicy,
     StateSnapshot,
+    StreamMode,
 )
 
 __all__ = [
@@ -69,6 +71,9 @@ __all__ = [
     "SendBatch",
     "StateGraph",
     "StateSnapshot",
+    "StreamMode",
+    "emit_custom",
     "final_text",
     "interrupt",
+    "publish_node_event",
 ]

@@ -231,6 +231,12 @@ AGENT_EVENTS: tuple[tuple[str, str, tuple[str, ...], str], ...] = (
         _GRAPH,
     ),
     (
+        "multiagent.graph.custom",
+        "A node passed a value to emit_custom() (astream stream_mode='custom').",
+        ("node", "data"),
+        _GRAPH,
+    ),
+    (
         "multiagent.graph.completed",
         "A StateGraph run reached END.",
         ("graph", "steps"),
