@@ -29,24 +29,33 @@ if TYPE_CHECKING:
     from locus.multiagent._graph_types import GraphConfig
     from locus.tools import Tool
 
-__all__ = ["PatternBase", "ask", "collect", "emit", "extend", "new_id", "text_preview"]
+__all__ = ["PatternBase", "Replace", "ask", "collect", "emit", "extend", "new_id", "text_preview"]
 
 R = TypeVar("R", bound=BaseModel)
 
 _RECURSION_LIMIT = 10_000  # patterns bound themselves (max_iterations, max_chain, rounds)
 
 
+class Replace:
+    """An update that replaces a reduced value instead of merging (a new run on a used thread)."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+
 def collect(current: Any, update: Any) -> dict[str, Any]:
-    """Reducer merging dicts key by key; an update of ``None`` clears (a new run)."""
-    if update is None:
-        return {}
+    """Reducer merging dicts key by key."""
+    if isinstance(update, Replace):
+        return dict(update.value)
     return {**(current or {}), **update}
 
 
 def extend(current: Any, update: Any) -> list[Any]:
-    """Reducer appending lists; an update of ``None`` clears (a new run)."""
-    if update is None:
-        return []
+    """Reducer appending lists."""
+    if isinstance(update, Replace):
+        return list(update.value)
     return [*(current or []), *update]
 
 
@@ -107,12 +116,22 @@ class PatternBase(BaseModel, Generic[R]):
         """The pattern's structure, for :mod:`locus.multiagent.visualize`."""
         return self.compiled().get_graph()
 
-    async def _first_input(self, graph: CompiledGraph, task: str, thread_id: str | None) -> Any:
+    async def _first_input(
+        self,
+        graph: CompiledGraph,
+        task: str,
+        thread_id: str | None,
+        inp: dict[str, Any] | None = None,
+    ) -> Any:
+        inp = self._input(task) if inp is None else inp
         if thread_id is not None:
             snapshot = await graph.get_state(thread_id)
-            if snapshot is not None and snapshot.status == "running" and snapshot.next:
-                return None  # a run of this thread stopped mid-way: continue it
-        return self._input(task)
+            if snapshot is not None:
+                if snapshot.status == "running" and snapshot.next:
+                    return None  # a run of this thread stopped mid-way: continue it
+                reducers = graph.schema.reducers  # a finished thread: start this run afresh
+                return {k: Replace(v) if k in reducers else v for k, v in inp.items()}
+        return inp
 
     # -- running -------------------------------------------------------------------------
 

@@ -208,7 +208,7 @@ class Orchestrator(PatternBase[OrchestratorResult]):
         return graph
 
     def _input(self, task: str) -> dict[str, Any]:
-        return {"task": task, "decision": None, "results": None, "summary": ""}
+        return {"task": task, "decision": None, "results": {}, "summary": ""}
 
     def _configurable(self) -> dict[str, Any]:
         return {"limit": asyncio.Semaphore(self.max_parallel_specialists)}
@@ -251,7 +251,11 @@ class Orchestrator(PatternBase[OrchestratorResult]):
         if decision.decision_type == "delegate":
             for name in decision.specialists:
                 sub = str(tasks.get(name) or task) if isinstance(tasks, dict) else task
-                emit("multiagent.orchestrator.delegated", specialist=name, task_preview=text_preview(sub))
+                emit(
+                    "multiagent.orchestrator.delegated",
+                    specialist=name,
+                    task_preview=text_preview(sub),
+                )
                 sends.append(Send("specialist", {"name": name, "task": sub}))
         return Command(
             update={"decision": decision.model_dump(mode="json")},
@@ -284,18 +288,23 @@ class Orchestrator(PatternBase[OrchestratorResult]):
         strong = [
             r
             for r, s in results
-            if r.error is None and r.confidence >= max(self.correlation_threshold, s.confidence_threshold)
+            if r.error is None
+            and r.confidence >= max(self.correlation_threshold, s.confidence_threshold)
         ]
         weak = [r for r, _ in results if r.error is None and r not in strong]
         failed = [r for r, _ in results if r.error is not None]
         if self.model is None:
-            summary = "\n".join(_finding(r) for r, _ in results) or f"No specialist consulted for: {task}"
+            summary = (
+                "\n".join(_finding(r) for r, _ in results) or f"No specialist consulted for: {task}"
+            )
         else:
             parts = [f"Task: {task}"]
             if strong:
                 parts.append("Corroborated findings:\n" + "\n".join(_finding(r) for r in strong))
             if weak:
-                parts.append("Weak signals (low confidence):\n" + "\n".join(_finding(r) for r in weak))
+                parts.append(
+                    "Weak signals (low confidence):\n" + "\n".join(_finding(r) for r in weak)
+                )
             if failed:
                 parts.append("Specialists that failed:\n" + "\n".join(_finding(r) for r in failed))
             parts.append(

@@ -88,7 +88,10 @@ class Playbook(BaseModel):
 
     def to_prompt(self) -> str:
         """The playbook as instructions for the model."""
-        lines = [f"Follow the playbook '{self.name}'" + (f": {self.description}" if self.description else ".")]
+        lines = [
+            f"Follow the playbook '{self.name}'"
+            + (f": {self.description}" if self.description else ".")
+        ]
         if self.preconditions:
             lines.append("Preconditions: " + "; ".join(self.preconditions))
         for index, step in enumerate(self.steps, 1):
@@ -185,7 +188,9 @@ class Specialist(BaseModel):
         best: Playbook | None = None
         best_score = 0
         for playbook in self.playbooks:
-            score = len(words & set(_WORD.findall(f"{playbook.name} {playbook.description}".lower())))
+            score = len(
+                words & set(_WORD.findall(f"{playbook.name} {playbook.description}".lower()))
+            )
             if score > best_score:
                 best, best_score = playbook, score
         return best
@@ -329,7 +334,9 @@ def create_metrics_analyst(model: Any = None, tools: list[Tool] | None = None) -
             name="golden signals",
             description="latency errors traffic saturation metrics",
             steps=[
-                PlaybookStep(instruction="Compare latency, errors, traffic, saturation to baseline"),
+                PlaybookStep(
+                    instruction="Compare latency, errors, traffic, saturation to baseline"
+                ),
                 PlaybookStep(instruction="Find when each signal changed"),
             ],
             success_criteria=["the change point is timestamped"],
@@ -379,4 +386,3 @@ def create_code_analyst(model: Any = None, tools: list[Tool] | None = None) -> S
         model,
         tools,
     )
-

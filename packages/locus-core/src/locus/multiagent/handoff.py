@@ -1,0 +1,469 @@
+"""Handoff: agents pass a conversation along a chain, with typed, budgeted contracts.
+
+Each agent sees a ``transfer_to_<agent>`` tool for every agent it may
+delegate or escalate to. Calling one ends its turn; the receiver starts from a
+:class:`HandoffContext` (task, summary, findings, key messages, instructions,
+chain). A chain is bounded by ``max_handoff_chain`` and the same
+agent-to-agent handoff twice in one chain is a loop (:class:`HandoffLoopError`).
+
+A receiver may carry a :class:`HandoffContract`: the pydantic type its answer
+must have (re-asked on mismatch, then :class:`HandoffOutputError`) and a
+budget of tokens, iterations and seconds that stops its run
+(:class:`HandoffBudgetExceededError` when it stopped before answering).
+
+The desk is a one-node :class:`~locus.multiagent.graph.StateGraph` looping
+over the current agent: with a ``thread_id`` every turn is checkpointed and a
+crashed chain continues at the agent that was working.
+
+```python
+from locus import create_handoff_agent, create_handoff_manager
+from locus.core.messages import ToolCall
+from locus.models import ScriptedModel
+
+triage = create_handoff_agent(
+    "Triage",
+    system_prompt="Decide: Billing or Shipping. Then hand off.",
+    model=ScriptedModel(
+        [ToolCall(name="transfer_to_billing", arguments={"summary": "double charge"})]
+    ),
+)
+billing = create_handoff_agent(
+    "Billing",
+    description="Resolves invoices, refunds, charges",
+    model=ScriptedModel(["Refunded $129. Confirmation RF-19340."]),
+)
+triage.can_delegate_to = [billing.id]
+desk = create_handoff_manager(agents=[triage, billing], max_chain=5)
+result = desk.execute_sync("I was charged twice")
+assert result.text == "Refunded $129. Confirmation RF-19340."
+assert result.returned_context.handoff_chain == ["Triage", "Billing"]
+```
+"""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING, Annotated, Any, TypedDict
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
+
+from locus.core.command import Command
+from locus.core.errors import StructuredOutputError, ValidationError
+from locus.multiagent._handoff_types import (
+    HandoffAgent,
+    HandoffBudget,
+    HandoffBudgetExceededError,
+    HandoffChainTooLongError,
+    HandoffContext,
+    HandoffContract,
+    HandoffError,
+    HandoffLoopError,
+    HandoffOutputError,
+    HandoffReason,
+    HandoffResult,
+)
+from locus.multiagent._pattern import PatternBase, emit, extend, new_id
+from locus.multiagent.specialist import parse_confidence
+
+if TYPE_CHECKING:
+    from locus.agent import Agent
+    from locus.agent.result import AgentResult
+    from locus.multiagent._graph_builder import StateGraph
+    from locus.tools import Tool
+
+__all__ = [
+    "Handoff",
+    "HandoffAgent",
+    "HandoffBudget",
+    "HandoffBudgetExceededError",
+    "HandoffChainTooLongError",
+    "HandoffContext",
+    "HandoffContract",
+    "HandoffError",
+    "HandoffLoopError",
+    "HandoffOutputError",
+    "HandoffReason",
+    "HandoffResult",
+    "create_handoff_agent",
+    "create_handoff_manager",
+]
+
+_BUDGET_STOPS = ("TokenLimit", "TimeLimit", "MaxIterations")
+
+
+class _State(TypedDict, total=False):
+    task: str
+    current: str
+    contexts: Annotated[list[Any], extend]
+    final: dict[str, Any] | None
+
+
+def _slug(text: str) -> str:
+    return "".join(c if c.isalnum() else "_" for c in text).strip("_").lower() or "agent"
+
+
+class Handoff(PatternBase[HandoffResult]):
+    """The handoff desk: runs a task through agents that hand it to each other.
+
+    Args:
+        agents: The agents, by id (or pass a list to :func:`create_handoff_manager`).
+        max_handoff_chain: Most handoffs in one chain.
+        preserve_full_history: Pass the source's whole conversation in
+            ``key_messages`` (else its last four messages).
+        start: Id of the agent that takes new tasks (default: the first registered).
+        model: Model of agents without one.
+        checkpointer: Where runs with a ``thread_id`` are checkpointed.
+        history: Final results of past runs (newest last).
+    """
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    id: str = Field(default_factory=lambda: new_id("handoff"))
+    name: str = "Handoff"
+    description: str = ""
+    agents: dict[str, HandoffAgent] = Field(default_factory=dict)
+    history: list[HandoffResult] = Field(default_factory=list)
+    max_handoff_chain: int = Field(default=5, ge=0)
+    preserve_full_history: bool = True
+    start: str | None = None
+    model: Any = None
+    checkpointer: Any = None
+
+    _runners: dict[Any, Agent] = PrivateAttr(default_factory=dict)
+
+    # -- registry --------------------------------------------------------------------
+
+    def register_agent(self, agent: HandoffAgent) -> Handoff:
+        """Add an agent (chainable)."""
+        if agent.id in self.agents:
+            raise ValidationError(f"an agent with id {agent.id!r} is already registered")
+        self.agents[agent.id] = agent
+        return self
+
+    def register_agents(self, agents: list[HandoffAgent]) -> Handoff:
+        """Add several agents (chainable)."""
+        for agent in agents:
+            self.register_agent(agent)
+        return self
+
+    def _get(self, agent_id: str) -> HandoffAgent:
+        agent = self.agents.get(agent_id)
+        if agent is None:
+            raise ValidationError(
+                f"no handoff agent with id {agent_id!r}; registered: {sorted(self.agents)}"
+            )
+        return agent
+
+    # -- handoffs --------------------------------------------------------------------
+
+    def create_handoff(
+        self,
+        source_id: str,
+        target_id: str,
+        task: str,
+        *,
+        reason: HandoffReason | None = None,
+        summary: str = "",
+        findings: list[str] | None = None,
+        instructions: str = "",
+        confidence: float = 0.5,
+        key_messages: list[str] | None = None,
+        state_snapshot: dict[str, Any] | None = None,
+        chain: list[str] | None = None,
+    ) -> HandoffContext:
+        """The context for handing ``task`` from ``source_id`` to ``target_id``.
+
+        Raises:
+            locus.core.errors.ValidationError: an id is not registered.
+            HandoffError: ``source_id`` may not hand off to ``target_id``.
+            HandoffLoopError: this handoff already happened in ``chain``.
+            HandoffChainTooLongError: ``chain`` already has ``max_handoff_chain`` handoffs.
+        """
+        source = self._get(source_id)
+        self._get(target_id)
+        allowed = source.targets()
+        if target_id not in allowed:
+            raise HandoffError(
+                f"{source_id!r} may not hand off to {target_id!r}; add it to "
+                f"can_delegate_to or can_escalate_to (allowed: {sorted(allowed)})"
+            )
+        chain = list(chain or [source_id])
+        if any((a, b) == (source_id, target_id) for a, b in zip(chain, chain[1:], strict=False)):
+            raise HandoffLoopError(
+                f"handoff loop: {source_id!r} -> {target_id!r} already happened in chain "
+                f"{' -> '.join(chain)}; give the agents a way to answer, or narrow "
+                f"can_delegate_to / can_escalate_to"
+            )
+        if len(chain) - 1 >= self.max_handoff_chain:
+            raise HandoffChainTooLongError(
+                f"chain {' -> '.join(chain)} already has {len(chain) - 1} handoff(s); "
+                f"max_handoff_chain is {self.max_handoff_chain}. Raise it or let an agent answer"
+            )
+        return HandoffContext(
+            source_agent_id=source_id,
+            target_agent_id=target_id,
+            reason=reason or allowed[target_id],
+            original_task=task,
+            conversation_summary=summary,
+            key_messages=list(key_messages or []),
+            state_snapshot=dict(state_snapshot or {}),
+            findings=list(findings or []),
+            confidence=confidence,
+            instructions=instructions,
+            handoff_chain=[*chain, target_id],
+        )
+
+    async def execute_handoff(
+        self, context: HandoffContext, *, thread_id: str | None = None
+    ) -> HandoffResult:
+        """Give ``context`` to its target and run the chain from there to an answer."""
+        self._get(context.target_agent_id)
+        graph = self.compiled()
+        first = {
+            "task": context.original_task,
+            "current": context.target_agent_id,
+            "contexts": [context.model_dump(mode="json")],
+            "final": None,
+        }
+        inp = await self._first_input(graph, context.original_task, thread_id, first)
+        started = time.perf_counter()
+        values = await graph.invoke(inp, thread_id=thread_id, config=self._config())
+        return self._result(dict(values), (time.perf_counter() - started) * 1000.0)
+
+    async def chain_handoff(self, task: str, *, thread_id: str | None = None) -> HandoffResult:
+        """Run ``task`` from the start agent through its handoffs (same as :meth:`execute`)."""
+        return await self.execute(task, thread_id=thread_id)
+
+    def execute_sync(self, task: str, *, thread_id: str | None = None) -> HandoffResult:
+        """Blocking :meth:`execute`."""
+        from locus.agent._sync import run_coroutine_sync
+
+        return run_coroutine_sync(lambda: self.execute(task, thread_id=thread_id))
+
+    # -- the graph -------------------------------------------------------------------
+
+    def _build(self) -> StateGraph:
+        from locus.multiagent._graph_builder import StateGraph
+
+        graph = StateGraph(_State, name=self.name)
+        graph.add_node("agent", self._turn)
+        graph.add_edge("__start__", "agent")
+        graph.add_edge("agent", "__end__")
+        return graph
+
+    def _input(self, task: str) -> dict[str, Any]:
+        start = self.start or next(iter(self.agents), None)
+        if start is None:
+            raise ValidationError("the handoff desk has no agents; register_agent(...) first")
+        self._get(start)
+        return {"task": task, "current": start, "contexts": [], "final": None}
+
+    def _runner(self, agent: HandoffAgent, contract: HandoffContract | None) -> Agent:
+        targets = agent.targets()
+        model = agent.model if agent.model is not None else self.model
+        key = (agent.id, id(model), tuple(sorted(targets.items())), id(contract), len(agent.tools))
+        runner = self._runners.get(key)
+        if runner is None:
+            from locus.agent import Agent
+
+            tools = [*agent.tools, *(self._transfer_tool(t, r) for t, r in targets.items())]
+            prompt = agent.system_prompt or f"You are {agent.name}."
+            if targets:
+                prompt += "\nIf another agent should handle this, call its transfer tool."
+            budget = contract.budget if contract is not None else HandoffBudget()
+            from locus.core.termination import ToolCalled
+
+            termination = budget.termination()
+            for target_id in targets:  # a transfer ends the turn
+                called = ToolCalled(f"transfer_to_{_slug(target_id)}")
+                termination = called if termination is None else termination | called
+            runner = Agent(
+                model=model,
+                tools=tools,
+                system_prompt=prompt,
+                name=agent.name,
+                output_schema=contract.output_type if contract is not None else None,
+                structured_output_retries=contract.retries if contract is not None else 2,
+                max_iterations=budget.iterations or 20,
+                termination=termination,
+            )
+            self._runners[key] = runner
+        return runner
+
+    def _transfer_tool(self, target_id: str, reason: HandoffReason) -> Tool:
+        from locus.tools import Tool
+
+        target = self._get(target_id)
+
+        async def transfer(
+            summary: str,
+            instructions: str = "",
+            findings: list[str] | None = None,
+            confidence: float = 0.5,
+        ) -> str:
+            """Hand the conversation to another agent; your turn ends.
+
+            Args:
+                summary: What the conversation is about and what happened so far.
+                instructions: What the receiving agent should do.
+                findings: Facts you established.
+                confidence: Your confidence in those findings, 0..1.
+            """
+            return f"Handing off to {target.name}."
+
+        verb = "Escalate" if reason is HandoffReason.ESCALATION else "Hand off"
+        about = f": {target.description}" if target.description else ""
+        return Tool(
+            transfer,
+            name=f"transfer_to_{_slug(target_id)}",
+            description=f"{verb} to {target.name}{about}",
+        )
+
+    def _key_messages(self, result: AgentResult) -> list[str]:
+        state = result.state
+        if state is None:
+            return []
+        lines = [
+            f"{m.role.value}: {m.content}"
+            for m in state.messages
+            if m.content and m.role.value in ("user", "assistant")
+        ]
+        return lines if self.preserve_full_history else lines[-4:]
+
+    async def _turn(self, state: dict[str, Any]) -> Command:
+        current = self._get(state["current"])
+        contexts = state.get("contexts") or []
+        context = HandoffContext.model_validate(contexts[-1]) if contexts else None
+        if context is not None:
+            emit(
+                "multiagent.handoff.completed",
+                from_agent=context.source_agent_id,
+                to_agent=current.id,
+                reason=context.reason.value,
+            )
+        prompt = current.receive_handoff(context) if context is not None else state["task"]
+        contract = current.contract if context is not None else None
+        started = time.perf_counter()
+        try:
+            result = await self._runner(current, contract).invoke(prompt)
+        except StructuredOutputError as exc:
+            raise HandoffOutputError(
+                f"{current.id!r} answered the handoff with output that does not match "
+                f"{contract.output_type.__name__ if contract and contract.output_type else 'its type'} "
+                f"after {contract.retries if contract else 0} re-ask(s): {exc}. Loosen the type, "
+                f"raise HandoffContract.retries or fix the agent's prompt",
+                cause=exc,
+            ) from exc
+        targets = {f"transfer_to_{_slug(t)}": t for t in current.targets()}
+        for call in result.tool_executions:
+            target_id = targets.get(call.name)
+            if target_id is None or call.error is not None:
+                continue
+            args = call.arguments
+            chain = context.handoff_chain if context is not None else [current.id]
+            new = self.create_handoff(
+                current.id,
+                target_id,
+                state["task"],
+                summary=str(args.get("summary", "")),
+                instructions=str(args.get("instructions", "")),
+                findings=[str(f) for f in args.get("findings") or []],
+                confidence=float(args.get("confidence", 0.5)),
+                key_messages=self._key_messages(result),
+                chain=chain,
+            )
+            emit(
+                "multiagent.handoff.requested",
+                from_agent=current.id,
+                to_agent=target_id,
+                reason=new.reason.value,
+            )
+            return Command(
+                update={"current": target_id, "contexts": [new.model_dump(mode="json")]},
+                goto="agent",
+            )
+        if contract is not None:
+            self._check_contract(current, contract, result)
+        output: Any = result.message
+        if contract is not None and contract.output_type is not None:
+            value = result.structured_output
+            output = value.model_dump(mode="json") if isinstance(value, BaseModel) else value
+        stated = parse_confidence(result.message) if isinstance(output, str) else None
+        final = HandoffResult(
+            handoff_id=context.handoff_id if context else "",
+            source_agent_id=context.source_agent_id if context else current.id,
+            target_agent_id=current.id,
+            output=output,
+            final_confidence=stated
+            if stated is not None
+            else (context.confidence if context else 0.5),
+            duration_ms=(time.perf_counter() - started) * 1000.0,
+            returned_context=context,
+        )
+        return Command(update={"final": final.model_dump(mode="json")}, goto="__end__")
+
+    @staticmethod
+    def _check_contract(
+        agent: HandoffAgent, contract: HandoffContract, result: AgentResult
+    ) -> None:
+        stopped_by_budget = result.stop_reason.startswith(_BUDGET_STOPS)
+        missing = contract.output_type is not None and result.structured_output is None
+        if stopped_by_budget and (missing or contract.output_type is None):
+            raise HandoffBudgetExceededError(
+                f"{agent.id!r} was stopped by its handoff budget ({result.stop_reason}; budget "
+                f"{contract.budget.model_dump(exclude_none=True)}) before it answered. Raise the "
+                f"budget or give it a narrower task"
+            )
+
+    def _result(self, values: dict[str, Any], duration_ms: float) -> HandoffResult:
+        final = values.get("final")
+        if not final:
+            return HandoffResult(
+                success=False, error="the chain did not finish", duration_ms=duration_ms
+            )
+        result = HandoffResult.model_validate(final)
+        agent = self.agents.get(result.target_agent_id)
+        contract = agent.contract if agent is not None and result.returned_context else None
+        if (
+            contract is not None
+            and contract.output_type is not None
+            and isinstance(result.output, dict)
+        ):
+            result.output = contract.output_type.model_validate(result.output)
+        result.duration_ms = duration_ms
+        self.history.append(result)
+        return result
+
+    def _text(self, result: HandoffResult) -> str:
+        return result.text
+
+
+def create_handoff_agent(
+    name: str,
+    description: str = "",
+    system_prompt: str = "",
+    tools: list[Tool] | None = None,
+    model: Any = None,
+    *,
+    can_delegate_to: list[str] | None = None,
+    can_escalate_to: list[str] | None = None,
+    contract: HandoffContract | None = None,
+) -> HandoffAgent:
+    """A :class:`HandoffAgent` (its id is its name)."""
+    return HandoffAgent(
+        name=name,
+        description=description,
+        system_prompt=system_prompt,
+        tools=list(tools or []),
+        model=model,
+        can_delegate_to=list(can_delegate_to or []),
+        can_escalate_to=list(can_escalate_to or []),
+        contract=contract,
+    )
+
+
+def create_handoff_manager(
+    agents: list[HandoffAgent] | None = None, max_chain: int = 5, *, model: Any = None
+) -> Handoff:
+    """A :class:`Handoff` desk over ``agents`` (the first takes new tasks)."""
+    return Handoff(max_handoff_chain=max_chain, model=model).register_agents(list(agents or []))
