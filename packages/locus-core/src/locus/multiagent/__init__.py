@@ -1,4 +1,4 @@
-"""Multi-agent shapes: graphs, the Functional API, orchestration.
+"""Multi-agent shapes: graphs, the Functional API, Orchestrator, Swarm, Handoff, Debate.
 
 Public names are imported lazily (``import locus.multiagent`` is cheap).
 """
@@ -16,8 +16,43 @@ _EXPORTS: dict[str, str] = {
     "GraphRecursionError": "locus.multiagent.graph",
     "RetryPolicy": "locus.multiagent.graph",
     "CachePolicy": "locus.multiagent.graph",
+    "StreamMode": "locus.multiagent.graph",
+    "emit_custom": "locus.multiagent.graph",
     "task": "locus.multiagent.functional",
     "entrypoint": "locus.multiagent.functional",
+    # patterns
+    "Orchestrator": "locus.multiagent.orchestrator",
+    "OrchestratorResult": "locus.multiagent.orchestrator",
+    "RoutingDecision": "locus.multiagent.orchestrator",
+    "create_orchestrator": "locus.multiagent.orchestrator",
+    "Playbook": "locus.multiagent.specialist",
+    "PlaybookStep": "locus.multiagent.specialist",
+    "Specialist": "locus.multiagent.specialist",
+    "SpecialistResult": "locus.multiagent.specialist",
+    "create_code_analyst": "locus.multiagent.specialist",
+    "create_log_analyst": "locus.multiagent.specialist",
+    "create_metrics_analyst": "locus.multiagent.specialist",
+    "create_trace_analyst": "locus.multiagent.specialist",
+    "SharedContext": "locus.multiagent.swarm",
+    "Swarm": "locus.multiagent.swarm",
+    "SwarmAgent": "locus.multiagent.swarm",
+    "SwarmResult": "locus.multiagent.swarm",
+    "SwarmTask": "locus.multiagent.swarm",
+    "TaskStatus": "locus.multiagent.swarm",
+    "create_swarm": "locus.multiagent.swarm",
+    "create_swarm_agent": "locus.multiagent.swarm",
+    "Handoff": "locus.multiagent.handoff",
+    "HandoffAgent": "locus.multiagent.handoff",
+    "HandoffBudget": "locus.multiagent.handoff",
+    "HandoffContext": "locus.multiagent.handoff",
+    "HandoffContract": "locus.multiagent.handoff",
+    "HandoffReason": "locus.multiagent.handoff",
+    "HandoffResult": "locus.multiagent.handoff",
+    "create_handoff_agent": "locus.multiagent.handoff",
+    "create_handoff_manager": "locus.multiagent.handoff",
+    "Debate": "locus.multiagent.debate",
+    "DebateResult": "locus.multiagent.debate",
+    "Verdict": "locus.multiagent.debate",
 }
 
 __all__ = sorted(_EXPORTS)

@@ -65,6 +65,7 @@ class StateGraph:
         metadata: dict[str, Any] | None = None,
         input_key: str | None = None,
         output_key: str | None = None,
+        destinations: Sequence[str] | None = None,
     ) -> StateGraph:
         """Add a node: a function (sync or async), an Agent, or a compiled graph.
 
@@ -79,6 +80,8 @@ class StateGraph:
                 (default ``messages``, else ``input``).
             output_key: For an Agent node: the state key receiving its answer
                 (default: appended to ``messages``, else ``output``).
+            destinations: Nodes it may route to with ``Command(goto=...)`` or
+                ``Send`` (drawn as conditional edges; routing is not restricted).
 
         Raises:
             locus.core.errors.ValidationError: duplicate or reserved name, or a bad action.
@@ -95,6 +98,8 @@ class StateGraph:
             raise ValidationError(f"node name {name!r} is reserved for START/END")
         if name in self.nodes:
             raise ValidationError(f"duplicate node name {name!r}; node names must be unique")
+        if destinations is not None:
+            metadata = {**(metadata or {}), "destinations": [str(d) for d in destinations]}
         self.nodes[name] = make_node(
             name,
             action,

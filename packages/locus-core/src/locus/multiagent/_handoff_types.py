@@ -61,7 +61,7 @@ class HandoffBudgetExceededError(HandoffError):
 
 
 class HandoffOutputError(HandoffError):
-    """The receiver's answer did not validate against the contract's output type (after re-asking)."""
+    """The receiver's answer did not match the contract's output type, even after re-asking."""
 
     kind = "handoff_output_invalid"
 

@@ -75,7 +75,7 @@ class PatternBase(BaseModel, Generic[R]):
     and :meth:`_prepare` (per-run context such as concurrency limits).
     """
 
-    _compiled: Any = PrivateAttr(default=None)
+    _compiled: CompiledGraph | None = PrivateAttr(default=None)
     _compiled_for: Any = PrivateAttr(default=None)
 
     # -- what a pattern defines ------------------------------------------------------
@@ -106,11 +106,13 @@ class PatternBase(BaseModel, Generic[R]):
     def compiled(self) -> CompiledGraph:
         """The pattern's compiled graph (built once per checkpointer)."""
         checkpointer = getattr(self, "checkpointer", None)
-        if self._compiled is None or self._compiled_for is not checkpointer:
+        compiled = self._compiled
+        if compiled is None or self._compiled_for is not checkpointer:
             name = str(getattr(self, "name", type(self).__name__))
-            self._compiled = self._build().compile(checkpointer, name=name, durable_tasks=True)
+            compiled = self._build().compile(checkpointer, name=name, durable_tasks=True)
+            self._compiled = compiled
             self._compiled_for = checkpointer
-        return self._compiled
+        return compiled
 
     def get_graph(self) -> DrawableGraph:
         """The pattern's structure, for :mod:`locus.multiagent.visualize`."""

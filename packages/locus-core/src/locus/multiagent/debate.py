@@ -5,7 +5,7 @@ The judge reads the whole transcript and answers with a :class:`Verdict`
 (or your own ``verdict_type``), validated and re-asked on mismatch.
 
 It is a three-node :class:`~locus.multiagent.graph.StateGraph` (``round`` →
-``argue`` × 2 through ``Send`` → ``round``… → ``judge``): with a
+``argue`` x 2 through ``Send`` → ``round``… → ``judge``): with a
 ``thread_id`` every argument is checkpointed.
 
 ```python
@@ -17,7 +17,7 @@ pro = Agent(model=ScriptedModel(["Postgres: mature, transactional."]), name="pro
 con = Agent(model=ScriptedModel(["SQLite: zero ops."]), name="con")
 judge = Agent(
     model=ScriptedModel(
-        ['{"winner": "pro", "reasoning": "needs concurrency", "answer": "Postgres", "confidence": 0.7}']
+        ['{"winner": "pro", "reasoning": "concurrency", "answer": "Postgres", "confidence": 0.7}']
     )
 )
 result = Debate(debaters=[pro, con], judge=judge, rounds=1).execute_sync("Which database?")
@@ -166,7 +166,7 @@ class Debate(PatternBase[DebateResult]):
         from locus.multiagent._graph_builder import StateGraph
 
         graph = StateGraph(_State, name=self.name)
-        graph.add_node("round", self._round)
+        graph.add_node("round", self._round, destinations=("argue", "judge"))
         graph.add_node("argue", self._argue)
         graph.add_node("judge", self._decide)
         graph.add_edge("__start__", "round")
@@ -227,7 +227,8 @@ class Debate(PatternBase[DebateResult]):
             key=lambda a: (a.round, self.names().index(a.debater)),
         )
         listing = "\n".join(f"[{a.debater}, round {a.round}] {a.text}" for a in transcript)
-        prompt = f"Topic: {state['topic']}\nDebaters: {', '.join(self.names())}\n\nTranscript:\n{listing}"
+        debaters = ", ".join(self.names())
+        prompt = f"Topic: {state['topic']}\nDebaters: {debaters}\n\nTranscript:\n{listing}"
         result = await self._judge_agent().invoke(prompt)
         verdict = result.structured_output
         if not isinstance(verdict, BaseModel):

@@ -42,6 +42,7 @@ assert result.returned_context.handoff_chain == ["Triage", "Billing"]
 
 from __future__ import annotations
 
+import itertools
 import time
 from typing import TYPE_CHECKING, Annotated, Any, TypedDict
 
@@ -96,6 +97,11 @@ class _State(TypedDict, total=False):
     current: str
     contexts: Annotated[list[Any], extend]
     final: dict[str, Any] | None
+
+
+def _type_name(contract: HandoffContract | None) -> str:
+    output_type = contract.output_type if contract is not None else None
+    return output_type.__name__ if output_type is not None else "its type"
 
 
 def _slug(text: str) -> str:
@@ -188,7 +194,7 @@ class Handoff(PatternBase[HandoffResult]):
                 f"can_delegate_to or can_escalate_to (allowed: {sorted(allowed)})"
             )
         chain = list(chain or [source_id])
-        if any((a, b) == (source_id, target_id) for a, b in zip(chain, chain[1:], strict=False)):
+        if any((a, b) == (source_id, target_id) for a, b in itertools.pairwise(chain)):
             raise HandoffLoopError(
                 f"handoff loop: {source_id!r} -> {target_id!r} already happened in chain "
                 f"{' -> '.join(chain)}; give the agents a way to answer, or narrow "
@@ -246,7 +252,7 @@ class Handoff(PatternBase[HandoffResult]):
         from locus.multiagent._graph_builder import StateGraph
 
         graph = StateGraph(_State, name=self.name)
-        graph.add_node("agent", self._turn)
+        graph.add_node("agent", self._turn, destinations=("agent",))
         graph.add_edge("__start__", "agent")
         graph.add_edge("agent", "__end__")
         return graph
@@ -349,7 +355,7 @@ class Handoff(PatternBase[HandoffResult]):
         except StructuredOutputError as exc:
             raise HandoffOutputError(
                 f"{current.id!r} answered the handoff with output that does not match "
-                f"{contract.output_type.__name__ if contract and contract.output_type else 'its type'} "
+                f"{_type_name(contract)} "
                 f"after {contract.retries if contract else 0} re-ask(s): {exc}. Loosen the type, "
                 f"raise HandoffContract.retries or fix the agent's prompt",
                 cause=exc,

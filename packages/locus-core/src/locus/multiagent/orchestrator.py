@@ -4,7 +4,7 @@ The orchestrator's model returns a typed :class:`RoutingDecision` (which
 specialists, why, and optionally a sub-task each); the chosen specialists run
 in parallel (at most ``max_parallel_specialists`` at a time); the orchestrator
 then correlates their findings and writes one summary. It is a three-node
-:class:`~locus.multiagent.graph.StateGraph` (``route`` → ``specialist`` × N
+:class:`~locus.multiagent.graph.StateGraph` (``route`` → ``specialist`` x N
 through ``Send`` → ``synthesize``): with a ``thread_id`` each finished
 specialist is checkpointed, and a crashed run continues without re-running them.
 
@@ -19,7 +19,7 @@ boss = create_orchestrator(
     specialists=[logs, metrics],
     model=ScriptedModel(
         [
-            '{"decision_type": "delegate", "specialists": ["logs", "metrics"], "reasoning": "both"}',
+            '{"decision_type": "delegate", "specialists": ["logs", "metrics"]}',
             "api-3 ran out of memory.",
         ]
     ),
@@ -199,7 +199,7 @@ class Orchestrator(PatternBase[OrchestratorResult]):
         from locus.multiagent._graph_builder import StateGraph
 
         graph = StateGraph(_State, name=self.name)
-        graph.add_node("route", self._route)
+        graph.add_node("route", self._route, destinations=("specialist", "synthesize"))
         graph.add_node("specialist", self._consult)
         graph.add_node("synthesize", self._synthesize)
         graph.add_edge("__start__", "route")

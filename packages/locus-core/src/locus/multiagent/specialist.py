@@ -260,7 +260,7 @@ class Specialist(BaseModel):
             state={
                 "playbook": playbook.name if playbook else None,
                 "iterations": result.iterations,
-                "tools_called": [t.tool_name for t in result.tool_executions],
+                "tools_called": [t.name for t in result.tool_executions],
                 "stop_reason": result.stop_reason,
             },
         )

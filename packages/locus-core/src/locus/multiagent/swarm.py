@@ -9,7 +9,7 @@ pending or after ``max_iterations`` rounds. A task is claimed once: claims
 are made in one place per round and a task leaves ``PENDING`` when claimed.
 
 It is a three-node :class:`~locus.multiagent.graph.StateGraph` (``claim`` →
-``work`` × N through ``Send`` → ``claim``… → ``finish``): with a
+``work`` x N through ``Send`` → ``claim``… → ``finish``): with a
 ``thread_id`` every finished task is checkpointed.
 
 ```python
@@ -27,7 +27,6 @@ assert [t.result for t in result.completed_tasks] == ["Tides follow the moon."]
 from __future__ import annotations
 
 import asyncio
-import time
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated, Any, TypedDict
@@ -366,8 +365,8 @@ class Swarm(PatternBase[SwarmResult]):
 
     async def execute(
         self, task: str | None = None, *, thread_id: str | None = None
-    ) -> SwarmResult:  # type: ignore[override]
-        """Run the queue (plus ``task`` as a new task) to the end; see :meth:`PatternBase.execute`."""
+    ) -> SwarmResult:
+        """Run the queue (plus ``task`` as a new task) to the end (see ``PatternBase.execute``)."""
         return await super().execute(task or "", thread_id=thread_id)
 
     def execute_sync(self, task: str | None = None, *, thread_id: str | None = None) -> SwarmResult:
@@ -382,7 +381,7 @@ class Swarm(PatternBase[SwarmResult]):
         from locus.multiagent._graph_builder import StateGraph
 
         graph = StateGraph(_State, name=self.name)
-        graph.add_node("claim", self._claim)
+        graph.add_node("claim", self._claim, destinations=("work", "claim", "finish"))
         graph.add_node("work", self._work)
         graph.add_node("finish", self._finish)
         graph.add_edge("__start__", "claim")

@@ -17,6 +17,7 @@ _LOOP = "locus.loop"
 _ORCH = "locus.multiagent.orchestrator"
 _SWARM = "locus.multiagent.swarm"
 _HANDOFF = "locus.multiagent.handoff"
+_DEBATE = "locus.multiagent.debate"
 _GRAPH = "locus.multiagent.graph"
 _FUNC = "locus.multiagent.functional"
 _COMP = "locus.agent.composition"
@@ -124,49 +125,49 @@ AGENT_EVENTS: tuple[tuple[str, str, tuple[str, ...], str], ...] = (
     # multiagent.*
     (
         "multiagent.orchestrator.started",
-        "An Orchestrator began coordinating its specialists.",
+        "An Orchestrator began routing a task among its specialists.",
         ("orchestrator", "specialists", "task_preview"),
         _ORCH,
     ),
     (
         "multiagent.orchestrator.delegated",
-        "The orchestrator handed a sub-task to a specialist.",
+        "The orchestrator's RoutingDecision sent a sub-task to a specialist.",
         ("specialist", "task_preview"),
         _ORCH,
     ),
     (
         "multiagent.orchestrator.completed",
-        "The orchestrator produced its final answer.",
+        "The orchestrator correlated the findings into its summary.",
         ("orchestrator", "delegations", "final_message_preview"),
         _ORCH,
     ),
     (
         "multiagent.specialist.completed",
-        "A specialist finished its sub-task.",
-        ("specialist", "output_preview", "duration_ms"),
+        "A specialist finished its sub-task (error set when it failed).",
+        ("specialist", "output_preview", "duration_ms", "confidence", "error"),
         _ORCH,
     ),
     (
         "multiagent.swarm.started",
-        "A Swarm began with its agents and shared context.",
+        "A Swarm began working its task queue.",
         ("agents", "task_preview"),
         _SWARM,
     ),
     (
         "multiagent.swarm.turn",
-        "A swarm agent took a turn.",
-        ("agent", "turn", "output_preview"),
+        "A swarm agent finished (or failed, or timed out on) a task it claimed.",
+        ("agent", "turn", "task_id", "status", "output_preview"),
         _SWARM,
     ),
     (
         "multiagent.swarm.completed",
-        "The swarm reached its final answer.",
-        ("turns", "final_agent", "final_message_preview"),
+        "The swarm's queue was done (or its rounds used up) and it summarised.",
+        ("turns", "completed", "failed", "final_message_preview"),
         _SWARM,
     ),
     (
         "multiagent.handoff.requested",
-        "An agent asked to hand the conversation to another.",
+        "An agent called a transfer tool to hand the conversation to another.",
         ("from_agent", "to_agent", "reason"),
         _HANDOFF,
     ),
@@ -175,6 +176,18 @@ AGENT_EVENTS: tuple[tuple[str, str, tuple[str, ...], str], ...] = (
         "The receiving agent took over the conversation.",
         ("from_agent", "to_agent", "reason"),
         _HANDOFF,
+    ),
+    (
+        "multiagent.debate.argued",
+        "A debater made its case for one round.",
+        ("debater", "round", "output_preview"),
+        _DEBATE,
+    ),
+    (
+        "multiagent.debate.verdict",
+        "The judge returned its typed verdict.",
+        ("winner", "confidence", "reasoning_preview"),
+        _DEBATE,
     ),
     (
         "multiagent.graph.started",
