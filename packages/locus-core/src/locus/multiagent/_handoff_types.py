@@ -110,7 +110,7 @@ class HandoffContract(BaseModel):
     budget: HandoffBudget = Field(default_factory=HandoffBudget)
     retries: int = Field(default=1, ge=0)
 
-    @field_validator("output_type")
+    @field_validator("output_type", mode="before")
     @classmethod
     def _model_type(cls, value: Any) -> Any:
         if value is not None and not (isinstance(value, type) and issubclass(value, BaseModel)):
