@@ -202,3 +202,21 @@ def test_star_import_works_and_missing_distributions_say_what_to_install() -> No
             locus.create_deepagent  # noqa: B018
     else:
         assert "create_deepagent" in locus.__all__
+
+
+# -- the docs page's examples run as plain scripts ------------------------------------------
+
+
+def _page_blocks() -> list[str]:
+    import re
+    from pathlib import Path
+
+    page = Path(__file__).resolve().parents[3] / "docs" / "patterns.md"
+    fence = re.compile(r"^```python[ \t]*\n(.*?)^```[ \t]*$", re.MULTILINE | re.DOTALL)
+    return [m.group(1) for m in fence.finditer(page.read_text())]
+
+
+@pytest.mark.parametrize("index", range(len(_page_blocks())))
+def test_patterns_page_example_runs_as_a_plain_script(index: int) -> None:
+    source = _page_blocks()[index]
+    exec(compile(source, f"docs/patterns.md[{index}]", "exec"), {"__name__": "__main__"})
