@@ -72,6 +72,17 @@ class LocusHookspecs:
         """
 
     @hookspec
+    def locus_register_integrations(self, register: Registrar) -> None:
+        """Serve a module under :mod:`locus.integrations`.
+
+        Call ``register(name, module)`` with ``module`` the import path of the
+        module whose public names ``locus.integrations.<name>`` re-exports, e.g.
+        ``register("fastmcp", "locus.mcp")`` so that
+        ``from locus.integrations.fastmcp import MCPClient`` resolves to
+        ``locus.mcp.MCPClient``. Core ships a façade module per known name.
+        """
+
+    @hookspec
     def locus_register_commands(self, register: CommandRegistrar) -> None:
         """Add subcommands to the ``locus`` CLI.
 

@@ -25,6 +25,7 @@ __all__ = [
     "checkpointer_registry",
     "command_registry",
     "get_plugin_manager",
+    "integration_registry",
     "model_registry",
     "plugin_report",
     "reset_plugin_manager",
@@ -68,6 +69,9 @@ KNOWN_BACKENDS = {
     "OpenSearchCheckpointer": "locus-checkpoint-opensearch",
     "OCIBucketCheckpointer": "locus-oci",
     "oci_bucket_checkpointer": "locus-oci",
+}
+KNOWN_INTEGRATIONS = {
+    "fastmcp": "locus-mcp",
 }
 
 
@@ -286,6 +290,11 @@ def store_registry() -> Registry[Any]:
     return _build_registry("store scheme", "locus_register_stores", KNOWN_STORE_SCHEMES)
 
 
+def integration_registry() -> Registry[Any]:
+    """Modules served under :mod:`locus.integrations` by name (``fastmcp`` → ``locus.mcp``)."""
+    return _build_registry("integration", "locus_register_integrations", KNOWN_INTEGRATIONS)
+
+
 def _command_register(register: Callable[..., bool]) -> CommandRegistrar:
     def register_command(
         name: str, handler: Any, /, *, help: str = "", configure: Any = None
@@ -308,6 +317,7 @@ def plugin_report() -> list[PluginInfo]:
     checkpointer_registry()
     backend_registry()
     store_registry()
+    integration_registry()
     command_registry()
     for name, info in _state.infos.items():
         plugin = pm.get_plugin(name)
