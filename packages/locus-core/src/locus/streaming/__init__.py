@@ -17,7 +17,7 @@ only when used.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from locus.streaming._event import AnyEvent, EventView, event_view
 from locus.streaming._handler import (
@@ -31,25 +31,38 @@ from locus.streaming._handler import (
 from locus.streaming._sse import SSEMessage, create_sse_response_headers, encode_sse, sse_payload
 from locus.streaming._sse_handler import AsyncSSEHandler, SSEHandler
 
+if TYPE_CHECKING:
+    from locus.streaming.console import ConsoleHandler, MinimalConsoleHandler
+    from locus.streaming.structured import StructuredStream, stream_structured
+
 __all__ = [
     "AnyEvent",
     "AsyncSSEHandler",
     "BaseStreamHandler",
     "BufferingHandler",
     "CompositeHandler",
+    "ConsoleHandler",
     "EventView",
     "FilteringHandler",
+    "MinimalConsoleHandler",
     "SSEHandler",
     "SSEMessage",
     "StreamHandler",
+    "StructuredStream",
     "create_sse_response_headers",
     "encode_sse",
     "event_view",
     "sse_payload",
+    "stream_structured",
     "stream_to",
 ]
 
-_LAZY: dict[str, str] = {}
+_LAZY = {
+    "ConsoleHandler": "locus.streaming.console",
+    "MinimalConsoleHandler": "locus.streaming.console",
+    "StructuredStream": "locus.streaming.structured",
+    "stream_structured": "locus.streaming.structured",
+}
 
 
 def __getattr__(name: str) -> Any:

@@ -24,9 +24,30 @@ from locus.hooks import (
     ModelCall,
 )
 from locus.observability import current_run_id
-from locus.otel import _semconv as sc
 from locus.otel._carrier import load_trace, store_trace
 from locus.otel._metrics import Instruments
+from locus.otel._semconv import (
+    AGENT_ID,
+    AGENT_NAME,
+    CONVERSATION_ID,
+    ERROR_TYPE,
+    OPERATION_NAME,
+    PROVIDER_NAME,
+    REQUEST_MODEL,
+    RESPONSE_FINISH_REASONS,
+    RESPONSE_ID,
+    RESPONSE_MODEL,
+    SYSTEM,
+    TOKEN_TYPE,
+    TOOL_CALL_ARGUMENTS,
+    TOOL_CALL_ID,
+    TOOL_CALL_RESULT,
+    TOOL_NAME,
+    TOOL_TYPE,
+    USAGE_INPUT_TOKENS,
+    USAGE_OUTPUT_TOKENS,
+    provider_of,
+)
 
 if TYPE_CHECKING:
     from locus.core.messages import ToolResult
@@ -123,21 +144,21 @@ class TelemetryHook(HookProvider):
             links.append(Link(stored_span, {"locus.link": "previous_run"}))
         model = agent.model
         request_model = str(getattr(model, "model", "") or "")
-        provider = sc.provider_of(model)
+        provider = provider_of(model)
         agent_name = getattr(agent, "name", None)
         attributes: dict[str, Any] = {
-            sc.OPERATION_NAME: "invoke_agent",
-            sc.PROVIDER_NAME: provider,
-            sc.SYSTEM: provider,
-            sc.AGENT_ID: str(getattr(agent, "id", "")),
-            sc.REQUEST_MODEL: request_model,
+            OPERATION_NAME: "invoke_agent",
+            PROVIDER_NAME: provider,
+            SYSTEM: provider,
+            AGENT_ID: str(getattr(agent, "id", "")),
+            REQUEST_MODEL: request_model,
             "locus.run_id": state.run_id,
             "locus.resumed": resumed,
         }
         if agent_name:
-            attributes[sc.AGENT_NAME] = agent_name
+            attributes[AGENT_NAME] = agent_name
         if state.thread_id:
-            attributes[sc.CONVERSATION_ID] = state.thread_id
+            attributes[CONVERSATION_ID] = state.thread_id
         bus_run = current_run_id()
         if bus_run is not None:
             attributes["locus.bus.run_id"] = bus_run
@@ -154,9 +175,9 @@ class TelemetryHook(HookProvider):
             context=trace.set_span_in_context(span),
             started=time.perf_counter(),
             metric_attrs={
-                sc.OPERATION_NAME: "invoke_agent",
-                sc.PROVIDER_NAME: provider,
-                sc.REQUEST_MODEL: request_model,
+                OPERATION_NAME: "invoke_agent",
+                PROVIDER_NAME: provider,
+                REQUEST_MODEL: request_model,
             },
         )
 
@@ -167,7 +188,7 @@ class TelemetryHook(HookProvider):
             return
         for call_id, (tool_span, _, _) in run.tools.items():  # paused by interrupt()
             tool_span.set_attribute("locus.tool.interrupted", True)
-            tool_span.set_attribute(sc.TOOL_CALL_ID, call_id)
+            tool_span.set_attribute(TOOL_CALL_ID, call_id)
             tool_span.end()
         span = run.span
         span.set_attribute("locus.iterations", state.iteration)
@@ -181,8 +202,8 @@ class TelemetryHook(HookProvider):
             kind = _error_kind(event.error)
             span.record_exception(event.error)
             span.set_status(Status(StatusCode.ERROR, str(event.error)))
-            span.set_attribute(sc.ERROR_TYPE, kind)
-            metric_attrs[sc.ERROR_TYPE] = kind
+            span.set_attribute(ERROR_TYPE, kind)
+            metric_attrs[ERROR_TYPE] = kind
         self.instruments.operation_duration.record(time.perf_counter() - run.started, metric_attrs)
         span.end()
 
@@ -194,18 +215,18 @@ class TelemetryHook(HookProvider):
         run = self._runs.get(event.state.run_id)
         model = event.agent.model if event.agent is not None else None
         request_model = str(getattr(model, "model", "") or "")
-        provider = sc.provider_of(model)
+        provider = provider_of(model)
         attrs: dict[str, Any] = {
-            sc.OPERATION_NAME: "chat",
-            sc.PROVIDER_NAME: provider,
-            sc.REQUEST_MODEL: request_model,
+            OPERATION_NAME: "chat",
+            PROVIDER_NAME: provider,
+            REQUEST_MODEL: request_model,
         }
         started = time.perf_counter()
         with self.tracer.start_as_current_span(
             f"chat {request_model}" if request_model else "chat",
             context=run.context if run is not None else None,
             kind=SpanKind.CLIENT,
-            attributes={**attrs, sc.SYSTEM: provider},
+            attributes={**attrs, SYSTEM: provider},
             record_exception=True,
             set_status_on_exception=True,
         ) as span:
@@ -213,9 +234,9 @@ class TelemetryHook(HookProvider):
                 response = await call()
             except Exception as exc:
                 kind = _error_kind(exc)
-                span.set_attribute(sc.ERROR_TYPE, kind)
+                span.set_attribute(ERROR_TYPE, kind)
                 self.instruments.operation_duration.record(
-                    time.perf_counter() - started, {**attrs, sc.ERROR_TYPE: kind}
+                    time.perf_counter() - started, {**attrs, ERROR_TYPE: kind}
                 )
                 raise
             self.instruments.operation_duration.record(time.perf_counter() - started, attrs)
@@ -224,20 +245,20 @@ class TelemetryHook(HookProvider):
 
     def _record_response(self, span: Span, response: ModelResponse, attrs: dict[str, Any]) -> None:
         if response.model:
-            span.set_attribute(sc.RESPONSE_MODEL, response.model)
-            attrs = {**attrs, sc.RESPONSE_MODEL: response.model}
+            span.set_attribute(RESPONSE_MODEL, response.model)
+            attrs = {**attrs, RESPONSE_MODEL: response.model}
         response_id = response.raw.get("id") if response.raw else None
         if isinstance(response_id, str):
-            span.set_attribute(sc.RESPONSE_ID, response_id)
+            span.set_attribute(RESPONSE_ID, response_id)
         if response.stop_reason:
-            span.set_attribute(sc.RESPONSE_FINISH_REASONS, [response.stop_reason])
+            span.set_attribute(RESPONSE_FINISH_REASONS, [response.stop_reason])
         usage = response.token_usage
         if response.usage:
-            span.set_attribute(sc.USAGE_INPUT_TOKENS, usage.prompt_tokens)
-            span.set_attribute(sc.USAGE_OUTPUT_TOKENS, usage.completion_tokens)
+            span.set_attribute(USAGE_INPUT_TOKENS, usage.prompt_tokens)
+            span.set_attribute(USAGE_OUTPUT_TOKENS, usage.completion_tokens)
             histogram = self.instruments.token_usage
-            histogram.record(usage.prompt_tokens, {**attrs, sc.TOKEN_TYPE: "input"})
-            histogram.record(usage.completion_tokens, {**attrs, sc.TOKEN_TYPE: "output"})
+            histogram.record(usage.prompt_tokens, {**attrs, TOKEN_TYPE: "input"})
+            histogram.record(usage.completion_tokens, {**attrs, TOKEN_TYPE: "output"})
 
     # -- tool calls ----------------------------------------------------------------
 
@@ -248,7 +269,7 @@ class TelemetryHook(HookProvider):
         call = event.tool_call
         span = self._tool_span(run, call.name, call.id)
         if self.record_arguments:
-            span.set_attribute(sc.TOOL_CALL_ARGUMENTS, _json(event.arguments))
+            span.set_attribute(TOOL_CALL_ARGUMENTS, _json(event.arguments))
         # current while the body runs: spans it opens nest under the tool call
         token = otel_context.attach(trace.set_span_in_context(span, run.context))
         run.tools[call.id] = (span, time.perf_counter(), token)
@@ -264,17 +285,17 @@ class TelemetryHook(HookProvider):
         else:
             span, started, token = entry
             otel_context.detach(token)  # type: ignore[arg-type]
-        attrs = {sc.OPERATION_NAME: "execute_tool", sc.TOOL_NAME: call.name}
+        attrs = {OPERATION_NAME: "execute_tool", TOOL_NAME: call.name}
         if result.cached:
             span.set_attribute("locus.tool.cached", True)
         if result.in_doubt:
             span.set_attribute("locus.tool.in_doubt", True)
         if self.record_results and result.error is None:
-            span.set_attribute(sc.TOOL_CALL_RESULT, result.content)
+            span.set_attribute(TOOL_CALL_RESULT, result.content)
         if result.error is not None:
             kind = _tool_error_type(result)
-            attrs[sc.ERROR_TYPE] = kind
-            span.set_attribute(sc.ERROR_TYPE, kind)
+            attrs[ERROR_TYPE] = kind
+            span.set_attribute(ERROR_TYPE, kind)
             span.set_status(Status(StatusCode.ERROR, result.error))
             if result.traceback:
                 span.add_event(
@@ -295,10 +316,10 @@ class TelemetryHook(HookProvider):
             context=run.context,
             kind=SpanKind.INTERNAL,
             attributes={
-                sc.OPERATION_NAME: "execute_tool",
-                sc.TOOL_NAME: tool_name,
-                sc.TOOL_CALL_ID: call_id,
-                sc.TOOL_TYPE: "function",
+                OPERATION_NAME: "execute_tool",
+                TOOL_NAME: tool_name,
+                TOOL_CALL_ID: call_id,
+                TOOL_TYPE: "function",
             },
         )
 

@@ -18,8 +18,11 @@ from opentelemetry import trace
 from opentelemetry.trace import Span, SpanKind, Status, StatusCode
 
 from locus.observability import BusEvent, EventBus, Subscription, get_event_bus
-from locus.otel import _semconv as sc
 from locus.otel._hook import _VERSION, SCOPE
+from locus.otel._semconv import (
+    CONVERSATION_ID,
+    OPERATION_NAME,
+)
 
 __all__ = ["TelemetrySubscriber"]
 
@@ -169,7 +172,7 @@ class TelemetrySubscriber:
             kind=SpanKind.INTERNAL,
             start_time=_ns(event.timestamp),
             attributes={
-                sc.OPERATION_NAME: "invoke_workflow",
+                OPERATION_NAME: "invoke_workflow",
                 "locus.bus.run_id": event.run_id,
                 **attributes,
             },
@@ -208,7 +211,7 @@ class TelemetrySubscriber:
         if what == "started":
             attrs: dict[str, Any] = {"locus.graph.name": str(data.get("graph"))}
             if data.get("thread_id"):
-                attrs[sc.CONVERSATION_ID] = str(data["thread_id"])
+                attrs[CONVERSATION_ID] = str(data["thread_id"])
             self._start(event, "graph", str(data.get("graph")), attrs)
         elif what == "resumed":
             if (run_id, "graph") not in self._open:
