@@ -41,7 +41,7 @@ async def test_a_paused_call_is_listed_and_resumed_with_its_token(client_for: An
     assert done.status_code == 200
     assert done.json()["message"] == "done: refunded 10.0 on A1"
     assert done.json()["pending"] == []
-    # the token was for that pause: the thread is no longer paused
+    # the token was for that pause: the run finished, nothing is left to approve
     again = await client.post(
         "/threads/h1/resume",
         json={
@@ -51,7 +51,8 @@ async def test_a_paused_call_is_listed_and_resumed_with_its_token(client_for: An
         },
         headers=ALICE,
     )
-    assert again.status_code == 403
+    assert again.status_code == 409
+    assert again.json()["error"]["kind"] == "not_resumable"
 
 
 async def test_a_token_cannot_approve_another_thread_or_call(client_for: Any) -> None:
@@ -136,3 +137,38 @@ async def test_a_busy_thread_is_409(client_for: Any) -> None:
             "/invoke", json={"prompt": "refund X", "thread_id": "busy"}, headers=ALICE
         )
     ).status_code == 200
+
+
+async def test_a_paused_call_needs_its_token(client_for: Any) -> None:
+    client = client_for(AgentServer(refund_agent(), api_key=KEYS).app)
+    await start_paused(client, "h-empty")
+    assert (
+        await client.post("/threads/h-empty/resume", json={"answer": "yes"}, headers=ALICE)
+    ).status_code == 403
+
+
+async def test_an_unfinished_run_is_continued_by_an_empty_resume(client_for: Any) -> None:
+    from locus.core.errors import ModelThrottledError
+    from locus.models import FunctionModel
+
+    calls: list[int] = []
+
+    def flaky(messages: Any, tools: Any) -> str:
+        calls.append(1)
+        if len(calls) == 1:
+            raise ModelThrottledError("provider overloaded")
+        return "recovered"
+
+    from locus import Agent
+
+    client = client_for(AgentServer(Agent(model=FunctionModel(flaky)), api_key=KEYS).app)
+    failed = await client.post(
+        "/invoke", json={"prompt": "go", "thread_id": "h-flaky"}, headers=ALICE
+    )
+    assert failed.status_code == 502
+    assert (await client.get("/threads/h-flaky", headers=ALICE)).json()["status"] == "failed"
+    resumed = await client.post("/threads/h-flaky/resume", json={}, headers=ALICE)
+    assert resumed.status_code == 200
+    assert resumed.json()["message"] == "recovered"
+    view = (await client.get("/threads/h-flaky", headers=ALICE)).json()
+    assert [m["content"] for m in view["messages"] if m["role"] == "user"] == ["go"]

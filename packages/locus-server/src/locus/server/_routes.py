@@ -20,6 +20,7 @@ from locus.server._schemas import (
     HealthResponse,
     InvokeRequest,
     InvokeResponse,
+    PendingCall,
     ResumeRequest,
     ThreadList,
     ThreadView,
@@ -206,37 +207,59 @@ def build_router(core: ServerCore, version: str) -> APIRouter:
         tags=["threads"],
     )
     async def resume(thread_id: ThreadId, body: ResumeRequest, user: User) -> InvokeResponse:
-        """Answer the first paused call of the thread and continue the run.
+        """Answer the first paused call of the thread, or continue an unfinished run.
 
-        ``approval_token`` must be the token ``pending`` gave for that exact
-        call: a token of another thread, another call or other arguments is
-        refused with 403.
+        On a paused thread ``approval_token`` must be the token ``pending``
+        gave for that exact call: a token of another thread, another call or
+        other arguments is refused with 403. A run that stopped without
+        finishing (its server process died, or it failed) continues from its
+        last checkpoint, on any server process sharing the checkpointer.
         """
         scoped = core.scope(user, thread_id)
+        core.ensure_idle(scoped)
         state = await core.served.load(scoped)
         if state is None:
             raise _not_found(thread_id)
         pending = pending_calls(state, core.secret)
-        call = next((p for p in pending if p.tool_call_id == body.tool_call_id), None)
-        if call is None or not hmac.compare_digest(call.approval_token, body.approval_token):
-            raise ApiError(
-                403,
-                "approval_invalid",
-                "This approval token does not approve a paused call of this thread with "
-                "these arguments; read the current ones from GET /threads/{id}.",
-            )
-        if call is not pending[0]:
+        if pending:
+            _check_approval(pending, body)
+        elif state.status == "completed":
             raise ApiError(
                 409,
-                "approval_out_of_order",
-                f"Answer the paused calls in order: first {pending[0].tool_call_id!r}.",
+                "not_resumable",
+                f"Thread {thread_id!r} finished its last run; send a new prompt to /invoke.",
             )
         started = time.perf_counter()
         with core.claim(scoped):
-            result = await core.served.resume_invoke(scoped, body.answer)
+            if pending:
+                result = await core.served.resume_invoke(scoped, body.answer)
+            else:  # a run that stopped unfinished: continue from its last checkpoint
+                result = await core.served.continue_invoke(scoped)
         return core.response(result, thread_id, started, scoped)
 
     return router
+
+
+def _check_approval(pending: list[PendingCall], body: ResumeRequest) -> None:
+    """403 unless the token approves a paused call as it stands; 409 if not the first one."""
+    call = next((p for p in pending if p.tool_call_id == body.tool_call_id), None)
+    if (
+        call is None
+        or body.approval_token is None
+        or not hmac.compare_digest(call.approval_token, body.approval_token)
+    ):
+        raise ApiError(
+            403,
+            "approval_invalid",
+            "This approval token does not approve a paused call of this thread with "
+            "these arguments; read the current ones from GET /threads/{id}.",
+        )
+    if call is not pending[0]:
+        raise ApiError(
+            409,
+            "approval_out_of_order",
+            f"Answer the paused calls in order: first {pending[0].tool_call_id!r}.",
+        )
 
 
 def _not_found(thread_id: str) -> ApiError:

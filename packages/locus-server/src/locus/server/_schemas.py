@@ -93,7 +93,12 @@ class InvokeResponse(BaseModel):
 
 
 class ResumeRequest(BaseModel):
-    """Body of ``POST /threads/{id}/resume``: the answer to the first paused call.
+    """Body of ``POST /threads/{id}/resume``.
+
+    For a thread paused on calls: the answer to the first paused call, with
+    that call's id and approval token. For a run that stopped without
+    finishing (its worker died, or it failed): an empty body continues it
+    from its last checkpoint.
 
     Attributes:
         answer: What ``interrupt()`` returns inside the paused tool (any JSON).
@@ -104,8 +109,8 @@ class ResumeRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     answer: Any = None
-    tool_call_id: str = Field(min_length=1, max_length=256)
-    approval_token: str = Field(min_length=1, max_length=256)
+    tool_call_id: str | None = Field(default=None, min_length=1, max_length=256)
+    approval_token: str | None = Field(default=None, min_length=1, max_length=256)
 
 
 class ThreadView(BaseModel):

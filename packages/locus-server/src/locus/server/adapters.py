@@ -164,6 +164,13 @@ class Served:
         result: AgentResult = await self.target.resume_invoke(thread_id, answer)
         return result
 
+    async def continue_invoke(self, thread_id: str) -> AgentResult:
+        """Continue an unfinished agent run from its last checkpoint (agents only)."""
+        if not self.is_agent:
+            raise ConfigError("Only an Agent's unfinished runs can be continued over HTTP.")
+        result: AgentResult = await self.target.resume_invoke(thread_id)
+        return result
+
     async def load(self, thread_id: str) -> AgentState | None:
         """The thread's latest agent state (agents), else ``None``."""
         if not self.is_agent or self.checkpointer is None:
