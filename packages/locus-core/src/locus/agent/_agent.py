@@ -34,6 +34,7 @@ from locus.agent._threads import (
 from locus.agent.result import AgentResult
 from locus.core.errors import CheckpointNotFoundError, ConfigError, ValidationError
 from locus.core.events import LocusEvent, RunStartEvent
+from locus.core.limits import DEFAULT_LIMITS, Limits
 from locus.core.messages import Message, Role
 from locus.core.state import AgentState
 from locus.hooks import HookRegistry
@@ -80,6 +81,9 @@ class Agent:
             window, running summary, token budget). The thread keeps every message.
         store: A :class:`~locus.memory.BaseStore` or :class:`~locus.memory.StoreContext`
             of long-term, cross-thread memory; tools reach it as ``ToolContext.store``.
+        limits: Bounds on tool argument nesting/size and tool result size
+            (:class:`~locus.core.limits.Limits`; default
+            :data:`~locus.core.limits.DEFAULT_LIMITS`). See ``docs/limits.md``.
 
     Raises:
         locus.core.errors.ValidationError: an argument has the wrong type or value.
@@ -108,6 +112,7 @@ class Agent:
         id: str | None = None,
         conversation_manager: ConversationManager | None = None,
         store: BaseStore | StoreContext | None = None,
+        limits: Limits | None = None,
     ) -> None:
         self.model = resolve_model(model)
         self.tools = normalize_tools(tools)
@@ -153,6 +158,9 @@ class Agent:
         self.name = name
         self.description = description or ""
         self.id = id or name or f"agent-{uuid.uuid4().hex[:8]}"
+        if limits is not None and not isinstance(limits, Limits):
+            raise ValidationError(f"limits must be a locus.core.limits.Limits, got {limits!r}")
+        self.limits = limits or DEFAULT_LIMITS
         self._threads: dict[str, AgentState] = {}
         self.conversation_manager = _conversation_manager(conversation_manager)
         self.store = _store_context(store)
@@ -340,7 +348,11 @@ class Agent:
             state=state,
             model=self.model,
             executor=ToolExecutor(
-                self.tools, default_timeout=self.tool_timeout, hooks=hooks, store=self.store
+                self.tools,
+                default_timeout=self.tool_timeout,
+                hooks=hooks,
+                store=self.store,
+                limits=self.limits,
             ),
             tool_schemas=[tool_schema(t) for t in self.tools.values()] or None,
             hooks=hooks,

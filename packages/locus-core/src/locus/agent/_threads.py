@@ -11,6 +11,7 @@ from locus.core.errors import ToolError, ValidationError
 from locus.core.messages import Message, ToolResult
 from locus.core.protocols import ToolProtocol
 from locus.core.state import AgentState, TokenUsage
+from locus.loop._runner import ERROR_KEY
 from locus.loop.nodes import INTERRUPTS_KEY, unanswered_calls
 from locus.tools import Tool, ledger, tool
 
@@ -102,6 +103,7 @@ def begin_new_run(state: AgentState) -> None:
     state.token_usage = TokenUsage()
     state.status = "running"
     state.stop_reason = None
+    state.metadata.pop(ERROR_KEY, None)
     state.grounding_score = None
     state.structured_output = None
     state.started_at = time.time()

@@ -400,7 +400,7 @@ def decode_metadata(stored: Any) -> dict[str, Any]:
 def _check_metadata(metadata: dict[str, Any]) -> dict[str, Any]:
     try:
         copied: dict[str, Any] = json.loads(json.dumps(metadata))
-    except (TypeError, ValueError) as exc:
+    except (TypeError, ValueError, RecursionError) as exc:
         raise CheckpointSerializationError(
             f"checkpoint metadata must be JSON-compatible (str keys; str/number/bool/None/"
             f"list/dict values): {exc}",

@@ -28,6 +28,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 from pydantic import ValidationError as PydanticValidationError
+from pydantic_core import PydanticSerializationError
 
 from locus.core.errors import CheckpointSerializationError, ConfigError
 from locus.core.state import AgentState
@@ -144,8 +145,22 @@ class Serde:
         self._head = f'{{"v":{schema_version},"state":'
 
     def dumps(self, state: AgentState) -> str:
-        """Serialise ``state`` to envelope JSON text."""
-        return self._head + state.model_dump_json() + "}"
+        """Serialise ``state`` to envelope JSON text.
+
+        Raises:
+            locus.core.errors.CheckpointSerializationError: ``state`` holds a
+                value that cannot be written as JSON (nested too deep, a
+                non-JSON object); nothing is stored.
+        """
+        try:
+            return self._head + state.model_dump_json() + "}"
+        except (PydanticSerializationError, ValueError, TypeError, RecursionError) as exc:
+            raise CheckpointSerializationError(
+                f"cannot checkpoint the state of thread {state.thread_id!r}: {exc} (tool "
+                "arguments and results are bounded by locus.core.limits.Limits; values "
+                "set on the state directly must be JSON-compatible and less deeply nested)",
+                cause=exc,
+            ) from exc
 
     def loads(
         self,
@@ -168,17 +183,29 @@ class Serde:
                 try:
                     return _Envelope.model_validate_json(payload).state
                 except PydanticValidationError as exc:
+                    if _too_deep_for_fast_path(exc):
+                        return self._loads_deep(payload, where)
                     raise CheckpointSerializationError(
                         f"{where} is corrupt or not a locus checkpoint: {_short(exc)}", cause=exc
                     ) from exc
             try:
                 parsed = json.loads(payload)
-            except (ValueError, UnicodeDecodeError) as exc:
+            except (ValueError, UnicodeDecodeError, RecursionError) as exc:
                 raise CheckpointSerializationError(
                     f"{where} is corrupt (not valid JSON): {exc}", cause=exc
                 ) from exc
         else:
             parsed = payload
+        return self._from_obj(parsed, where)
+
+    def _loads_deep(self, payload: str | bytes, where: str) -> AgentState:
+        """Decode JSON nested deeper than the fast parser allows (whatever ``dumps`` wrote)."""
+        try:
+            parsed = json.loads(payload)
+        except (ValueError, UnicodeDecodeError, RecursionError) as exc:
+            raise CheckpointSerializationError(
+                f"{where} is corrupt or nested too deep to read: {exc}", cause=exc
+            ) from exc
         return self._from_obj(parsed, where)
 
     def version_of(self, payload: str | bytes) -> int | None:
@@ -222,6 +249,10 @@ class Serde:
             raise CheckpointSerializationError(
                 f"{where} is corrupt or not a locus checkpoint: {_short(exc)}", cause=exc
             ) from exc
+
+
+def _too_deep_for_fast_path(exc: PydanticValidationError) -> bool:
+    return any("recursion limit" in str(e.get("msg", "")) for e in exc.errors())
 
 
 def _short(exc: PydanticValidationError) -> str:

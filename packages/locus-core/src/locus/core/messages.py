@@ -14,6 +14,14 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from locus.core.limits import (
+    DEFAULT_LIMITS,
+    Limits,
+    check_arguments,
+    parse_arguments,
+    rejected_marker,
+)
+
 __all__ = ["ContentPart", "Message", "Role", "ToolCall", "ToolResult"]
 
 
@@ -77,19 +85,32 @@ class ToolCall(BaseModel):
         }
 
     @classmethod
-    def from_openai_format(cls, data: dict[str, Any]) -> ToolCall:
-        """Build from an OpenAI ``tool_calls`` entry, keeping undecodable arguments raw."""
+    def from_openai_format(cls, data: dict[str, Any], limits: Limits | None = None) -> ToolCall:
+        """Build from an OpenAI ``tool_calls`` entry (or ``{"id", "name", "arguments"}``).
+
+        Arguments that are not a JSON object, or break ``limits`` (nesting,
+        size; :data:`~locus.core.limits.DEFAULT_LIMITS` by default), are not
+        decoded: ``arguments`` is empty and ``raw_arguments`` keeps the text
+        (or, past the limits, a short note) so the executor can tell the model.
+        Never raises for the argument text, however deep it nests.
+        """
+        limits = limits or DEFAULT_LIMITS
         fn = data.get("function", data)
+        call_id = data.get("id") or _new_call_id()
         raw = fn.get("arguments") or "{}"
         if isinstance(raw, dict):
-            return cls(id=data.get("id") or _new_call_id(), name=fn["name"], arguments=raw)
-        try:
-            decoded = json.loads(raw)
-        except json.JSONDecodeError:
-            decoded = None
-        if not isinstance(decoded, dict):
-            return cls(id=data.get("id") or _new_call_id(), name=fn["name"], raw_arguments=raw)
-        return cls(id=data.get("id") or _new_call_id(), name=fn["name"], arguments=decoded)
+            problem = check_arguments(raw, limits)
+            if problem:
+                return cls(id=call_id, name=fn["name"], raw_arguments=rejected_marker(problem))
+            return cls(id=call_id, name=fn["name"], arguments=raw)
+        if not isinstance(raw, str):
+            raw = str(raw)
+        decoded, problem = parse_arguments(raw, limits)
+        if decoded is None:
+            if not problem.startswith("not "):  # too deep / too large: do not keep the text
+                raw = rejected_marker(problem)
+            return cls(id=call_id, name=fn["name"], raw_arguments=raw)
+        return cls(id=call_id, name=fn["name"], arguments=decoded)
 
 
 class ToolResult(BaseModel):

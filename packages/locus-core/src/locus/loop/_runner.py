@@ -21,9 +21,12 @@ from locus.loop.nodes import (
     terminate_event,
 )
 
-__all__ = ["Entry", "run_loop"]
+__all__ = ["ERROR_KEY", "Entry", "run_loop"]
 
 Entry = Literal["think", "execute", "reflect"]
+
+ERROR_KEY = "locus_error"
+"""``state.metadata`` key of a failed run's error (``{"kind", "message"}``)."""
 
 _THINK = ThinkNode()
 _EXECUTE = ExecuteNode()
@@ -102,23 +105,42 @@ async def run_loop(ctx: LoopContext, entry: Entry = "think") -> AsyncIterator[Lo
             signal.clear()
             if not buffer and not task.done():
                 await signal.wait()
-        error = task.exception()
+        error: BaseException | None = (
+            asyncio.CancelledError("the run's task was cancelled")
+            if task.cancelled()
+            else task.exception()
+        )
     finally:
-        if not task.done():
+        if not task.done():  # the consumer was cancelled or stopped iterating mid-run
             task.cancel()
             await asyncio.gather(task, return_exceptions=True)
+            await _record_failure(ctx, asyncio.CancelledError("the run was cancelled"))
     if error is None:
         return
-    state = ctx.state
-    state.status = "failed"
-    kind = error.kind if isinstance(error, LocusError) else type(error).__name__
-    state.stop_reason = f"Error({kind})"
-    with contextlib.suppress(Exception):  # keep the original error
-        await ctx.save("error")
+    kind = await _record_failure(ctx, error)
     for event in (
-        ErrorEvent(error_kind=kind, message=str(error)),
-        terminate_event(ctx, state.stop_reason),
+        ErrorEvent(error_kind=kind, message=_safe_str(error)),
+        terminate_event(ctx, ctx.state.stop_reason or ""),
     ):
         ctx.emit(event)
         yield buffer.popleft()
     raise error
+
+
+async def _record_failure(ctx: LoopContext, error: BaseException) -> str:
+    """Checkpoint the run as ``failed`` with its error; returns the error's kind."""
+    state = ctx.state
+    state.status = "failed"
+    kind = error.kind if isinstance(error, LocusError) else type(error).__name__
+    state.stop_reason = f"Error({kind})"
+    state.metadata[ERROR_KEY] = {"kind": kind, "message": _safe_str(error)[:2000]}
+    with contextlib.suppress(Exception):  # keep the original error
+        await ctx.save("error")
+    return kind
+
+
+def _safe_str(error: BaseException) -> str:
+    try:
+        return str(error) or type(error).__name__
+    except Exception:
+        return type(error).__name__

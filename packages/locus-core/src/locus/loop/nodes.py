@@ -17,6 +17,7 @@ from locus.core.events import (
     ThinkEvent,
     TokensUsedEvent,
 )
+from locus.core.limits import Limits, check_arguments, rejected_marker
 from locus.core.messages import Message, Role, ToolCall
 from locus.core.state import TokenUsage, ToolExecution
 from locus.loop._context import LoopContext
@@ -105,6 +106,30 @@ async def _conversation_view(ctx: LoopContext, messages: list[Message]) -> list[
     return view
 
 
+def screen_tool_calls(message: Message, limits: Limits) -> Message:
+    """``message`` with tool calls whose arguments break ``limits`` emptied.
+
+    Such a call keeps a note in ``raw_arguments`` and the executor answers it
+    with a tool error, so a too-deep or too-large argument object never
+    enters the state (where it could make a checkpoint unloadable).
+    """
+    if not message.tool_calls:
+        return message
+    calls = []
+    changed = False
+    for call in message.tool_calls:
+        problem = (
+            None if call.raw_arguments is not None else check_arguments(call.arguments, limits)
+        )
+        if problem:
+            call = call.model_copy(
+                update={"arguments": {}, "raw_arguments": rejected_marker(problem)}
+            )
+            changed = True
+        calls.append(call)
+    return message.model_copy(update={"tool_calls": calls}) if changed else message
+
+
 class ThinkNode:
     """Model turn: sends the conversation and tool schemas, appends the reply.
 
@@ -132,6 +157,7 @@ class ThinkNode:
         message = response.message
         if message.role is not Role.ASSISTANT:
             message = message.model_copy(update={"role": Role.ASSISTANT})
+        message = screen_tool_calls(message, ctx.executor.limits)
         state.messages.append(message)
         ctx.emit(
             ModelCompleteEvent(

@@ -60,7 +60,12 @@ def dump_run(graph: CompiledGraph, run: Run, status: str) -> AgentState:
         run_status = "interrupted"
     elif status == "completed":
         run_status = "completed"
-    return AgentState(thread_id=run.thread_id, status=run_status, metadata={"graph": position})
+    elif status == "failed":
+        run_status = "failed"
+    metadata: dict[str, Any] = {"graph": position}
+    if run.error is not None:
+        metadata["error"] = run.error
+    return AgentState(thread_id=run.thread_id, status=run_status, metadata=metadata)
 
 
 def dump_position(graph: CompiledGraph, run: Run, status: str) -> dict[str, Any]:

@@ -22,6 +22,7 @@ from locus.multiagent._graph_types import (
     GraphResult,
     StateSnapshot,
     StreamMode,
+    check_recursion_limit,
 )
 
 if TYPE_CHECKING:
@@ -70,6 +71,8 @@ class CompiledGraph(GraphAgentSurface):
                 self.joins_by_source.setdefault(source, []).append(index)
         self.checkpointer = checkpointer
         self.interrupt_handler = interrupt_handler
+        if recursion_limit is not None:
+            check_recursion_limit(recursion_limit)
         self.recursion_limit = recursion_limit
         self.durable_tasks = durable_tasks
         self._cache: dict[str, tuple[Out, float | None]] = {}

@@ -9,6 +9,7 @@ validation, deep copies and task creation for single nodes.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import inspect
 import time
 from collections.abc import AsyncIterator
@@ -199,6 +200,7 @@ class Run:
         self.thread_id: str | None = None
         self.checkpoint_id: str | None = None
         self.save_lock: asyncio.Lock | None = None
+        self.error: dict[str, Any] | None = None
 
     # -- the loop --------------------------------------------------------------------
 
@@ -213,60 +215,77 @@ class Run:
         bus = current_run_id() is not None
         if mode in _EVENT_MODES or bus:
             self.events = []
-        while self.tasks:
-            tasks = self.tasks
-            if self.step >= self.limit:
-                raise GraphRecursionError(self.limit, [t.node for t in tasks])
-            outs = await self._run_step(tasks)
-            if self.events:
-                for event in self.events:
-                    if bus and event.event is None:  # an Agent publishes its own events
-                        emit(event.event_type, event.data)
-                    if mode is not None and mode in _EVENT_MODES:
-                        item = _stream_item(mode, event)
-                        if item is not None:
-                            yield (mode, item)
-                self.events.clear()
-            if self.interrupts:
-                await graph._save(self, "interrupted", outs)
-                if bus:
-                    first = self.interrupts[0][1]
-                    emit(
-                        "multiagent.graph.interrupted",
-                        node=first.node_id,
-                        interrupt_id=first.interrupt_id,
-                        payload=first.payload,
-                    )
-                return
-            values = self.values
-            for task, out in zip(tasks, outs, strict=True):
-                update = out.update
-                if not update:
-                    continue
-                if check_keys is not None:
-                    check_keys(update, f"node {task.node!r}")
-                reduce_into(values, update, reducers)
-            if mode == "updates":
-                for task, out in zip(tasks, outs, strict=True):
-                    yield ("updates", {task.node: out.update})
-            self.tasks = await self._route(tasks, outs)
-            self.completed = {}
-            self.resumes = {}
-            self.subgraphs = {}
-            self.step += 1
-            if self.events is not None:
-                for ev in routed_events(tasks, self.tasks, self.step):
+        try:
+            while self.tasks:
+                tasks = self.tasks
+                if self.step >= self.limit:
+                    raise GraphRecursionError(self.limit, [t.node for t in tasks])
+                outs = await self._run_step(tasks)
+                if self.events:
+                    for event in self.events:
+                        if bus and event.event is None:  # an Agent publishes its own events
+                            emit(event.event_type, event.data)
+                        if mode is not None and mode in _EVENT_MODES:
+                            item = _stream_item(mode, event)
+                            if item is not None:
+                                yield (mode, item)
+                    self.events.clear()
+                if self.interrupts:
+                    await graph._save(self, "interrupted", outs)
                     if bus:
-                        emit(ev.event_type, ev.data)
-                    if mode is not None and mode in _EVENT_MODES:
-                        item = _stream_item(mode, ev)
-                        if item is not None:
-                            yield (mode, item)
-            await graph._save(self, "running" if self.tasks else "completed", None)
-            if mode == "values":
-                yield ("values", dict(values))
-        if bus:
-            emit("multiagent.graph.completed", graph=graph.name, steps=self.step)
+                        first = self.interrupts[0][1]
+                        emit(
+                            "multiagent.graph.interrupted",
+                            node=first.node_id,
+                            interrupt_id=first.interrupt_id,
+                            payload=first.payload,
+                        )
+                    return
+                values = self.values
+                for task, out in zip(tasks, outs, strict=True):
+                    update = out.update
+                    if not update:
+                        continue
+                    if check_keys is not None:
+                        check_keys(update, f"node {task.node!r}")
+                    reduce_into(values, update, reducers)
+                if mode == "updates":
+                    for task, out in zip(tasks, outs, strict=True):
+                        yield ("updates", {task.node: out.update})
+                self.tasks = await self._route(tasks, outs)
+                self.completed = {}
+                self.resumes = {}
+                self.subgraphs = {}
+                self.step += 1
+                if self.events is not None:
+                    for ev in routed_events(tasks, self.tasks, self.step):
+                        if bus:
+                            emit(ev.event_type, ev.data)
+                        if mode is not None and mode in _EVENT_MODES:
+                            item = _stream_item(mode, ev)
+                            if item is not None:
+                                yield (mode, item)
+                await graph._save(self, "running" if self.tasks else "completed", None)
+                if mode == "values":
+                    yield ("values", dict(values))
+            if bus:
+                emit("multiagent.graph.completed", graph=graph.name, steps=self.step)
+        except Exception as exc:
+            if not isinstance(exc, InterruptException):
+                await self._fail(exc)
+            raise
+
+    async def _fail(self, exc: Exception) -> None:
+        """Checkpoint the run as ``failed`` with the error (the step can be retried)."""
+        from locus.core.errors import LocusError
+
+        self.error = {
+            "kind": exc.kind if isinstance(exc, LocusError) else type(exc).__name__,
+            "message": str(exc)[:2000],
+            "node": getattr(exc, "locus_node", None),
+        }
+        with contextlib.suppress(Exception):  # keep the node's error, not a save error
+            await self.graph._save(self, "failed", None)
 
     # -- running tasks -----------------------------------------------------------------
 
@@ -321,7 +340,7 @@ class Run:
             interrupts: list[tuple[int, InterruptValue]] = []
             for i, error in errors:
                 if not isinstance(error, InterruptException):
-                    raise error
+                    raise _named(error, tasks[i].node)
                 if isinstance(error, SubgraphInterrupt):
                     self.subgraphs[tasks[i].key] = error.position
                     interrupts.extend((i, v) for v in error.values)
@@ -544,3 +563,12 @@ def _stream_item(mode: str, event: GraphEvent) -> Any:
     if mode == "nodes":
         return event if event.event_type in _NODE_LIFECYCLE else None
     return event
+
+
+def _named(error: BaseException, node: str) -> BaseException:
+    """``error`` with the node that raised it attached (``locus_node``) and noted."""
+    if getattr(error, "locus_node", None) is None:
+        with contextlib.suppress(AttributeError, TypeError):
+            error.locus_node = node  # type: ignore[attr-defined]
+            error.add_note(f"raised by graph node {node!r}")
+    return error

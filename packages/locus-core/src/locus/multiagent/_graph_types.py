@@ -26,6 +26,7 @@ __all__ = [
     "RetryPolicy",
     "StateSnapshot",
     "StreamMode",
+    "check_recursion_limit",
 ]
 
 START = "__start__"
@@ -143,6 +144,19 @@ class CachePolicy:
     ttl: float | None = None
 
 
+def check_recursion_limit(value: Any) -> None:
+    """Reject a superstep limit that is not a positive int.
+
+    Raises:
+        locus.core.errors.ValidationError: ``value`` is not an int >= 1.
+    """
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValidationError(
+            f"recursion_limit must be an int >= 1 (the most supersteps a run may take), "
+            f"got {value!r}"
+        )
+
+
 @dataclass
 class GraphConfig:
     """Options of one graph run.
@@ -158,6 +172,9 @@ class GraphConfig:
     thread_id: str | None = None
     interrupt_handler: InterruptHandler | None = None
     configurable: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        check_recursion_limit(self.recursion_limit)
 
     @classmethod
     def coerce(cls, value: GraphConfig | dict[str, Any] | None) -> GraphConfig:

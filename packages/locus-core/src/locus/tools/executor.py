@@ -25,12 +25,14 @@ from locus.core.interrupt import (
     enter_interrupt_scope,
     exit_interrupt_scope,
 )
+from locus.core.limits import DEFAULT_LIMITS, Limits, check_arguments, explain_raw_arguments
 from locus.core.messages import ToolCall, ToolResult
 from locus.core.state import AgentState
 from locus.tools import ledger
+from locus.tools._bounds import bounded_result, describe, failure, within
 from locus.tools._schema import canonical_json
 from locus.tools.context import ToolContext
-from locus.tools.decorator import Tool, render_result
+from locus.tools.decorator import Tool
 
 if TYPE_CHECKING:
     from locus.core.protocols import ToolProtocol
@@ -78,6 +80,8 @@ class ToolExecutor:
         tools: Tools by name.
         default_timeout: Seconds per call when the tool sets none.
         hooks: Hook registry consulted before/after each call.
+        limits: Bounds on argument nesting/size and result size
+            (:data:`~locus.core.limits.DEFAULT_LIMITS` when ``None``).
     """
 
     def __init__(
@@ -87,11 +91,13 @@ class ToolExecutor:
         default_timeout: float | None = None,
         hooks: HookRegistry | None = None,
         store: StoreContext | None = None,
+        limits: Limits | None = None,
     ) -> None:
         self.tools = dict(tools)
         self.default_timeout = default_timeout
         self.hooks = hooks
         self.store = store
+        self.limits = limits or DEFAULT_LIMITS
 
     async def execute(
         self,
@@ -184,10 +190,12 @@ class ToolExecutor:
                 call, f"Unknown tool {call.name!r}. Available tools: {available}.", call.arguments
             )
         if call.raw_arguments is not None:
+            problem = explain_raw_arguments(call.raw_arguments, self.limits)
             return self._error(
                 call,
-                f"The arguments of tool {call.name!r} are not a valid JSON object: "
-                f"{call.raw_arguments[:200]!r}. Call it again with a JSON object.",
+                f"The arguments of tool {call.name!r} are {problem}: "
+                f"{call.raw_arguments[:200]!r}. Call it again with a JSON object"
+                f"{within(self.limits)}.",
                 {},
             )
         arguments = dict(call.arguments)
@@ -204,11 +212,23 @@ class ToolExecutor:
             if decision.arguments is not None:
                 arguments = dict(decision.arguments)
         try:
+            too_big = check_arguments(arguments, self.limits)
+            if too_big:
+                raise ToolValidationError(
+                    f"The arguments of tool {call.name!r} are {too_big}; call it again with "
+                    f"smaller arguments{within(self.limits)}."
+                )
             if isinstance(target, Tool):
                 kwargs, canonical = target.validate_arguments(arguments)
             else:
                 kwargs, canonical = arguments, canonical_json(arguments)
-        except ToolValidationError as exc:
+        except (ToolValidationError, ValueError, TypeError, RecursionError) as exc:
+            if not isinstance(exc, ToolValidationError):
+                exc = ToolValidationError(
+                    f"The arguments of tool {call.name!r} could not be validated: "
+                    f"{type(exc).__name__}: {exc}",
+                    cause=exc,
+                )
             from locus.observability import emit as bus_emit
 
             bus_emit(
@@ -334,6 +354,11 @@ class ToolExecutor:
             value = await asyncio.wait_for(pending, timeout) if timeout else await pending
         except InterruptException:
             raise
+        except asyncio.CancelledError as exc:
+            task = asyncio.current_task()
+            if task is not None and task.cancelling():
+                raise  # the run itself is being cancelled
+            return failure(call, started, f"Tool {call.name!r} raised CancelledError: {exc}")
         except TimeoutError:
             elapsed = (time.perf_counter() - started) * 1000
             from locus.observability import emit as bus_emit
@@ -351,28 +376,15 @@ class ToolExecutor:
                 in_doubt=key is not None,
             )
         except Exception as exc:
-            elapsed = (time.perf_counter() - started) * 1000
-            message = f"Tool {call.name!r} raised {type(exc).__name__}: {exc}"
+            message = f"Tool {call.name!r} raised {describe(exc)}"
             trace = "".join(traceback.format_exception(exc))
             _LOG.debug("%s\n%s", message, trace)
-            return ToolResult(
-                tool_call_id=call.id,
-                name=call.name,
-                content=f"Error: {message}",
-                error=message,
-                duration_ms=elapsed,
-                traceback=trace,
-            )
+            result = failure(call, started, message)
+            result.traceback = trace
+            return result
         finally:
             exit_interrupt_scope(token)
-        elapsed = (time.perf_counter() - started) * 1000
-        return ToolResult(
-            tool_call_id=call.id,
-            name=call.name,
-            content=render_result(value),
-            value=value,
-            duration_ms=elapsed,
-        )
+        return bounded_result(call, value, started, self.limits)
 
 
 def _publish_dedup(call: ToolCall, key: str, in_doubt: bool) -> None:
