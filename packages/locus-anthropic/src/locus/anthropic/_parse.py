@@ -139,7 +139,11 @@ def parse_message(body: Any, *, output: OutputSpec | None = None) -> ModelRespon
             if output is not None and block["name"] == output.tool_name:
                 structured = output.render(args)
                 continue
-            calls.append(ToolCall(id=block.get("id") or "", name=block["name"], arguments=args))
+            calls.append(  # the shared path applies the argument limits
+                ToolCall.from_openai_format(
+                    {"id": block.get("id") or None, "name": block["name"], "arguments": args}
+                )
+            )
     metadata: dict[str, Any] = {THINKING_METADATA_KEY: thinking} if thinking else {}
     content = structured if structured is not None else ("".join(texts) or None)
     message = Message(

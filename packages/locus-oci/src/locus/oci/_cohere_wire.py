@@ -236,9 +236,8 @@ def _calls(raw: Any) -> list[ToolCall]:
     for item in raw or ():
         if isinstance(item, dict) and item.get("name"):
             params = item.get("parameters")
-            calls.append(
-                ToolCall(name=item["name"], arguments=params if isinstance(params, dict) else {})
-            )
+            args = params if isinstance(params, dict) else {}
+            calls.append(ToolCall.from_openai_format({"name": item["name"], "arguments": args}))
     return calls
 
 
