@@ -156,3 +156,28 @@ def test_writer_processes_share_one_thread() -> None:
             assert len(runs) == workers * per_worker
 
     asyncio.run(check())
+
+
+@pytest.mark.parametrize(
+    ("field", "value"), [("parent", None), ("ts", None), ("ts", "soon"), ("v", "one")]
+)
+async def test_damaged_hash_fields_are_typed_errors(
+    cp: RedisCheckpointer, field: str, value: str | None
+) -> None:
+    # seen: bad ts/v gave raw ValueErrors; a hash without its parent field loaded as a root
+    from locus.core.errors import CheckpointSerializationError
+
+    tid = uuid.uuid4().hex
+    await cp.save(AgentState(iteration=1), tid, "first")
+    await cp.save(AgentState(iteration=2), tid, "second")
+    key = f"{PREFIX}rec:{len(tid)}:{tid}:second"
+    if value is None:
+        await cp.client.hdel(key, field)
+    else:
+        await cp.client.hset(key, field, value)
+    for read in (cp.load(tid), cp.load(tid, "second"), cp.history(tid)):
+        with pytest.raises(CheckpointSerializationError, match=f"'second' of thread '{tid}'"):
+            await read
+    first = await cp.load(tid, "first")
+    assert first is not None
+    assert first.iteration == 1

@@ -171,7 +171,9 @@ def test_migration_decorator_registers_globally() -> None:
         default_migrations.unregister(100)
 
 
-def test_decode_metadata_keeps_damaged_rows_loadable() -> None:
+def test_decode_metadata_rejects_damaged_rows_with_a_typed_error() -> None:
+    # issue #10: damaged metadata used to load as {"_corrupt_metadata": ...}; it now
+    # fails closed, naming the thread and checkpoint
     from locus.checkpoint import decode_metadata
 
     assert decode_metadata('{"a": [1, "b"]}') == {"a": [1, "b"]}
@@ -179,5 +181,6 @@ def test_decode_metadata_keeps_damaged_rows_loadable() -> None:
     assert decode_metadata("") == {}
     assert decode_metadata(None) == {}
     assert decode_metadata("{}") == {}
-    assert decode_metadata("not json") == {"_corrupt_metadata": "not json"}
-    assert decode_metadata("[1, 2]") == {"_metadata": [1, 2]}
+    for bad in ("not json", "[1, 2]", 42):
+        with pytest.raises(CheckpointSerializationError, match="'c1' of thread 't1'"):
+            decode_metadata(bad, thread_id="t1", checkpoint_id="c1")

@@ -13,11 +13,14 @@ from typing import TYPE_CHECKING, Any
 from locus.core.errors import ValidationError
 
 if TYPE_CHECKING:
-    from locus.checkpoint._base import (
-        BaseCheckpointer,
-        CheckpointInfo,
-        CheckpointRecord,
+    from locus.checkpoint._base import BaseCheckpointer, CheckpointInfo, CheckpointRecord
+    from locus.checkpoint._decode import (
+        check_checkpoint_id,
+        check_thread_id,
+        corrupt_field,
+        decode_info,
         decode_metadata,
+        decode_record,
     )
     from locus.checkpoint.file import FileCheckpointer
     from locus.checkpoint.memory import MemoryCheckpointer
@@ -34,7 +37,12 @@ __all__ = [
     "MigrationRegistry",
     "SQLiteCheckpointer",
     "Serde",
+    "check_checkpoint_id",
+    "check_thread_id",
+    "corrupt_field",
+    "decode_info",
     "decode_metadata",
+    "decode_record",
     "get_checkpointer",
     "migration",
 ]
@@ -43,7 +51,12 @@ _LAZY = {
     "BaseCheckpointer": "locus.checkpoint._base",
     "CheckpointInfo": "locus.checkpoint._base",
     "CheckpointRecord": "locus.checkpoint._base",
-    "decode_metadata": "locus.checkpoint._base",
+    "check_checkpoint_id": "locus.checkpoint._decode",
+    "check_thread_id": "locus.checkpoint._decode",
+    "corrupt_field": "locus.checkpoint._decode",
+    "decode_info": "locus.checkpoint._decode",
+    "decode_metadata": "locus.checkpoint._decode",
+    "decode_record": "locus.checkpoint._decode",
     "FileCheckpointer": "locus.checkpoint.file",
     "MemoryCheckpointer": "locus.checkpoint.memory",
     "SQLiteCheckpointer": "locus.checkpoint.sqlite",

@@ -7,13 +7,18 @@ import os
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from types import TracebackType
 from typing import Any, ClassVar, Self
 
-from pydantic import BaseModel, ConfigDict, Field
-
+from locus.checkpoint._decode import (
+    check_checkpoint_id,
+    check_thread_id,
+    checked,
+    decode_metadata,
+)
 from locus.checkpoint._events import emit_deleted, emit_loaded, emit_saved
+from locus.checkpoint._records import CheckpointInfo, CheckpointRecord
 from locus.checkpoint.serde import Serde
 from locus.core.errors import (
     CheckpointError,
@@ -31,73 +36,6 @@ __all__ = [
     "decode_metadata",
     "new_checkpoint_id",
 ]
-
-
-class CheckpointInfo(BaseModel):
-    """What is known about one checkpoint without loading its state.
-
-    Attributes:
-        checkpoint_id: Id of the checkpoint (unique within its thread).
-        thread_id: Thread it belongs to.
-        parent_id: The thread's latest checkpoint when this one was saved.
-        created_at: Unix time it was saved.
-        metadata: The ``metadata`` given to ``save``.
-        schema_version: Envelope schema version of the stored record.
-        expires_at: Unix time after which it is no longer returned, if any.
-    """
-
-    model_config = ConfigDict(frozen=True)
-
-    checkpoint_id: str
-    thread_id: str
-    parent_id: str | None = None
-    created_at: float
-    metadata: dict[str, Any] = Field(default_factory=dict)
-    schema_version: int
-    expires_at: float | None = None
-
-    def expired(self, now: float | None = None) -> bool:
-        """Whether the checkpoint has outlived its TTL."""
-        return self.expires_at is not None and (now if now is not None else time.time()) >= (
-            self.expires_at
-        )
-
-
-@dataclass(slots=True)
-class CheckpointRecord:
-    """One stored checkpoint as a backend reads and writes it.
-
-    Attributes:
-        thread_id: Thread id.
-        checkpoint_id: Checkpoint id.
-        payload: Envelope JSON text (see :mod:`locus.checkpoint.serde`).
-        parent_id: Previous latest checkpoint of the thread.
-        created_at: Unix time of the save.
-        metadata: User metadata (JSON-compatible).
-        schema_version: Envelope version of ``payload``.
-        expires_at: Expiry time when the checkpointer has a TTL.
-    """
-
-    thread_id: str
-    checkpoint_id: str
-    payload: str
-    parent_id: str | None = None
-    created_at: float = field(default_factory=time.time)
-    metadata: dict[str, Any] = field(default_factory=dict)
-    schema_version: int = 1
-    expires_at: float | None = None
-
-    def info(self) -> CheckpointInfo:
-        """The record's :class:`CheckpointInfo`."""
-        return CheckpointInfo(
-            checkpoint_id=self.checkpoint_id,
-            thread_id=self.thread_id,
-            parent_id=self.parent_id,
-            created_at=self.created_at,
-            metadata=self.metadata,
-            schema_version=self.schema_version,
-            expires_at=self.expires_at,
-        )
 
 
 def new_checkpoint_id() -> str:
@@ -202,17 +140,21 @@ class BaseCheckpointer(ABC):
             The checkpoint id.
 
         Raises:
-            locus.core.errors.ValidationError: empty ``thread_id``.
+            locus.core.errors.ValidationError: ``thread_id`` or ``checkpoint_id`` is
+                empty, holds a NUL or a lone surrogate, or the id is longer than
+                255 characters.
             locus.core.errors.CheckpointSerializationError: ``state`` or
                 ``metadata`` cannot be serialised.
         """
         _check_thread(thread_id)
+        if checkpoint_id is not None:
+            check_checkpoint_id(checkpoint_id)
         payload = self.serde.dumps(state)
         if metadata:
             metadata = _check_metadata(metadata)
         record = CheckpointRecord(
             thread_id=thread_id,
-            checkpoint_id=checkpoint_id or new_checkpoint_id(),
+            checkpoint_id=checkpoint_id if checkpoint_id is not None else new_checkpoint_id(),
             payload=payload,
             metadata=metadata or {},
             schema_version=self.serde.schema_version,
@@ -236,10 +178,12 @@ class BaseCheckpointer(ABC):
             The state, or ``None`` when the thread has no (unexpired) checkpoint.
 
         Raises:
+            locus.core.errors.ValidationError: an id is invalid (as in :meth:`save`).
             locus.core.errors.CheckpointNotFoundError: ``checkpoint_id`` was given
                 and does not exist (or expired) in the thread.
-            locus.core.errors.CheckpointSerializationError: the record is corrupt,
-                foreign or from a newer locus.
+            locus.core.errors.CheckpointSerializationError: the record is corrupt
+                (payload or a stored field), foreign or from a newer locus; the
+                message names the thread and checkpoint.
         """
         record = await self.load_record(thread_id, checkpoint_id)
         if record is None:
@@ -265,7 +209,11 @@ class BaseCheckpointer(ABC):
             locus.core.errors.CheckpointNotFoundError: as :meth:`load`.
         """
         _check_thread(thread_id)
+        if checkpoint_id is not None:
+            check_checkpoint_id(checkpoint_id)
         record = await self._read(thread_id, checkpoint_id)
+        if record is not None:
+            record = checked(record)
         if (
             record is not None
             and record.expires_at is not None
@@ -282,7 +230,8 @@ class BaseCheckpointer(ABC):
 
     async def _read_unexpired(self, thread_id: str) -> CheckpointRecord | None:
         for info in await self.history(thread_id, 1):
-            return await self._read(thread_id, info.checkpoint_id)
+            record = await self._read(thread_id, info.checkpoint_id)
+            return None if record is None else checked(record)
         return None
 
     async def history(self, thread_id: str, limit: int | None = None) -> list[CheckpointInfo]:
@@ -379,24 +328,6 @@ class BaseCheckpointer(ABC):
         await self.aclose()
 
 
-def decode_metadata(stored: Any) -> dict[str, Any]:
-    """Checkpoint metadata as a backend stored it (JSON text or a dict) back as a dict.
-
-    Backends call this when reading rows. Metadata that is not valid JSON is
-    kept under ``"_corrupt_metadata"`` and a JSON non-object under
-    ``"_metadata"``, so a damaged row still loads and nothing is dropped.
-    """
-    if isinstance(stored, dict):
-        return stored
-    if not stored or stored == "{}":
-        return {}
-    try:
-        value = json.loads(stored)
-    except ValueError:
-        return {"_corrupt_metadata": stored}
-    return value if isinstance(value, dict) else {"_metadata": value}
-
-
 def _check_metadata(metadata: dict[str, Any]) -> dict[str, Any]:
     try:
         copied: dict[str, Any] = json.loads(json.dumps(metadata))
@@ -410,5 +341,4 @@ def _check_metadata(metadata: dict[str, Any]) -> dict[str, Any]:
 
 
 def _check_thread(thread_id: str) -> None:
-    if not isinstance(thread_id, str) or not thread_id:
-        raise ValidationError(f"thread_id must be a non-empty string, got {thread_id!r}")
+    check_thread_id(thread_id)

@@ -38,6 +38,7 @@ except ImportError:  # pragma: no cover - Windows
     fcntl = None  # type: ignore[assignment]
 
 from locus.checkpoint._base import BaseCheckpointer, CheckpointInfo, CheckpointRecord
+from locus.checkpoint._decode import decode_record
 from locus.core.errors import CheckpointSerializationError, ValidationError
 
 __all__ = ["FileCheckpointer", "from_url"]
@@ -45,6 +46,21 @@ __all__ = ["FileCheckpointer", "from_url"]
 _SUFFIX = ".ckpt"
 _LOCKS = ".locks"
 _THREAD_FILE = "thread.json"
+_HASHED = "%h"  # never produced by quote(), which writes '%' only as '%XX'
+_MAX_ENCODED = 150
+
+
+def _encode_cid(checkpoint_id: str) -> str:
+    """The file-name form of a checkpoint id (a hash when it would be too long)."""
+    encoded = quote(checkpoint_id, safe="")
+    if len(encoded) > _MAX_ENCODED:
+        return _HASHED + hashlib.sha256(checkpoint_id.encode()).hexdigest()
+    return encoded
+
+
+def _names(checkpoint_id: str) -> set[str]:
+    """File-name forms a checkpoint id may have (older locus did not hash long ids)."""
+    return {_encode_cid(checkpoint_id), quote(checkpoint_id, safe="")}
 
 
 class FileCheckpointer(BaseCheckpointer):
@@ -91,13 +107,21 @@ class FileCheckpointer(BaseCheckpointer):
         return [tdir / n for n in names]
 
     @staticmethod
-    def _cid_of(path: Path) -> str:
-        return unquote(path.name[: -len(_SUFFIX)].split("-", 1)[1])
+    def _encoded_of(path: Path) -> str:
+        """The encoded checkpoint id part of a file name (after ``<seq>-``)."""
+        return path.name[: -len(_SUFFIX)].split("-", 1)[1]
+
+    def _cid_of(self, path: Path) -> str:
+        encoded = self._encoded_of(path)
+        if encoded.startswith(_HASHED):  # the id is too long for a name: read it back
+            record = self._read_file(path, payload=False)
+            return record.checkpoint_id if record is not None else encoded
+        return unquote(encoded)
 
     def _find(self, tdir: Path, checkpoint_id: str) -> Path | None:
-        suffix = "-" + quote(checkpoint_id, safe="") + _SUFFIX
+        wanted = _names(checkpoint_id)
         for path in self._files(tdir):
-            if path.name.endswith(suffix):
+            if self._encoded_of(path) in wanted:  # whole-id match: "1" never finds "order-1"
                 return path
         return None
 
@@ -154,12 +178,13 @@ class FileCheckpointer(BaseCheckpointer):
         seq = int(files[0].name.split("-", 1)[0]) + 1 if files else 1
         old: Path | None = None
         record.parent_id = None
+        encoded = _encode_cid(record.checkpoint_id)
+        names = _names(record.checkpoint_id)
         for existing in files:  # newest first: the parent is the newest *other* checkpoint
-            cid = self._cid_of(existing)
-            if cid == record.checkpoint_id:
+            if self._encoded_of(existing) in names:
                 old = existing
             elif record.parent_id is None:
-                record.parent_id = cid
+                record.parent_id = self._cid_of(existing)
         info = {
             "thread_id": record.thread_id,
             "checkpoint_id": record.checkpoint_id,
@@ -170,7 +195,7 @@ class FileCheckpointer(BaseCheckpointer):
             "metadata": record.metadata,
         }
         data = json.dumps(info).encode() + b"\n" + record.payload.encode()
-        path = tdir / f"{seq:012d}-{quote(record.checkpoint_id, safe='')}{_SUFFIX}"
+        path = tdir / f"{seq:012d}-{encoded}{_SUFFIX}"
         self._atomic_write(path, data)
         if old is not None:
             old.unlink(missing_ok=True)
@@ -184,20 +209,23 @@ class FileCheckpointer(BaseCheckpointer):
             return None
         try:
             info = json.loads(head)
-            return CheckpointRecord(
-                thread_id=info["thread_id"],
-                checkpoint_id=info["checkpoint_id"],
-                parent_id=info.get("parent_id"),
-                created_at=float(info["created_at"]),
-                expires_at=info.get("expires_at"),
-                schema_version=int(info["v"]),
-                metadata=info.get("metadata") or {},
-                payload=body.decode() if payload else "",
-            )
+            thread_id, checkpoint_id = info["thread_id"], info["checkpoint_id"]
+            if not isinstance(thread_id, str):
+                raise TypeError(f"thread_id is {thread_id!r}")
         except (ValueError, KeyError, TypeError) as exc:
             raise CheckpointSerializationError(
                 f"checkpoint file {str(path)!r} is corrupt (bad header line): {exc}", cause=exc
             ) from exc
+        return decode_record(
+            thread_id,
+            checkpoint_id,
+            parent_id=info.get("parent_id"),
+            created_at=info.get("created_at"),
+            expires_at=info.get("expires_at"),
+            schema_version=info.get("v"),
+            metadata=info.get("metadata"),
+            payload=body.decode("utf-8", "replace") if payload else "",
+        )
 
     def _read_sync(self, thread_id: str, checkpoint_id: str | None) -> CheckpointRecord | None:
         tdir = self._thread_dir(thread_id)
@@ -226,8 +254,8 @@ class FileCheckpointer(BaseCheckpointer):
         tdir = self._thread_dir(thread_id)
         files = self._files(tdir)
         if checkpoint_ids is not None:
-            wanted = set(checkpoint_ids)
-            files = [p for p in files if self._cid_of(p) in wanted]
+            wanted = {name for cid in checkpoint_ids for name in _names(cid)}
+            files = [p for p in files if self._encoded_of(p) in wanted]
         for path in files:
             path.unlink(missing_ok=True)
         if not self._files(tdir):

@@ -17,6 +17,7 @@ from dataclasses import replace
 from typing import Any, ClassVar
 
 from locus.checkpoint._base import BaseCheckpointer, CheckpointInfo, CheckpointRecord
+from locus.checkpoint._decode import checked
 
 __all__ = ["MemoryCheckpointer", "from_url"]
 
@@ -67,7 +68,7 @@ class MemoryCheckpointer(BaseCheckpointer):
         for cid in reversed(thread):
             if limit is not None and len(out) >= limit:
                 break
-            out.append(thread[cid].info().model_copy(deep=True))
+            out.append(checked(thread[cid]).info().model_copy(deep=True))
         return out
 
     async def _delete(self, thread_id: str, checkpoint_ids: Sequence[str] | None) -> int:

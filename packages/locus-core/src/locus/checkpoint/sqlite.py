@@ -30,12 +30,8 @@ from pathlib import Path
 from typing import Any, ClassVar, TypeVar
 from urllib.parse import unquote, urlsplit
 
-from locus.checkpoint._base import (
-    BaseCheckpointer,
-    CheckpointInfo,
-    CheckpointRecord,
-    decode_metadata,
-)
+from locus.checkpoint._base import BaseCheckpointer, CheckpointInfo, CheckpointRecord
+from locus.checkpoint._decode import decode_info, decode_record
 from locus.core.errors import CheckpointError, ValidationError
 
 __all__ = ["SQLiteCheckpointer", "from_url"]
@@ -213,14 +209,14 @@ class SQLiteCheckpointer(BaseCheckpointer):
         row = await self._call(lambda conn: conn.execute(sql, args).fetchone())
         if row is None:
             return None
-        return CheckpointRecord(
-            thread_id=row[0],
-            checkpoint_id=row[1],
+        return decode_record(
+            thread_id,
+            row[1],
             parent_id=row[2],
             created_at=row[3],
             expires_at=row[4],
             schema_version=row[5],
-            metadata=decode_metadata(row[6]),
+            metadata=row[6],
             payload=row[7],
         )
 
@@ -230,14 +226,14 @@ class SQLiteCheckpointer(BaseCheckpointer):
             lambda conn: conn.execute(sql, (thread_id, -1 if limit is None else limit)).fetchall()
         )
         return [
-            CheckpointInfo(
-                thread_id=r[0],
-                checkpoint_id=r[1],
+            decode_info(
+                thread_id,
+                r[1],
                 parent_id=r[2],
                 created_at=r[3],
                 expires_at=r[4],
                 schema_version=r[5],
-                metadata=decode_metadata(r[6]),
+                metadata=r[6],
             )
             for r in rows
         ]

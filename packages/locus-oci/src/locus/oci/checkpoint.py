@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 from locus.checkpoint._base import BaseCheckpointer, CheckpointInfo, CheckpointRecord
+from locus.checkpoint._decode import decode_record
 from locus.checkpoint.serde import Serde
 from locus.core.errors import (
     CheckpointError,
@@ -191,22 +192,24 @@ class OCIBucketCheckpointer(BaseCheckpointer):
             return None
         try:
             data = json.loads(response.content)
-            return CheckpointRecord(
-                thread_id=data["thread_id"],
-                checkpoint_id=data["checkpoint_id"],
-                payload=data["payload"],
-                parent_id=data.get("parent_id"),
-                created_at=float(data["created_at"]),
-                metadata=data.get("metadata") or {},
-                schema_version=int(data.get("schema_version", 1)),
-                expires_at=data.get("expires_at"),
-            )
+            if not isinstance(data, dict):
+                raise TypeError(f"a JSON {type(data).__name__}, not an object")
         except (ValueError, KeyError, TypeError) as exc:
             raise CheckpointSerializationError(
                 f"object {name!r} (thread {thread_id!r}, checkpoint {checkpoint_id!r}) is not a "
                 f"locus checkpoint record: {exc}",
                 cause=exc,
             ) from exc
+        return decode_record(
+            thread_id,
+            data.get("checkpoint_id"),
+            payload=data.get("payload"),
+            parent_id=data.get("parent_id"),
+            created_at=data.get("created_at"),
+            metadata=data.get("metadata"),
+            schema_version=data.get("schema_version", 1),
+            expires_at=data.get("expires_at"),
+        )
 
     # -- storage primitives -----------------------------------------------------
 

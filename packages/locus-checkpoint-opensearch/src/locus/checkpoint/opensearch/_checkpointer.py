@@ -9,7 +9,13 @@ import time
 from collections.abc import Sequence
 from typing import Any, ClassVar, Literal
 
-from locus.checkpoint import BaseCheckpointer, CheckpointInfo, CheckpointRecord
+from locus.checkpoint import (
+    BaseCheckpointer,
+    CheckpointInfo,
+    CheckpointRecord,
+    decode_info,
+    decode_record,
+)
 from locus.core.errors import CheckpointError, ConfigError, ValidationError
 
 __all__ = ["INDEX_SCHEMA_VERSION", "OpenSearchCheckpointer"]
@@ -216,7 +222,9 @@ class OpenSearchCheckpointer(BaseCheckpointer):
         if source is None:
             return None
         payload = source.get("payload")
-        return CheckpointRecord(
+        return decode_record(
+            thread_id,
+            source.get("checkpoint_id"),
             payload=payload if isinstance(payload, str) else json.dumps(payload),
             **_info_kwargs(source),
         )
@@ -239,7 +247,9 @@ class OpenSearchCheckpointer(BaseCheckpointer):
             hits = await self._search(thread_id, size=size, payload=False)
         except Exception as exc:
             raise _wrap(exc, f"listing thread {thread_id!r}") from exc
-        return [CheckpointInfo(**_info_kwargs(src)) for src in hits]
+        return [
+            decode_info(thread_id, src.get("checkpoint_id"), **_info_kwargs(src)) for src in hits
+        ]
 
     async def _delete(self, thread_id: str, checkpoint_ids: Sequence[str] | None) -> int:
         await self._conn_ready()
@@ -270,14 +280,13 @@ class OpenSearchCheckpointer(BaseCheckpointer):
 
 
 def _info_kwargs(source: dict[str, Any]) -> dict[str, Any]:
+    """Stored fields as :func:`~locus.checkpoint.decode_info` takes them (it checks them)."""
     return {
-        "thread_id": source["thread_id"],
-        "checkpoint_id": source["checkpoint_id"],
         "parent_id": source.get("parent_id"),
-        "created_at": float(source["created_at"]),
+        "created_at": source.get("created_at"),
         "expires_at": source.get("expires_at"),
-        "schema_version": int(source["v"]),
-        "metadata": source.get("metadata") or {},
+        "schema_version": source.get("v"),
+        "metadata": source.get("metadata"),
     }
 
 

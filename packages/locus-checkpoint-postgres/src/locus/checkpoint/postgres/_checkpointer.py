@@ -7,7 +7,13 @@ import json
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from locus.checkpoint import BaseCheckpointer, CheckpointInfo, CheckpointRecord
+from locus.checkpoint import (
+    BaseCheckpointer,
+    CheckpointInfo,
+    CheckpointRecord,
+    decode_info,
+    decode_record,
+)
 from locus.checkpoint.postgres._sql import Statements
 from locus.core.errors import CheckpointError, ConfigError
 
@@ -203,14 +209,14 @@ class PostgresCheckpointer(BaseCheckpointer):
             raise _wrap(exc, f"loading thread {thread_id!r}") from exc
         if row is None:
             return None
-        return CheckpointRecord(
-            thread_id=row[0],
-            checkpoint_id=row[1],
+        return decode_record(
+            thread_id,
+            row[1],
             parent_id=row[2],
             created_at=row[3],
             expires_at=row[4],
             schema_version=row[5],
-            metadata=row[6] or {},
+            metadata=row[6],
             payload=row[7],
         )
 
@@ -223,14 +229,14 @@ class PostgresCheckpointer(BaseCheckpointer):
         except Exception as exc:
             raise _wrap(exc, f"listing thread {thread_id!r}") from exc
         return [
-            CheckpointInfo(
-                thread_id=r[0],
-                checkpoint_id=r[1],
+            decode_info(
+                thread_id,
+                r[1],
                 parent_id=r[2],
                 created_at=r[3],
                 expires_at=r[4],
                 schema_version=r[5],
-                metadata=r[6] or {},
+                metadata=r[6],
             )
             for r in rows
         ]

@@ -10,7 +10,8 @@ from locus.checkpoint import (
     BaseCheckpointer,
     CheckpointInfo,
     CheckpointRecord,
-    decode_metadata,
+    corrupt_field,
+    decode_record,
 )
 from locus.checkpoint.redis._scripts import READ, WRITE
 from locus.core.errors import CheckpointError, ConfigError
@@ -124,17 +125,7 @@ class RedisCheckpointer(BaseCheckpointer):
         if not row:
             return None
         cid, payload, *info = row
-        parent, created, expires, version, meta = (_s(x) for x in info)
-        return CheckpointRecord(
-            thread_id=thread_id,
-            checkpoint_id=_s(cid),
-            payload=_s(payload),
-            parent_id=parent or None,
-            created_at=float(created),
-            expires_at=float(expires) if expires else None,
-            schema_version=int(version),
-            metadata=decode_metadata(meta),
-        )
+        return _decode(thread_id, _s(cid), info, _s(payload))
 
     async def _list(self, thread_id: str, limit: int | None) -> list[CheckpointInfo]:
         idx = self._idx(thread_id)
@@ -150,28 +141,16 @@ class RedisCheckpointer(BaseCheckpointer):
             for cid in ids:
                 pipe.hmget(rec + cid, list(_INFO_FIELDS))
             rows = await pipe.execute()
-            gone = [cid for cid, row in zip(ids, rows, strict=True) if row[1] is None]
+            gone = [cid for cid, row in zip(ids, rows, strict=True) if _expired(row)]
             if gone:
                 await self.client.zrem(idx, *gone)
         except Exception as exc:
             raise _wrap(exc, f"listing thread {thread_id!r}") from exc
-        out = []
-        for cid, row in zip(ids, rows, strict=True):
-            if row[1] is None:
-                continue
-            parent, created, expires, version, meta = (_s(x) for x in row)
-            out.append(
-                CheckpointInfo(
-                    checkpoint_id=cid,
-                    thread_id=thread_id,
-                    parent_id=parent or None,
-                    created_at=float(created),
-                    expires_at=float(expires) if expires else None,
-                    schema_version=int(version),
-                    metadata=decode_metadata(meta),
-                )
-            )
-        return out
+        return [
+            _decode(thread_id, cid, row, "").info()
+            for cid, row in zip(ids, rows, strict=True)
+            if not _expired(row)
+        ]
 
     async def _delete(self, thread_id: str, checkpoint_ids: Sequence[str] | None) -> int:
         idx = self._idx(thread_id)
@@ -209,6 +188,29 @@ class RedisCheckpointer(BaseCheckpointer):
         except Exception as exc:
             raise _wrap(exc, "listing threads") from exc
         return [t for t, ok in zip(threads, alive, strict=True) if ok]
+
+
+def _expired(fields: Sequence[Any]) -> bool:
+    """Every field gone: Redis expired the record (a partial hash is corrupt, not expired)."""
+    return all(x is None for x in fields)
+
+
+def _decode(
+    thread_id: str, checkpoint_id: str, fields: Sequence[Any], payload: str
+) -> CheckpointRecord:
+    parent, created, expires, version, meta = fields
+    if parent is None:  # every save writes it ('' for the first checkpoint)
+        raise corrupt_field(thread_id, checkpoint_id, "parent", None, "missing from the hash")
+    return decode_record(
+        thread_id,
+        checkpoint_id,
+        payload=payload,
+        parent_id=_s(parent),
+        created_at=None if created is None else _s(created),
+        expires_at=_s(expires),
+        schema_version=None if version is None else _s(version),
+        metadata=_s(meta),
+    )
 
 
 def _s(value: Any) -> str:
