@@ -17,7 +17,7 @@ from locus.checkpoint._decode import (
     checked,
     decode_metadata,
 )
-from locus.checkpoint._events import emit_deleted, emit_loaded, emit_saved
+from locus.checkpoint._events import emit_deleted, emit_loaded, emit_missing, emit_saved
 from locus.checkpoint._records import CheckpointInfo, CheckpointRecord
 from locus.checkpoint.serde import Serde
 from locus.core.errors import (
@@ -187,6 +187,7 @@ class BaseCheckpointer(ABC):
         """
         record = await self.load_record(thread_id, checkpoint_id)
         if record is None:
+            emit_missing(self.backend_name, thread_id)
             return None
         state = self.serde.loads(
             record.payload, thread_id=thread_id, checkpoint_id=record.checkpoint_id

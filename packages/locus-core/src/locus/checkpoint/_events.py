@@ -32,3 +32,9 @@ def emit_deleted(backend: str, thread_id: str) -> None:
     """Publish ``memory.checkpoint.deleted`` under the current run, if any."""
     if current_run_id() is not None:
         emit("memory.checkpoint.deleted", thread_id=thread_id, backend=backend)
+
+
+def emit_missing(backend: str, thread_id: str) -> None:
+    """Publish ``memory.checkpoint.missing`` under the current run, if any."""
+    if current_run_id() is not None:
+        emit("memory.checkpoint.missing", thread_id=thread_id, backend=backend)

@@ -111,12 +111,6 @@ AGENT_EVENTS: tuple[tuple[str, str, tuple[str, ...], str], ...] = (
         "locus.hooks (ModelRetry)",
     ),
     (
-        "agent.model.failover",
-        "A model call failed over to the next model.",
-        ("from_model", "to_model", "reason"),
-        "locus.models.failover",
-    ),
-    (
         "agent.model.error",
         "A model call failed for good.",
         ("model", "error_kind", "message"),

@@ -137,6 +137,16 @@ class CausalChain:
                 walk(link.cause, [*chain, link], score * link.confidence)
 
         walk(_norm(effect), [], 1.0)
+        if best:
+            from locus.observability import current_run_id, emit
+
+            if current_run_id() is not None:
+                emit(
+                    "agent.causal",
+                    root_cause=best[0].cause,
+                    chain_length=len(best),
+                    confidence=round(best_score, 4),
+                )
         return best
 
     def explain(self, effect: str) -> str:

@@ -159,6 +159,18 @@ class GSAR(Grounding):
             )
             for a in assessments
         ]
+        from locus.observability import current_run_id, emit
+
+        if current_run_id() is not None:
+            counts = {s: sum(a.status is s for a in assessments) for s in ClaimStatus}
+            emit(
+                "agent.gsar",
+                grounded=counts[ClaimStatus.GROUNDED],
+                ungrounded=counts[ClaimStatus.UNGROUNDED],
+                contradicted=counts[ClaimStatus.CONTRADICTED],
+                complementary=counts[ClaimStatus.COMPLEMENTARY],
+                tier=tier.value,
+            )
         return GSARReport(score=score, claims=claims, assessments=assessments, tier=tier)
 
     def needs_research(self, report: GroundingReport) -> bool:

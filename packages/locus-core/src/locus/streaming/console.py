@@ -185,6 +185,11 @@ class ConsoleHandler(BaseStreamHandler):
                 cached = " (cached)" if data.get("cached") else ""
                 self._line(f"{marks['ok']} {result}  [{ms:.0f} ms{cached}]", "green", indent=1)
             self._phase = "thinking"
+        elif kind == "agent.tool.progress":
+            fraction = data.get("fraction")
+            done = f" ({fraction:.0%})" if isinstance(fraction, int | float) else ""
+            self._line(f"… {data.get('message')}{done}", "dim", indent=1)
+            self._phase = f"running {data.get('tool_name')}{done}"
         elif kind == "agent.tokens.used":
             self._tokens = int(data.get("run_total_tokens") or self._tokens)
             self._line(

@@ -63,3 +63,10 @@ class ToolContext:
         from locus.observability import emit
 
         emit(event_type, data, tool_name=self.tool_name, tool_call_id=self.tool_call_id)
+
+    def progress(self, message: str, fraction: float | None = None) -> None:
+        """Report progress of a long call as ``agent.tool.progress`` (``fraction`` in 0..1).
+
+        A no-op outside ``run_context()``; console handlers show it live.
+        """
+        self.emit("agent.tool.progress", message=message, fraction=fraction)
