@@ -43,7 +43,7 @@ async def test_tools_are_listed_with_schema_description_and_idempotency(
     session: ClientSession,
 ) -> None:
     tools = {t.name: t for t in (await session.list_tools()).tools}
-    assert set(tools) == {"concierge", "book_flight", "wait_for", "slow_state", "divide"}
+    assert set(tools) == {"concierge", "slow_state", "divide", "book_flight", "wait_for"}
     book = tools["book_flight"]
     assert book.description == "Book seats on a flight."
     assert book.input_schema["required"] == ["flight_id"]
@@ -102,8 +102,8 @@ async def test_an_agent_call_with_a_bad_prompt_is_an_error_result(session: Clien
     assert "non-empty string 'prompt'" in result.content[0].text
 
 
-async def test_cancelling_a_call_cancels_the_tool(session: ClientSession) -> None:
-    call = asyncio.ensure_future(session.call_tool("wait_for", {"seconds": 30}))
+async def cancel_when_running(session: ClientSession, call: asyncio.Future[object]) -> str:
+    """Cancel ``call`` once ``wait_for`` runs on the server; what ``wait_for`` then reports."""
     for _ in range(200):
         state = await session.call_tool("slow_state", {})
         if state.content[0].text == "running":  # type: ignore[union-attr]
@@ -117,4 +117,18 @@ async def test_cancelling_a_call_cancels_the_tool(session: ClientSession) -> Non
         if state.content[0].text != "running":  # type: ignore[union-attr]
             break
         await asyncio.sleep(0.05)
-    assert state.content[0].text == "cancelled"  # type: ignore[union-attr]
+    return state.content[0].text  # type: ignore[union-attr,no-any-return]
+
+
+async def test_cancelling_a_call_cancels_the_tool(session: ClientSession) -> None:
+    call = asyncio.ensure_future(session.call_tool("wait_for", {"seconds": 30}))
+    assert await cancel_when_running(session, call) == "cancelled"
+
+
+async def test_cancelling_an_agent_call_cancels_the_run_and_its_tool(
+    session: ClientSession,
+) -> None:
+    call = asyncio.ensure_future(session.call_tool("concierge", {"prompt": "wait 30"}))
+    assert await cancel_when_running(session, call) == "cancelled"
+    after = await session.call_tool("concierge", {"prompt": "wait 0.01"})
+    assert after.content[0].text == "waited"  # type: ignore[union-attr]

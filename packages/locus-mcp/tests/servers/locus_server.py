@@ -10,9 +10,9 @@ import asyncio
 import sys
 
 from locus import Agent, tool
-from locus.core.messages import ToolCall
+from locus.core.messages import Message, Role, ToolCall
 from locus.mcp import create_mcp_server
-from locus.models import ScriptedModel
+from locus.models import FunctionModel
 
 STATE: dict[str, str] = {"slow": "not started"}
 
@@ -57,23 +57,30 @@ def divide(a: float, b: float) -> float:
     return a / b
 
 
-def _script() -> list[object]:
-    return [
-        [ToolCall(id="c1", name="book_flight", arguments={"flight_id": "TK-12", "seats": 2})],
-        [ToolCall(id="c2", name="book_flight", arguments={"flight_id": "TK-12", "seats": 2})],
-        "Booked TK-12 for 2 seats. Confirmation BK-TK-12-2.",
-    ]
+def concierge_model(messages: list[Message], tools: object) -> object:
+    """Plays the model: ``wait N`` waits N seconds; anything else books TK-12 twice, then answers."""
+    last_user = max(i for i, m in enumerate(messages) if m.role is Role.USER)
+    prompt = messages[last_user].text
+    results = [m for m in messages[last_user:] if m.role is Role.TOOL]
+    if prompt.startswith("wait"):
+        if results:
+            return "waited"
+        return [ToolCall(id="w", name="wait_for", arguments={"seconds": float(prompt.split()[1])})]
+    if len(results) < 2:  # the second call is answered from the idempotency ledger
+        booking = {"flight_id": "TK-12", "seats": 2}
+        return [ToolCall(id=f"c{len(results)}", name="book_flight", arguments=booking)]
+    return "Booked TK-12 for 2 seats. Confirmation BK-TK-12-2."
 
 
 agent = Agent(
-    model=ScriptedModel(_script() * 20),
-    tools=[book_flight],
+    model=FunctionModel(concierge_model),
+    tools=[book_flight, wait_for],
     name="concierge",
     description="A travel concierge that books flights.",
 )
 
 server = create_mcp_server(
-    agent, name="locus-test", tools=[wait_for, slow_state, divide], include_agent_tools=True
+    agent, name="locus-test", tools=[slow_state, divide], include_agent_tools=True
 )
 
 if __name__ == "__main__":

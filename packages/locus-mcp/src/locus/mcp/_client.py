@@ -7,8 +7,7 @@ import contextlib
 from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import TracebackType
-from typing import Any, Self, TextIO, TypeVar
+from typing import Any, TextIO, TypeVar
 
 import anyio
 import mcp.types as mt
@@ -18,6 +17,7 @@ from mcp.shared.dispatcher import ProgressFnT
 from mcp.shared.exceptions import MCPError
 
 from locus.core.errors import ConfigError, ValidationError
+from locus.mcp._connectable import Connectable
 from locus.mcp._errors import (
     MCPConnectionError,
     MCPResultError,
@@ -31,6 +31,8 @@ from locus.mcp._wire import result_value
 __all__ = ["MCPClient", "MCPTool"]
 
 T = TypeVar("T")
+PageT = TypeVar("PageT")
+ItemT = TypeVar("ItemT")
 
 # Errors that mean the transport is gone (the server died, the socket closed).
 _BROKEN = (
@@ -49,13 +51,14 @@ class _Connection:
     task: asyncio.Task[None] | None = None
     tools: list[mt.Tool] = field(default_factory=list)
     server_info: mt.Implementation | None = None
+    loop: asyncio.AbstractEventLoop | None = None
 
     @property
     def alive(self) -> bool:
         return self.task is not None and not self.task.done() and not self.stop.is_set()
 
 
-class MCPClient:
+class MCPClient(Connectable):
     """A connection to one MCP server, whose tools become locus tools.
 
     Give ``server_command`` to spawn a stdio server, or ``base_url`` for a
@@ -135,6 +138,7 @@ class MCPClient:
         self._name = name
         self._conn: _Connection | None = None
         self._lock: asyncio.Lock | None = None
+        self._lock_loop: asyncio.AbstractEventLoop | None = None
         self.connections_opened = 0
         """How many times a connection was opened (1 + reconnects)."""
 
@@ -176,18 +180,6 @@ class MCPClient:
         if conn is not None:
             await self._stop(conn)
 
-    async def __aenter__(self) -> Self:
-        await self.connect()
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.close()
-
     async def _stop(self, conn: _Connection) -> None:
         conn.stop.set()
         if conn.task is not None and conn.task is not asyncio.current_task():
@@ -195,11 +187,19 @@ class MCPClient:
                 await conn.task
 
     async def _session(self) -> _Connection:
+        loop = asyncio.get_running_loop()
         conn = self._conn
-        if conn is not None and conn.alive:
+        if conn is not None and conn.loop is not loop:
+            if conn.alive and conn.loop is not None and conn.loop.is_running():
+                raise ConfigError(
+                    f"{self!r} is connected in another event loop (thread); use it from "
+                    "that loop, or close() it there and connect again here."
+                )
+            self._conn = None  # its loop is gone, and the connection with it
+        elif conn is not None and conn.alive:
             return conn
-        if self._lock is None:
-            self._lock = asyncio.Lock()
+        if self._lock is None or self._lock_loop is not loop:
+            self._lock, self._lock_loop = asyncio.Lock(), loop
         async with self._lock:
             conn = self._conn
             if conn is not None and conn.alive:
@@ -235,6 +235,7 @@ class MCPClient:
             stop.set()
             raise
         conn.task = task
+        conn.loop = asyncio.get_running_loop()
         self.connections_opened += 1
         return conn
 
@@ -328,15 +329,7 @@ class MCPClient:
 
     @staticmethod
     async def _list_all_tools(session: ClientSession) -> list[mt.Tool]:
-        tools: list[mt.Tool] = []
-        cursor: str | None = None
-        while True:
-            params = mt.PaginatedRequestParams(cursor=cursor) if cursor else None
-            page = await session.list_tools(params=params)
-            tools.extend(page.tools)
-            cursor = page.next_cursor
-            if not cursor:
-                return tools
+        return await _every_page(session.list_tools, lambda page: page.tools)
 
     async def list_tools(self) -> list[mt.Tool]:
         """The server's tools (every page), refreshing what :meth:`to_locus_tools` uses."""
@@ -347,19 +340,9 @@ class MCPClient:
 
     async def list_prompts(self) -> list[mt.Prompt]:
         """The server's prompts (every page)."""
-
-        async def run(session: ClientSession) -> list[mt.Prompt]:
-            items: list[mt.Prompt] = []
-            cursor: str | None = None
-            while True:
-                params = mt.PaginatedRequestParams(cursor=cursor) if cursor else None
-                page = await session.list_prompts(params=params)
-                items.extend(page.prompts)
-                cursor = page.next_cursor
-                if not cursor:
-                    return items
-
-        return await self._request("prompts/list", run)
+        return await self._request(
+            "prompts/list", lambda s: _every_page(s.list_prompts, lambda page: page.prompts)
+        )
 
     async def get_prompt(
         self, name: str, arguments: Mapping[str, str] | None = None
@@ -372,19 +355,9 @@ class MCPClient:
 
     async def list_resources(self) -> list[mt.Resource]:
         """The server's resources (every page)."""
-
-        async def run(session: ClientSession) -> list[mt.Resource]:
-            items: list[mt.Resource] = []
-            cursor: str | None = None
-            while True:
-                params = mt.PaginatedRequestParams(cursor=cursor) if cursor else None
-                page = await session.list_resources(params=params)
-                items.extend(page.resources)
-                cursor = page.next_cursor
-                if not cursor:
-                    return items
-
-        return await self._request("resources/list", run)
+        return await self._request(
+            "resources/list", lambda s: _every_page(s.list_resources, lambda page: page.resources)
+        )
 
     async def read_resource(self, uri: str) -> mt.ReadResourceResult:
         """Read the resource at ``uri``."""
@@ -495,6 +468,21 @@ class MCPTool(SchemaTool):
         super().__init__(name, description, func, parameters)
         self.remote_name = remote_name
         self.annotations = annotations
+
+
+async def _every_page(
+    fetch: Callable[..., Awaitable[PageT]], items: Callable[[PageT], Sequence[ItemT]]
+) -> list[ItemT]:
+    """Follow ``next_cursor`` through every page of a paginated MCP list request."""
+    out: list[ItemT] = []
+    cursor: str | None = None
+    while True:
+        params = mt.PaginatedRequestParams(cursor=cursor) if cursor else None
+        page = await fetch(params=params)
+        out.extend(items(page))
+        cursor = getattr(page, "next_cursor", None)
+        if not cursor:
+            return out
 
 
 def _describe(exc: BaseException) -> str:

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterable
-from types import TracebackType
-from typing import Self
 
 from locus.core.errors import ConfigError
 from locus.mcp._client import MCPClient, MCPTool
+from locus.mcp._connectable import Connectable
 
 __all__ = ["MCPClientGroup"]
 
 
-class MCPClientGroup:
+class MCPClientGroup(Connectable):
     """Connect to several MCP servers at once and merge their tools.
 
     Give each client a ``prefix`` when their tool names may collide
@@ -41,18 +40,6 @@ class MCPClientGroup:
     async def close(self) -> None:
         """Close every client."""
         await asyncio.gather(*(c.close() for c in self.clients), return_exceptions=True)
-
-    async def __aenter__(self) -> Self:
-        await self.connect()
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.close()
 
     def to_locus_tools(self) -> list[MCPTool]:
         """Every server's tools, in client order.
