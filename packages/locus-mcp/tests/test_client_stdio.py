@@ -14,6 +14,7 @@ from locus.core.errors import ConfigError, ToolValidationError
 from locus.core.messages import ToolCall
 from locus.mcp import MCPClient, MCPConnectionError, MCPTimeoutError, MCPTool, MCPToolError
 from locus.models import ScriptedModel
+from locus.observability import get_event_bus, run_context
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -120,6 +121,26 @@ async def test_a_server_dying_mid_call_is_a_tool_error_then_the_client_reconnect
     assert await tools["add"].execute(a=2, b=2) == {"result": 4}
     assert client.connections_opened == opened + 1
     assert (await client.call_tool("pid")).structured_content != first_pid.structured_content
+
+
+async def test_server_progress_becomes_tool_progress_events(client: MCPClient) -> None:
+    agent = Agent(
+        model=ScriptedModel([[ToolCall(id="c", name="countdown", arguments={"steps": 3})], "ok"]),
+        tools=client.to_locus_tools(),
+    )
+    async with run_context() as rid:
+        result = await agent.invoke("count down")
+    assert json.loads(result.tool_executions[0].result) == {"result": "liftoff"}
+    progress = [
+        (e.data["message"], e.data["fraction"], e.data["tool_name"])
+        for e in get_event_bus().history(rid)
+        if e.event_type == "agent.tool.progress"
+    ]
+    assert progress == [
+        ("step 1 of 3", 1 / 3, "countdown"),
+        ("step 2 of 3", 2 / 3, "countdown"),
+        ("step 3 of 3", 1.0, "countdown"),
+    ]
 
 
 async def test_to_locus_tools_needs_a_connection() -> None:

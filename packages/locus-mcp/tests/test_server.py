@@ -43,7 +43,7 @@ async def test_tools_are_listed_with_schema_description_and_idempotency(
     session: ClientSession,
 ) -> None:
     tools = {t.name: t for t in (await session.list_tools()).tools}
-    assert set(tools) == {"concierge", "slow_state", "divide", "book_flight", "wait_for"}
+    assert set(tools) == {"concierge", "slow_state", "divide", "export", "book_flight", "wait_for"}
     book = tools["book_flight"]
     assert book.description == "Book seats on a flight."
     assert book.input_schema["required"] == ["flight_id"]
@@ -94,6 +94,17 @@ async def test_an_agent_run_reports_progress(session: ClientSession) -> None:
     ]
     assert messages[-1] == "iteration 3: answering"
     assert [p for p, _ in seen] == sorted(p for p, _ in seen)
+
+
+async def test_a_tools_own_progress_reaches_the_client(session: ClientSession) -> None:
+    seen: list[str | None] = []
+
+    async def on_progress(progress: float, total: float | None, message: str | None) -> None:
+        seen.append(message)
+
+    result = await session.call_tool("export", {"rows": 3}, progress_callback=on_progress)
+    assert result.content[0].text == "exported 3"  # type: ignore[union-attr]
+    assert seen == ["half way (50%)", "written"]
 
 
 async def test_an_agent_call_with_a_bad_prompt_is_an_error_result(session: ClientSession) -> None:

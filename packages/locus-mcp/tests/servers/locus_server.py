@@ -13,6 +13,7 @@ from locus import Agent, tool
 from locus.core.messages import Message, Role, ToolCall
 from locus.mcp import create_mcp_server
 from locus.models import FunctionModel
+from locus.tools import ToolContext
 
 STATE: dict[str, str] = {"slow": "not started"}
 
@@ -52,6 +53,18 @@ def slow_state() -> str:
 
 
 @tool
+def export(rows: int, ctx: ToolContext) -> str:
+    """Export rows, reporting progress (a sync body: it runs in a worker thread).
+
+    Args:
+        rows: How many rows.
+    """
+    ctx.progress("half way", 0.5)
+    ctx.progress("written")
+    return f"exported {rows}"
+
+
+@tool
 def divide(a: float, b: float) -> float:
     """Divide a by b."""
     return a / b
@@ -80,7 +93,7 @@ agent = Agent(
 )
 
 server = create_mcp_server(
-    agent, name="locus-test", tools=[slow_state, divide], include_agent_tools=True
+    agent, name="locus-test", tools=[slow_state, divide, export], include_agent_tools=True
 )
 
 if __name__ == "__main__":

@@ -16,7 +16,7 @@ See ``docs/mcp.md``.
 
 from __future__ import annotations
 
-from locus.mcp._client import MCPClient, MCPTool
+from locus.mcp._client import MCPClient
 from locus.mcp._errors import (
     MCPConnectionError,
     MCPResultError,
@@ -25,6 +25,7 @@ from locus.mcp._errors import (
     MCPURLNotAllowedError,
 )
 from locus.mcp._group import MCPClientGroup
+from locus.mcp._mcp_tool import MCPTool
 from locus.mcp._schema_tool import SchemaTool, mcp_tool_to_locus
 from locus.mcp._server import LocusMCPServer, create_mcp_server
 from locus.mcp._urls import check_url, is_private_address

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO, TypeVar
 
@@ -18,21 +16,19 @@ from mcp.shared.exceptions import MCPError
 
 from locus.core.errors import ConfigError, ValidationError
 from locus.mcp._connectable import Connectable
+from locus.mcp._connection import Connection, describe_error, every_page, open_connection
 from locus.mcp._errors import (
     MCPConnectionError,
     MCPResultError,
     MCPTimeoutError,
 )
-from locus.mcp._schema_tool import SchemaTool
-from locus.mcp._transport import Transport, TransportName, open_streams, transport_for
+from locus.mcp._mcp_tool import MCPTool
+from locus.mcp._transport import Transport, TransportName, transport_for
 from locus.mcp._urls import check_url
-from locus.mcp._wire import result_value
 
-__all__ = ["MCPClient", "MCPTool"]
+__all__ = ["MCPClient"]
 
 T = TypeVar("T")
-PageT = TypeVar("PageT")
-ItemT = TypeVar("ItemT")
 
 # Errors that mean the transport is gone (the server died, the socket closed).
 _BROKEN = (
@@ -42,20 +38,6 @@ _BROKEN = (
     ConnectionError,
     OSError,
 )
-
-
-@dataclass
-class _Connection:
-    session: ClientSession
-    stop: asyncio.Event
-    task: asyncio.Task[None] | None = None
-    tools: list[mt.Tool] = field(default_factory=list)
-    server_info: mt.Implementation | None = None
-    loop: asyncio.AbstractEventLoop | None = None
-
-    @property
-    def alive(self) -> bool:
-        return self.task is not None and not self.task.done() and not self.stop.is_set()
 
 
 class MCPClient(Connectable):
@@ -136,7 +118,7 @@ class MCPClient(Connectable):
         self.connect_timeout = connect_timeout
         self.errlog = errlog
         self._name = name
-        self._conn: _Connection | None = None
+        self._conn: Connection | None = None
         self._lock: asyncio.Lock | None = None
         self._lock_loop: asyncio.AbstractEventLoop | None = None
         self.connections_opened = 0
@@ -178,15 +160,9 @@ class MCPClient(Connectable):
         """Close the connection (a stdio server is stopped). Safe to call twice."""
         conn, self._conn = self._conn, None
         if conn is not None:
-            await self._stop(conn)
+            await conn.stop()
 
-    async def _stop(self, conn: _Connection) -> None:
-        conn.stop.set()
-        if conn.task is not None and conn.task is not asyncio.current_task():
-            with contextlib.suppress(Exception, asyncio.CancelledError):
-                await conn.task
-
-    async def _session(self) -> _Connection:
+    async def _session(self) -> Connection:
         loop = asyncio.get_running_loop()
         conn = self._conn
         if conn is not None and conn.loop is not loop:
@@ -206,69 +182,21 @@ class MCPClient(Connectable):
                 return conn
             if conn is not None:
                 self._conn = None
-                await self._stop(conn)
+                await conn.stop()
             if self.transport.name != "stdio" and self.verify_url:
                 await check_url(
                     self.transport.url,
                     allow_private=self.allow_private_url,
                     allowed_hosts=self.allowed_hosts,
                 )
-            self._conn = await self._open()
+            self._conn = await open_connection(
+                self.transport,
+                request_timeout=self.timeout,
+                connect_timeout=self.connect_timeout,
+                errlog=self.errlog,
+            )
+            self.connections_opened += 1
             return self._conn
-
-    async def _open(self) -> _Connection:
-        ready: asyncio.Future[_Connection] = asyncio.get_running_loop().create_future()
-        stop = asyncio.Event()
-        task = asyncio.create_task(self._run(ready, stop), name=f"mcp:{self.transport.describe()}")
-        try:
-            conn = await asyncio.wait_for(asyncio.shield(ready), self.connect_timeout)
-        except TimeoutError as exc:
-            stop.set()
-            task.cancel()
-            raise MCPConnectionError(
-                f"MCP server {self.transport.describe()} did not complete the handshake "
-                f"within {self.connect_timeout}s. Check that it is an MCP server and that it "
-                "starts quickly (or raise connect_timeout).",
-                cause=exc,
-            ) from exc
-        except BaseException:
-            stop.set()
-            raise
-        conn.task = task
-        conn.loop = asyncio.get_running_loop()
-        self.connections_opened += 1
-        return conn
-
-    async def _run(self, ready: asyncio.Future[_Connection], stop: asyncio.Event) -> None:
-        """Own the transport and the session: open them, wait for ``stop``, close them."""
-        try:
-            async with (
-                open_streams(self.transport, self.errlog) as (read, write),
-                ClientSession(read, write, read_timeout_seconds=self.timeout) as session,
-            ):
-                init = await session.initialize()
-                conn = _Connection(session=session, stop=stop, server_info=init.server_info)
-                conn.tools = await self._list_all_tools(session)
-                ready.set_result(conn)
-                await stop.wait()
-        except BaseException as exc:
-            if not ready.done():
-                ready.set_exception(self._connect_error(exc))
-                ready.exception()  # retrieved by connect(); avoid "never retrieved"
-            if not isinstance(exc, Exception):
-                raise
-        finally:
-            stop.set()
-
-    def _connect_error(self, exc: BaseException) -> BaseException:
-        if isinstance(exc, MCPConnectionError | asyncio.CancelledError):
-            return exc
-        detail = _describe(exc)
-        return MCPConnectionError(
-            f"Could not connect to MCP server {self.transport.describe()}: {detail}. "
-            "Check the command or URL, and that the server speaks MCP.",
-            cause=exc,
-        )
 
     # -- requests --------------------------------------------------------------
 
@@ -318,18 +246,18 @@ class MCPClient(Connectable):
             await self._drop(conn)
             raise MCPConnectionError(
                 f"The connection to MCP server {server!r} failed during {what}: "
-                f"{_describe(exc)}. It reconnects on the next call.",
+                f"{describe_error(exc)}. It reconnects on the next call.",
                 cause=exc,
             ) from exc
 
-    async def _drop(self, conn: _Connection) -> None:
+    async def _drop(self, conn: Connection) -> None:
         if self._conn is conn:
             self._conn = None
-        await self._stop(conn)
+        await conn.stop()
 
     @staticmethod
     async def _list_all_tools(session: ClientSession) -> list[mt.Tool]:
-        return await _every_page(session.list_tools, lambda page: page.tools)
+        return await every_page(session.list_tools, lambda page: page.tools)
 
     async def list_tools(self) -> list[mt.Tool]:
         """The server's tools (every page), refreshing what :meth:`to_locus_tools` uses."""
@@ -341,7 +269,7 @@ class MCPClient(Connectable):
     async def list_prompts(self) -> list[mt.Prompt]:
         """The server's prompts (every page)."""
         return await self._request(
-            "prompts/list", lambda s: _every_page(s.list_prompts, lambda page: page.prompts)
+            "prompts/list", lambda s: every_page(s.list_prompts, lambda page: page.prompts)
         )
 
     async def get_prompt(
@@ -356,7 +284,7 @@ class MCPClient(Connectable):
     async def list_resources(self) -> list[mt.Resource]:
         """The server's resources (every page)."""
         return await self._request(
-            "resources/list", lambda s: _every_page(s.list_resources, lambda page: page.resources)
+            "resources/list", lambda s: every_page(s.list_resources, lambda page: page.resources)
         )
 
     async def read_resource(self, uri: str) -> mt.ReadResourceResult:
@@ -428,64 +356,4 @@ class MCPClient(Connectable):
         return f"{self.prefix}_{remote_name}" if self.prefix else remote_name
 
     def _locus_tool(self, remote: mt.Tool) -> MCPTool:
-        server = self
-        remote_name = remote.name
-
-        async def call_remote(**arguments: Any) -> Any:
-            result = await server.call_tool(remote_name, arguments)
-            return result_value(server.name, remote_name, result)
-
-        return MCPTool(
-            self.tool_name(remote_name),
-            remote.description or remote.title or remote_name,
-            call_remote,
-            remote.input_schema,
-            remote_name=remote_name,
-            annotations=remote.annotations,
-        )
-
-
-class MCPTool(SchemaTool):
-    """A locus tool that calls a tool of an MCP server (made by :meth:`MCPClient.to_locus_tools`).
-
-    Attributes:
-        remote_name: The tool's name on the server (``name`` may carry a prefix).
-        annotations: The server's hints (``idempotent_hint``, ``read_only_hint``...);
-            hints from a server you do not trust are only hints, so they do not
-            change how locus runs the tool.
-    """
-
-    def __init__(
-        self,
-        name: str,
-        description: str,
-        func: Callable[..., Any],
-        parameters: dict[str, Any] | None,
-        *,
-        remote_name: str,
-        annotations: mt.ToolAnnotations | None = None,
-    ) -> None:
-        super().__init__(name, description, func, parameters)
-        self.remote_name = remote_name
-        self.annotations = annotations
-
-
-async def _every_page(
-    fetch: Callable[..., Awaitable[PageT]], items: Callable[[PageT], Sequence[ItemT]]
-) -> list[ItemT]:
-    """Follow ``next_cursor`` through every page of a paginated MCP list request."""
-    out: list[ItemT] = []
-    cursor: str | None = None
-    while True:
-        params = mt.PaginatedRequestParams(cursor=cursor) if cursor else None
-        page = await fetch(params=params)
-        out.extend(items(page))
-        cursor = getattr(page, "next_cursor", None)
-        if not cursor:
-            return out
-
-
-def _describe(exc: BaseException) -> str:
-    if isinstance(exc, BaseExceptionGroup):
-        return "; ".join(_describe(e) for e in exc.exceptions)
-    return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+        return MCPTool(self, remote, name=self.tool_name(remote.name))

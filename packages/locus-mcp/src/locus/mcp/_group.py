@@ -6,8 +6,9 @@ import asyncio
 from collections.abc import Iterable
 
 from locus.core.errors import ConfigError
-from locus.mcp._client import MCPClient, MCPTool
+from locus.mcp._client import MCPClient
 from locus.mcp._connectable import Connectable
+from locus.mcp._mcp_tool import MCPTool
 
 __all__ = ["MCPClientGroup"]
 

@@ -17,8 +17,9 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from locus.core.errors import ConfigError, LocusError, ToolValidationError, ValidationError
 from locus.core.protocols import ToolProtocol
 from locus.mcp._agent_tool import AGENT_INPUT_SCHEMA, run_agent
+from locus.mcp._progress import ProgressRelay, RelayContext
 from locus.mcp._wire import error_result, locus_tool_to_mcp, to_call_result
-from locus.tools import Tool, ToolContext, render_result
+from locus.tools import Tool, render_result
 
 __all__ = ["LocusMCPServer", "create_mcp_server"]
 
@@ -143,17 +144,29 @@ class LocusMCPServer:
         if target is None:
             available = ", ".join(t.name for t in self.list_tools())
             return error_result(f"Unknown tool {params.name!r}. Available tools: {available}.")
-        return await self.call_locus_tool(target, arguments)
+        relay = ProgressRelay(lambda step, text: ctx.session.report_progress(step, None, text))
+        try:
+            return await self.call_locus_tool(target, arguments, relay)
+        finally:
+            await relay.flush()
 
     async def call_locus_tool(
-        self, target: ToolProtocol, arguments: dict[str, Any]
+        self,
+        target: ToolProtocol,
+        arguments: dict[str, Any],
+        relay: ProgressRelay | None = None,
     ) -> mt.CallToolResult:
-        """Validate ``arguments``, run ``target`` and turn the outcome into an MCP result."""
+        """Validate ``arguments``, run ``target`` and turn the outcome into an MCP result.
+
+        A ``@tool`` body calling ``ctx.progress(...)`` reaches the client as a
+        progress notification through ``relay``.
+        """
         timeout = getattr(target, "timeout", None)
         try:
             if isinstance(target, Tool):
                 kwargs, _ = target.validate_arguments(arguments)
-                pending = target.call_validated(kwargs, ToolContext(tool_name=target.name))
+                context = RelayContext(tool_name=target.name, relay=relay)
+                pending = target.call_validated(kwargs, context)
             else:
                 pending = target.execute(**arguments)
             value = await asyncio.wait_for(pending, timeout) if timeout else await pending
