@@ -24,7 +24,7 @@ PACKAGES = ROOT / "packages"
 nox.options.default_venv_backend = "uv|virtualenv"
 nox.options.reuse_existing_virtualenvs = True
 nox.options.error_on_missing_interpreters = True
-nox.options.sessions = ["lint", "typecheck", "package", "slim", "integration", "wheels"]
+nox.options.sessions = ["lint", "typecheck", "package", "slim", "integration", "wheels", "playground"]
 
 TEST_ENV = {"LOCUS_ALLOW_MODEL_REQUESTS": "0", "PYTHONDONTWRITEBYTECODE": "1"}
 
@@ -112,6 +112,28 @@ def integration(session: nox.Session) -> None:
     _install_local(session, TESTED)
     session.install("uv")  # the outside-plugin test builds a fresh venv with it
     _pytest(session, "tests", "--ignore=tests/slim")
+
+
+@nox.session(python="3.11")
+def playground(session: nox.Session) -> None:
+    """AgentServer's browser playground in Debian's Chromium, headless, through Playwright.
+
+    Playwright launches ``/usr/bin/chromium`` (``apt-get install chromium``;
+    .ci/run installs it); no browser is downloaded.
+    """
+    _install_local(session, _local_closure("locus-server"))
+    session.install("playwright")
+    session.run(
+        "python",
+        "-m",
+        "pytest",
+        "-q",
+        "-p",
+        "no:cacheprovider",
+        "packages/locus-server/tests/browser",
+        *session.posargs,
+        env={**TEST_ENV, "LOCUS_REQUIRE_BROWSER": "1"},
+    )
 
 
 @nox.session(python="3.11")

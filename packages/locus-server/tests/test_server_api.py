@@ -260,3 +260,47 @@ async def test_serves_a_compiled_graph_and_a_plain_runnable(client_for: Any) -> 
     ] == "cba"
     frames = parse_sse((await plain.post("/stream", json={"prompt": "abc"}, headers=ALICE)).text)
     assert [f["event"] for f in frames] == ["agent.started", "agent.terminate"]
+
+
+async def test_time_travel_and_fork_over_http(client_for: Any) -> None:
+    client = client_for(server().app)
+    await client.post("/invoke", json={"prompt": "one", "thread_id": "tt"}, headers=ALICE)
+    await client.post("/invoke", json={"prompt": "two", "thread_id": "tt"}, headers=ALICE)
+    checkpoints = (await client.get("/threads/tt", headers=ALICE)).json()["checkpoints"]
+    first_run_end = next(c for c in reversed(checkpoints) if c["metadata"]["source"] == "terminate")
+    past = await client.get(
+        f"/threads/tt/checkpoints/{first_run_end['checkpoint_id']}", headers=ALICE
+    )
+    assert [m["content"] for m in past.json()["messages"]] == ["one", "echo: one (turn 1)"]
+    forked = await client.post(
+        "/threads/tt/fork",
+        json={"checkpoint_id": first_run_end["checkpoint_id"], "new_thread_id": "tt-b"},
+        headers=ALICE,
+    )
+    assert forked.status_code == 201
+    branch = await client.post(
+        "/invoke", json={"prompt": "other", "thread_id": "tt-b"}, headers=ALICE
+    )
+    assert branch.json()["message"] == "echo: other (turn 2)"
+    original = (await client.get("/threads/tt", headers=ALICE)).json()
+    assert [m["content"] for m in original["messages"] if m["role"] == "user"] == ["one", "two"]
+    again = await client.post("/threads/tt/fork", json={"new_thread_id": "tt-b"}, headers=ALICE)
+    assert again.status_code == 409
+    # bob can neither see alice's past nor fork her thread
+    assert (
+        await client.get(f"/threads/tt/checkpoints/{first_run_end['checkpoint_id']}", headers=BOB)
+    ).status_code == 404
+    assert (await client.post("/threads/tt/fork", json={}, headers=BOB)).status_code == 404
+    assert (await client.get("/threads/tt/checkpoints/nope", headers=ALICE)).status_code == 404
+
+
+async def test_the_playground_page_is_served_without_credentials(client_for: Any) -> None:
+    client = client_for(server().app)
+    page = await client.get("/playground")
+    assert page.status_code == 200
+    assert page.headers["content-type"].startswith("text/html")
+    assert 'id="events"' in page.text
+    assert (await client.get("/")).headers["location"] == "playground"
+    assert "/playground" not in (await client.get("/openapi.json")).json()["paths"]
+    hidden = client_for(server(playground=False).app)
+    assert (await hidden.get("/playground")).status_code == 404

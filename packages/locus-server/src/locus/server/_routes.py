@@ -28,7 +28,7 @@ from locus.server._schemas import (
 from locus.server._threads import pending_calls, public_thread, user_prefix
 from locus.streaming import create_sse_response_headers
 
-__all__ = ["build_router"]
+__all__ = ["ThreadId", "User", "build_router", "current_user", "not_found"]
 
 _bearer = HTTPBearer(auto_error=False, description="The server's API key.")
 ThreadId = Annotated[str, Path(pattern=THREAD_ID_PATTERN, description="The thread id.")]
@@ -171,7 +171,7 @@ def build_router(core: ServerCore, version: str) -> APIRouter:
         scoped = core.scope(user, thread_id)
         state = await core.served.load(scoped)
         if state is None:
-            raise _not_found(thread_id)
+            raise not_found(thread_id)
         history = await core.served.checkpointer.history(scoped, limit=100)
         return ThreadView(
             thread_id=thread_id,
@@ -196,7 +196,7 @@ def build_router(core: ServerCore, version: str) -> APIRouter:
         checkpointer = core.served.checkpointer
         deleted = await checkpointer.delete_thread(scoped) if checkpointer is not None else 0
         if not deleted:
-            raise _not_found(thread_id)
+            raise not_found(thread_id)
         emit("server.thread.deleted", thread_id=thread_id)
         return Response(status_code=204)
 
@@ -219,7 +219,7 @@ def build_router(core: ServerCore, version: str) -> APIRouter:
         core.ensure_idle(scoped)
         state = await core.served.load(scoped)
         if state is None:
-            raise _not_found(thread_id)
+            raise not_found(thread_id)
         pending = pending_calls(state, core.secret)
         if pending:
             _check_approval(pending, body)
@@ -262,7 +262,8 @@ def _check_approval(pending: list[PendingCall], body: ResumeRequest) -> None:
         )
 
 
-def _not_found(thread_id: str) -> ApiError:
+def not_found(thread_id: str) -> ApiError:
+    """404 for a thread the caller does not have."""
     return ApiError(
         404,
         "thread_not_found",

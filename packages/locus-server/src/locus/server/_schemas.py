@@ -7,9 +7,12 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 __all__ = [
+    "CHECKPOINT_ID_PATTERN",
     "THREAD_ID_PATTERN",
     "ErrorBody",
     "ErrorResponse",
+    "ForkRequest",
+    "ForkResponse",
     "HealthResponse",
     "InvokeRequest",
     "InvokeResponse",
@@ -21,6 +24,9 @@ __all__ = [
 
 THREAD_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}$"
 """What a client may use as a thread id: 1-128 letters, digits and ``._:@-``."""
+
+CHECKPOINT_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"
+"""What a checkpoint id looks like."""
 
 
 class InvokeRequest(BaseModel):
@@ -122,6 +128,27 @@ class ThreadView(BaseModel):
     pending: list[PendingCall] = Field(default_factory=list)
     checkpoints: list[dict[str, Any]] = Field(default_factory=list)
     running: bool = False
+
+
+class ForkRequest(BaseModel):
+    """Body of ``POST /threads/{id}/fork``: start a new thread from a checkpoint.
+
+    Attributes:
+        checkpoint_id: The checkpoint to start from (default: the latest).
+        new_thread_id: Id of the new thread (default: generated).
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    checkpoint_id: str | None = Field(default=None, pattern=CHECKPOINT_ID_PATTERN)
+    new_thread_id: str | None = Field(default=None, pattern=THREAD_ID_PATTERN)
+
+
+class ForkResponse(BaseModel):
+    """The new thread of a fork and its first checkpoint."""
+
+    thread_id: str
+    checkpoint_id: str
 
 
 class ThreadList(BaseModel):

@@ -7,17 +7,20 @@ import hashlib
 import os
 import secrets
 from collections.abc import AsyncIterator, Mapping, Sequence
+from importlib import resources
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import HTMLResponse, RedirectResponse
 
 from locus.core.errors import ConfigError
 from locus.server._auth import ApiKeyAuth, Authenticator
 from locus.server._core import ServerCore
 from locus.server._errors import BodyLimitMiddleware, install_error_handlers
 from locus.server._routes import build_router
+from locus.server._routes_history import build_history_router
 from locus.server._runs import RunRegistry
 from locus.server._schemas import InvokeRequest, InvokeResponse
 from locus.server.adapters import as_served
@@ -71,6 +74,8 @@ class AgentServer:
             ``$LOCUS_SERVER_SECRET``, else derived from the API keys. Set it
             when several server processes use an authenticator.
         stream_retention: Seconds a finished stream stays replayable.
+        playground: Serve the browser playground at ``/playground`` (it
+            holds no secret: the user types the API key into the page).
 
     Raises:
         locus.core.errors.ConfigError: no credentials are configured and
@@ -91,6 +96,7 @@ class AgentServer:
         max_prompt_chars: int = 100_000,
         approval_secret: str | bytes | None = None,
         stream_retention: float = 300.0,
+        playground: bool = True,
     ) -> None:
         self.served = as_served(agent)
         self.agent = self.served.target
@@ -113,6 +119,7 @@ class AgentServer:
         self.description = description
         self.cors_origins = list(cors_origins or ())
         self.max_body_bytes = max_body_bytes
+        self.playground = playground
         self._core = ServerCore(
             served=self.served,
             authenticator=authenticator or keys,
@@ -146,6 +153,9 @@ class AgentServer:
         app.state.locus_core = core
         install_error_handlers(app)
         app.include_router(build_router(core, _version()))
+        app.include_router(build_history_router(core))
+        if self.playground:
+            _add_playground(app)
         app.add_middleware(BodyLimitMiddleware, max_bytes=self.max_body_bytes)
         if self.cors_origins:
             app.add_middleware(
@@ -161,6 +171,18 @@ class AgentServer:
         import uvicorn
 
         uvicorn.run(self.app, host=host, port=port, **options)
+
+
+def _add_playground(app: FastAPI) -> None:
+    page = resources.files("locus.server").joinpath("_playground.html").read_text("utf-8")
+
+    @app.get("/playground", include_in_schema=False)
+    async def playground() -> HTMLResponse:
+        return HTMLResponse(page, headers={"Cache-Control": "no-cache"})
+
+    @app.get("/", include_in_schema=False)
+    async def root() -> RedirectResponse:
+        return RedirectResponse("playground")
 
 
 def _secret(given: str | bytes | None, keys: ApiKeyAuth | None) -> bytes:
