@@ -24,7 +24,15 @@ PACKAGES = ROOT / "packages"
 nox.options.default_venv_backend = "uv|virtualenv"
 nox.options.reuse_existing_virtualenvs = True
 nox.options.error_on_missing_interpreters = True
-nox.options.sessions = ["lint", "typecheck", "package", "slim", "integration", "wheels", "playground"]
+nox.options.sessions = [
+    "lint",
+    "typecheck",
+    "package",
+    "slim",
+    "integration",
+    "wheels",
+    "playground",
+]
 
 TEST_ENV = {"LOCUS_ALLOW_MODEL_REQUESTS": "0", "PYTHONDONTWRITEBYTECODE": "1"}
 
