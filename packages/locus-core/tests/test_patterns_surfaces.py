@@ -70,3 +70,28 @@ async def test_usable_as_a_tool_and_as_a_graph_node(pattern: str) -> None:
     graph.add_node("pattern", make(pattern))
     graph.add_edge(START, "pattern").add_edge("pattern", END)
     assert "ANSWER" in (await graph.compile().invoke({"input": "task"}))["output"]
+
+
+async def test_copies_with_another_model_use_it() -> None:
+    first = Orchestrator(
+        specialists=[Specialist(name="a", model=answer("A"))],
+        model=answer('{"specialists": ["a"]}'),
+    )
+    await first.execute("warm the caches")
+    second = first.with_model(
+        FunctionModel(
+            lambda m, t: (
+                '{"specialists": ["a"]}' if "coordinate" in (m[0].content or "") else "SECOND"
+            )
+        )
+    )
+    assert (await second.execute("task")).summary == "SECOND"
+    judge_one = answer('{"winner": "x", "answer": "ONE"}')
+    debate = Debate(
+        debaters=[Agent(model=answer("x"), name="x"), Agent(model=answer("y"), name="y")],
+        judge=judge_one,
+        rounds=1,
+    )
+    assert (await debate.execute("t")).summary == "ONE"
+    other = debate.model_copy(update={"judge": answer('{"winner": "y", "answer": "TWO"}')})
+    assert (await other.execute("t")).summary == "TWO"

@@ -92,12 +92,39 @@ def test_ascii_lists_each_node_and_where_it_goes() -> None:
     )
 
 
-def test_patterns_draw_and_bad_input_is_a_clear_error() -> None:
+def test_patterns_draw_with_their_agents_and_bad_input_is_a_clear_error() -> None:
+    from locus import create_handoff_agent, create_handoff_manager
+    from locus.models import ScriptedModel
+    from locus.multiagent.debate import Debate
     from locus.multiagent.orchestrator import Orchestrator
-    from locus.multiagent.swarm import Swarm
+    from locus.multiagent.specialist import Specialist
+    from locus.multiagent.swarm import Swarm, SwarmAgent
 
-    assert "route -.-> specialist" in draw_mermaid(Orchestrator())
-    assert "claim\n  -.-> work" in draw_ascii(Swarm())
+    boss = Orchestrator(specialists=[Specialist(name="logs"), Specialist(name="traces")])
+    assert {"route -.-> logs", "route -.-> traces", "logs --> synthesize"} <= edges(
+        draw_mermaid(boss)
+    )
+    assert "route\n  -.-> specialist" in draw_ascii(boss.compiled().get_graph())
+
+    triage, billing = create_handoff_agent("triage"), create_handoff_agent("billing")
+    triage.can_delegate_to = ["billing"]
+    billing.can_escalate_to = ["triage"]
+    drawn = edges(draw_mermaid(create_handoff_manager([triage, billing])))
+    assert drawn == {
+        "__start__ --> triage",
+        "triage -.-> billing",
+        "triage -.-> __end__",
+        "billing -.-> triage",
+        "billing -.-> __end__",
+    }
+
+    swarm = Swarm(agents=[SwarmAgent(name="a"), SwarmAgent(name="b")])
+    assert "claim\n  -.-> a\n  -.-> b\n  -.-> finish" in draw_ascii(swarm)
+    debate = Debate(
+        debaters=[Specialist(name="pro"), Specialist(name="con")], judge=ScriptedModel([])
+    )
+    assert {"round -.-> pro", "con --> round", "round -.-> judge"} <= edges(draw_mermaid(debate))
+
     with pytest.raises(ValidationError, match="cannot draw"):
         draw_ascii(42)
     with pytest.raises(ValidationError, match="direction"):

@@ -107,15 +107,20 @@ class PatternBase(BaseModel, Generic[R]):
         """The pattern's compiled graph (built once per checkpointer)."""
         checkpointer = getattr(self, "checkpointer", None)
         compiled = self._compiled
-        if compiled is None or self._compiled_for is not checkpointer:
+        # a model_copy() shares private attributes: its graph would call the original's nodes
+        key = (id(self), id(checkpointer))
+        if compiled is None or self._compiled_for != key:
             name = str(getattr(self, "name", type(self).__name__))
             compiled = self._build().compile(checkpointer, name=name, durable_tasks=True)
             self._compiled = compiled
-            self._compiled_for = checkpointer
+            self._compiled_for = key
         return compiled
 
     def get_graph(self) -> DrawableGraph:
-        """The pattern's structure, for :mod:`locus.multiagent.visualize`."""
+        """The pattern's structure with its agents, for :mod:`locus.multiagent.visualize`.
+
+        ``compiled().get_graph()`` draws the underlying engine graph instead.
+        """
         return self.compiled().get_graph()
 
     async def _first_input(

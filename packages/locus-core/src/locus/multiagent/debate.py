@@ -39,6 +39,7 @@ from locus.multiagent._pattern import PatternBase, ask, emit, extend, new_id, te
 if TYPE_CHECKING:
     from locus.agent import Agent
     from locus.multiagent._graph_builder import StateGraph
+    from locus.multiagent._graph_draw import DrawableGraph
 
 __all__ = ["Argument", "Debate", "DebateResult", "Verdict"]
 
@@ -121,7 +122,7 @@ class Debate(PatternBase[DebateResult]):
     verdict_retries: int = Field(default=2, ge=0)
     checkpointer: Any = None
 
-    _judge: Agent | None = PrivateAttr(default=None)
+    _judge: tuple[int, Agent] | None = PrivateAttr(default=None)
 
     @field_validator("debaters")
     @classmethod
@@ -144,7 +145,7 @@ class Debate(PatternBase[DebateResult]):
         return run_coroutine_sync(lambda: self.execute(task, thread_id=thread_id))
 
     def _judge_agent(self) -> Agent:
-        if self._judge is None:
+        if self._judge is None or self._judge[0] != id(self.judge):
             from locus.agent import Agent
 
             judge = self.judge
@@ -153,14 +154,15 @@ class Debate(PatternBase[DebateResult]):
                 "You judge a debate. Read the transcript; pick the winner by name "
                 "(or 'draw'), say why, and give the answer it supports."
             )
-            self._judge = Agent(
+            agent = Agent(
                 model=judge.model if is_agent else judge,
                 system_prompt=prompt,
                 output_schema=self.verdict_type,
                 structured_output_retries=self.verdict_retries,
                 name=f"{self.name}.judge",
             )
-        return self._judge
+            self._judge = (id(judge), agent)
+        return self._judge[1]
 
     def _build(self) -> StateGraph:
         from locus.multiagent._graph_builder import StateGraph
@@ -173,6 +175,18 @@ class Debate(PatternBase[DebateResult]):
         graph.add_edge("argue", "round")
         graph.add_edge("judge", "__end__")
         return graph
+
+    def get_graph(self) -> DrawableGraph:
+        """Rounds of both debaters, then the judge."""
+        from locus.multiagent._graph_draw import DrawableGraph
+        from locus.multiagent._graph_types import END, START
+
+        names = self.names()
+        edges = [(START, "round", False)]
+        for name in names:
+            edges += [("round", name, True), (name, "round", False)]
+        edges += [("round", "judge", True), ("judge", END, False)]
+        return DrawableGraph([START, "round", *names, "judge", END], edges)
 
     def _input(self, task: str) -> dict[str, Any]:
         return {"topic": task, "round": 0, "transcript": [], "verdict": None}

@@ -70,6 +70,7 @@ if TYPE_CHECKING:
     from locus.agent import Agent
     from locus.agent.result import AgentResult
     from locus.multiagent._graph_builder import StateGraph
+    from locus.multiagent._graph_draw import DrawableGraph
     from locus.tools import Tool
 
 __all__ = [
@@ -263,6 +264,20 @@ class Handoff(PatternBase[HandoffResult]):
             raise ValidationError("the handoff desk has no agents; register_agent(...) first")
         self._get(start)
         return {"task": task, "current": start, "contexts": [], "final": None}
+
+    def get_graph(self) -> DrawableGraph:
+        """Who may hand off to whom; any agent may answer (to END)."""
+        from locus.multiagent._graph_draw import DrawableGraph
+        from locus.multiagent._graph_types import END, START
+
+        ids = list(self.agents)
+        edges: list[tuple[str, str, bool]] = []
+        if ids:
+            edges.append((START, self.start or ids[0], False))
+        for agent in self.agents.values():
+            edges += [(agent.id, t, True) for t in agent.targets() if t in self.agents]
+            edges.append((agent.id, END, True))
+        return DrawableGraph([START, *ids, END], edges)
 
     def _runner(self, agent: HandoffAgent, contract: HandoffContract | None) -> Agent:
         targets = agent.targets()

@@ -40,12 +40,14 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 from locus.core.command import Command
 from locus.core.errors import ValidationError
 from locus.core.send import Send
+from locus.multiagent._graph_types import END, START
 from locus.multiagent._pattern import PatternBase, collect, emit, new_id, text_preview
 from locus.multiagent.specialist import Specialist, SpecialistResult
 
 if TYPE_CHECKING:
     from locus.agent import Agent
     from locus.multiagent._graph_builder import StateGraph
+    from locus.multiagent._graph_draw import DrawableGraph
 
 __all__ = ["Orchestrator", "OrchestratorResult", "RoutingDecision", "create_orchestrator"]
 
@@ -139,7 +141,7 @@ class Orchestrator(PatternBase[OrchestratorResult]):
     model: Any = None
     checkpointer: Any = None
 
-    _agents: dict[str, Agent] = PrivateAttr(default_factory=dict)
+    _agents: dict[tuple[str, int, str, str], Agent] = PrivateAttr(default_factory=dict)
 
     def model_post_init(self, __context: Any) -> None:
         self._check_unique(self.specialists)
@@ -163,7 +165,7 @@ class Orchestrator(PatternBase[OrchestratorResult]):
 
     def with_model(self, model: Any) -> Orchestrator:
         """A copy using ``model``."""
-        return self.model_copy(update={"model": model}, deep=False)
+        return self.model_copy(update={"model": model})
 
     def execute_sync(self, task: str, *, thread_id: str | None = None) -> OrchestratorResult:
         """Blocking :meth:`execute`."""
@@ -174,8 +176,9 @@ class Orchestrator(PatternBase[OrchestratorResult]):
     # -- the graph -------------------------------------------------------------------
 
     def _agent(self, role: str) -> Agent:
-        agent = self._agents.get(role)
-        if agent is None or agent.model is not self.model:
+        key = (role, id(self.model), self.system_prompt, self.name)
+        agent = self._agents.get(key)
+        if agent is None:
             from locus.agent import Agent
 
             extra = f"\n{self.system_prompt}" if self.system_prompt else ""
@@ -192,7 +195,7 @@ class Orchestrator(PatternBase[OrchestratorResult]):
                     system_prompt="You correlate specialists' findings into one answer." + extra,
                     name=f"{self.name}.synthesize",
                 )
-            self._agents[role] = agent
+            self._agents[key] = agent
         return agent
 
     def _build(self) -> StateGraph:
@@ -209,6 +212,17 @@ class Orchestrator(PatternBase[OrchestratorResult]):
 
     def _input(self, task: str) -> dict[str, Any]:
         return {"task": task, "decision": None, "results": {}, "summary": ""}
+
+    def get_graph(self) -> DrawableGraph:
+        """Routing to each specialist, their findings to the summary."""
+        from locus.multiagent._graph_draw import DrawableGraph
+
+        names = [s.name for s in self.specialists]
+        edges = [(START, "route", False), ("route", "synthesize", True)]
+        for name in names:
+            edges += [("route", name, True), (name, "synthesize", False)]
+        edges.append(("synthesize", END, False))
+        return DrawableGraph([START, "route", *names, "synthesize", END], edges)
 
     def _configurable(self) -> dict[str, Any]:
         return {"limit": asyncio.Semaphore(self.max_parallel_specialists)}

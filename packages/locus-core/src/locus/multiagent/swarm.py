@@ -40,6 +40,7 @@ from locus.multiagent._pattern import PatternBase, collect, emit, extend, new_id
 
 if TYPE_CHECKING:
     from locus.multiagent._graph_builder import StateGraph
+    from locus.multiagent._graph_draw import DrawableGraph
     from locus.tools import Tool
 
 __all__ = [
@@ -403,6 +404,18 @@ class Swarm(PatternBase[SwarmResult]):
             "round": 0,
             "summary": "",
         }
+
+    def get_graph(self) -> DrawableGraph:
+        """Each round: claims go to agents, results come back to the queue."""
+        from locus.multiagent._graph_draw import DrawableGraph
+        from locus.multiagent._graph_types import END, START
+
+        ids = [a.id for a in self.agents]
+        edges = [(START, "claim", False)]
+        for agent_id in ids:
+            edges += [("claim", agent_id, True), (agent_id, "claim", False)]
+        edges += [("claim", "finish", True), ("finish", END, False)]
+        return DrawableGraph([START, "claim", *ids, "finish", END], edges)
 
     def _claim(self, state: dict[str, Any]) -> Command:
         tasks = {k: SwarmTask.model_validate(v) for k, v in (state.get("tasks") or {}).items()}
