@@ -221,6 +221,30 @@ async def test_a_budget_stops_the_receiver_and_raises() -> None:
         await desk.execute("refund")
 
 
+async def test_a_time_budget_cancels_a_receiver_that_hangs() -> None:
+    import asyncio
+
+    from locus import tool
+
+    @tool
+    async def wait_forever() -> str:
+        """Never answers."""
+        await asyncio.Event().wait()
+        return "never"
+
+    triage = create_handoff_agent(
+        "triage", model=ScriptedModel([transfer("billing")]), can_delegate_to=["billing"]
+    )
+    billing = create_handoff_agent(
+        "billing",
+        tools=[wait_forever],
+        model=ScriptedModel([ToolCall(name="wait_forever", arguments={})]),
+        contract=HandoffContract(budget=HandoffBudget(seconds=0.05)),
+    )
+    with pytest.raises(HandoffBudgetExceededError, match=r"budget of 0\.05 s"):
+        await create_handoff_manager([triage, billing]).execute("refund")
+
+
 async def test_a_budget_that_suffices_lets_the_answer_through() -> None:
     desk = desk_of(
         [transfer("billing")],

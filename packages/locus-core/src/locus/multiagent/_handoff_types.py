@@ -72,7 +72,8 @@ class HandoffBudget(BaseModel):
     Attributes:
         tokens: Total tokens (prompt + completion) of the receiver's run.
         iterations: Loop iterations (model turns).
-        seconds: Wall time.
+        seconds: Wall time: checked between turns, and a turn still running
+            when it is up is cancelled.
     """
 
     tokens: int | None = Field(default=None, ge=1)

@@ -42,6 +42,7 @@ assert result.returned_context.handoff_chain == ["Triage", "Billing"]
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import time
 from typing import TYPE_CHECKING, Annotated, Any, TypedDict
@@ -365,8 +366,18 @@ class Handoff(PatternBase[HandoffResult]):
         prompt = current.receive_handoff(context) if context is not None else state["task"]
         contract = current.contract if context is not None else None
         started = time.perf_counter()
+        runner = self._runner(current, contract)
+        seconds = contract.budget.seconds if contract is not None else None
         try:
-            result = await self._runner(current, contract).invoke(prompt)
+            if seconds is None:
+                result = await runner.invoke(prompt)
+            else:  # TimeLimit stops between turns; this also stops a turn that hangs
+                result = await asyncio.wait_for(runner.invoke(prompt), timeout=seconds)
+        except TimeoutError as exc:
+            raise HandoffBudgetExceededError(
+                f"{current.id!r} ran past its handoff budget of {seconds:g} s before it "
+                f"answered. Raise HandoffBudget.seconds or give it a narrower task"
+            ) from exc
         except StructuredOutputError as exc:
             raise HandoffOutputError(
                 f"{current.id!r} answered the handoff with output that does not match "
