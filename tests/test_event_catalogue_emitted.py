@@ -25,7 +25,6 @@ CATALOGUE_MODULES = {"_catalogue.py", "_catalogue_data.py", "_catalogue_services
 OWNED_ELSEWHERE = (
     ("rag.", "RAG (locus-rag)"),
     ("router.", "cognitive router (locus-router)"),
-    ("multiagent.deepagent.", "DeepAgent"),
 )
 
 LITERAL = re.compile(r"""["']([a-z0-9_]+(?:\.[a-z0-9_]+)+)["']""")
