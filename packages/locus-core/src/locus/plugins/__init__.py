@@ -30,6 +30,7 @@ from locus.plugins._manager import (
     integration_registry,
     model_registry,
     plugin_report,
+    registry,
     reset_plugin_manager,
     store_registry,
 )
@@ -52,6 +53,7 @@ __all__ = [
     "integration_registry",
     "model_registry",
     "plugin_report",
+    "registry",
     "reset_plugin_manager",
     "resolve_target",
     "store_registry",

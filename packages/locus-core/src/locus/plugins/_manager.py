@@ -14,6 +14,7 @@ from typing import Any
 
 import pluggy
 
+from locus.core.errors import PluginNotFoundError
 from locus.plugins._hookspecs import PROJECT, LocusHookspecs
 from locus.plugins._registry import CommandRegistrar, Registry
 
@@ -28,6 +29,7 @@ __all__ = [
     "integration_registry",
     "model_registry",
     "plugin_report",
+    "registry",
     "reset_plugin_manager",
     "store_registry",
 ]
@@ -112,6 +114,8 @@ class _State:
         self.pm: pluggy.PluginManager | None = None
         self.infos: dict[str, PluginInfo] = {}
         self.registries: dict[str, Any] = {}
+        # hook name -> (kind, known) of registries that plugins declare (LOCUS_REGISTRIES)
+        self.declared: dict[str, tuple[str, dict[str, str]]] = {}
 
 
 _state = _State()
@@ -152,6 +156,8 @@ def _register_module(pm: pluggy.PluginManager, name: str, module: ModuleType) ->
     specs = getattr(module, "LOCUS_HOOKSPECS", None)
     if specs is not None:
         pm.add_hookspecs(specs)
+    for hook_name, (kind, known) in getattr(module, "LOCUS_REGISTRIES", {}).items():
+        _state.declared[hook_name] = (kind, dict(known))
     pm.register(module, name=name)
     _state.infos[name] = PluginInfo(name, _version(name))
 
@@ -215,6 +221,7 @@ def reset_plugin_manager() -> None:
         _state.pm = None
         _state.infos = {}
         _state.registries = {}
+        _state.declared = {}
 
 
 def _call_register_hook(hook_name: str, make_register: Callable[[str], Any]) -> None:
@@ -310,6 +317,30 @@ def command_registry() -> Registry[Any]:
     return _build_registry("command", "locus_register_commands", {}, _command_register)
 
 
+def registry(hook_name: str) -> Registry[Any]:
+    """The registry of a hook that a distribution declares with its own hookspec.
+
+    A distribution with its own extension point (locus-rag's
+    ``locus_register_vector_stores``) sets, in its plugin module,
+    ``LOCUS_HOOKSPECS`` (the spec class) and
+    ``LOCUS_REGISTRIES = {hook_name: (kind, known)}``; ``locus plugins`` then
+    lists what each plugin registers there too.
+
+    Raises:
+        PluginNotFoundError: No loaded plugin declares ``hook_name`` (the
+            distribution is missing or was left out by ``LOCUS_LOAD_PLUGINS``).
+    """
+    get_plugin_manager()
+    declared = _state.declared.get(hook_name)
+    if declared is None:
+        raise PluginNotFoundError(
+            f"no loaded plugin declares the hook {hook_name!r}; install the distribution "
+            f"that provides it (and check {ALLOW_LIST_ENV} if it is set)"
+        )
+    kind, known = declared
+    return _build_registry(kind, hook_name, known)
+
+
 def plugin_report() -> list[PluginInfo]:
     """Every plugin seen, with its status, hooks and registrations (builds all registries)."""
     pm = get_plugin_manager()
@@ -319,6 +350,8 @@ def plugin_report() -> list[PluginInfo]:
     store_registry()
     integration_registry()
     command_registry()
+    for hook_name in list(_state.declared):
+        registry(hook_name)
     for name, info in _state.infos.items():
         plugin = pm.get_plugin(name)
         if plugin is not None:

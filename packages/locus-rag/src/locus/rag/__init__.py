@@ -1,0 +1,1 @@
+"""locus RAG (placeholder, filled below)."""

@@ -1,0 +1,26 @@
+"""locus-rag's plugin: declares ``locus_register_vector_stores`` and registers its stores."""
+
+from __future__ import annotations
+
+from locus.plugins import hookimpl
+from locus.plugins._registry import Registrar
+from locus.rag._hookspecs import RAGHookspecs
+
+LOCUS_HOOKSPECS = RAGHookspecs
+VECTOR_STORE_HOOK = "locus_register_vector_stores"
+LOCUS_REGISTRIES = {VECTOR_STORE_HOOK: ("vector store", {})}
+
+
+@hookimpl
+def locus_register_vector_stores(register: Registrar) -> None:
+    """``memory://`` and ``sqlite:///path.db``."""
+    register(
+        "memory",
+        "locus.rag.stores.memory:from_url",
+        description="exact numpy search, in this process",
+    )
+    register(
+        "sqlite",
+        "locus.rag.stores.sqlite:from_url",
+        description="one SQLite file, exact numpy search",
+    )
