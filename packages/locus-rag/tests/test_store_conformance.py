@@ -15,7 +15,7 @@ class TestInMemoryStore(VectorStoreConformance):
 
 class TestSQLiteStore(PersistentVectorStoreConformance):
     async def make_store(self, tmp_path: Path, *, dimension: int | None = 8) -> VectorStore:
-        tmp_path.mkdir(parents=True, exist_ok=True)
+        tmp_path.mkdir(parents=True, exist_ok=True)  # noqa: ASYNC240 - test setup
         return SQLiteVectorStore(tmp_path / "kb.db", dimension=dimension)
 
     async def reopen_store(self, store: VectorStore, tmp_path: Path) -> VectorStore:

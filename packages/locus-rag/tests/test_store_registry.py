@@ -27,10 +27,12 @@ def test_memory_and_sqlite_urls(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     monkeypatch.chdir(tmp_path)
     store = get_vector_store("sqlite:///kb.db", table="docs", distance_metric="dot")
     assert isinstance(store, SQLiteVectorStore)
-    assert store.path == "kb.db" and store.table == "docs"
+    assert store.path == "kb.db"
+    assert store.table == "docs"
     assert store.config.distance_metric == "dot"
     absolute = get_vector_store(f"sqlite:///{tmp_path}/abs.db")
-    assert isinstance(absolute, SQLiteVectorStore) and absolute.path == f"{tmp_path}/abs.db"
+    assert isinstance(absolute, SQLiteVectorStore)
+    assert absolute.path == f"{tmp_path}/abs.db"
 
 
 def test_unknown_scheme_suggests_a_close_name() -> None:
@@ -56,7 +58,8 @@ async def test_sqlite_rejects_a_different_metric_on_an_existing_table(tmp_path: 
         SQLiteVectorStore(tmp_path / "kb.db", distance_metric="cosine")
     again = SQLiteVectorStore(tmp_path / "kb.db", distance_metric="l2")
     (hit,) = await again.search([3.0, 4.0], limit=1)
-    assert hit.distance == pytest.approx(0.0) and hit.score == pytest.approx(1.0)
+    assert hit.distance == pytest.approx(0.0)
+    assert hit.score == pytest.approx(1.0)
     assert again.config.dimension == 2
     await again.close()
 

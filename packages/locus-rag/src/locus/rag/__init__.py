@@ -1,1 +1,69 @@
-"""locus RAG (placeholder, filled below)."""
+"""locus RAG: retrieve cited passages from your documents for agents.
+
+```python no-run
+from locus.rag import RAGRetriever, MiniLMEmbeddings
+
+rag = RAGRetriever(MiniLMEmbeddings(), "sqlite:///kb.db", chunking="markdown")
+await rag.add_file("docs/guide.md")
+hits = await rag.retrieve("how do I resume a thread?", limit=3)
+print(hits.to_context())
+```
+
+See ``docs/rag.md``.
+"""
+
+from __future__ import annotations
+
+from locus.rag.chunking import Chunk, ChunkConfig, chunk_text
+from locus.rag.embeddings import (
+    EmbeddingConfig,
+    EmbeddingProvider,
+    EmbeddingResult,
+    HashingEmbeddings,
+    MiniLMEmbeddings,
+)
+from locus.rag.multimodal import ContentType, MultimodalProcessor, ProcessedContent, process_content
+from locus.rag.reranker import BM25Reranker, CohereReranker, Reranker
+from locus.rag.retriever import RAGRetriever, RetrievalResult
+from locus.rag.stores import (
+    BaseVectorStore,
+    Document,
+    InMemoryVectorStore,
+    SearchResult,
+    SQLiteVectorStore,
+    VectorStore,
+    VectorStoreConfig,
+    get_vector_store,
+)
+from locus.rag.tools import RAGToolkit, create_rag_context_tool, create_rag_tool
+
+__all__ = [
+    "BM25Reranker",
+    "BaseVectorStore",
+    "Chunk",
+    "ChunkConfig",
+    "CohereReranker",
+    "ContentType",
+    "Document",
+    "EmbeddingConfig",
+    "EmbeddingProvider",
+    "EmbeddingResult",
+    "HashingEmbeddings",
+    "InMemoryVectorStore",
+    "MiniLMEmbeddings",
+    "MultimodalProcessor",
+    "ProcessedContent",
+    "RAGRetriever",
+    "RAGToolkit",
+    "Reranker",
+    "RetrievalResult",
+    "SQLiteVectorStore",
+    "SearchResult",
+    "VectorStore",
+    "VectorStoreConfig",
+    "chunk_text",
+    "create_rag_context_tool",
+    "create_rag_tool",
+    "get_vector_store",
+    "process_content",
+]

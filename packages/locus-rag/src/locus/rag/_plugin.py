@@ -8,7 +8,7 @@ from locus.rag._hookspecs import RAGHookspecs
 
 LOCUS_HOOKSPECS = RAGHookspecs
 VECTOR_STORE_HOOK = "locus_register_vector_stores"
-LOCUS_REGISTRIES = {VECTOR_STORE_HOOK: ("vector store", {})}
+LOCUS_REGISTRIES: dict[str, tuple[str, dict[str, str]]] = {VECTOR_STORE_HOOK: ("vector store", {})}
 
 
 @hookimpl

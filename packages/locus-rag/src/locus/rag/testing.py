@@ -35,8 +35,12 @@ def unit_vectors(n: int, dim: int = DIM, *, seed: int = 7) -> list[list[float]]:
 
 
 def _doc(i: int, vector: list[float], **metadata: Any) -> Document:
-    return Document(id=f"d{i}", content=f"document {i} — héllo 🦜", embedding=vector,
-                    metadata={"i": i, **metadata})
+    return Document(
+        id=f"d{i}",
+        content=f"document {i} — héllo 🦜",
+        embedding=vector,
+        metadata={"i": i, **metadata},
+    )
 
 
 @pytest.mark.asyncio
@@ -105,11 +109,27 @@ class VectorStoreConformance:
             assert math.isclose(r.score, float(sims[int(r.document.id[1:])]), abs_tol=1e-4)
 
     async def test_content_metadata_roundtrip(self, store: VectorStore) -> None:
-        meta = {"source": "a.md", "n": 3, "f": 2.5, "ok": True, "none": None,
-                "tags": ["x", "y"], "nested": {"k": "v"}}
+        meta = {
+            "source": "a.md",
+            "n": 3,
+            "f": 2.5,
+            "ok": True,
+            "none": None,
+            "tags": ["x", "y"],
+            "nested": {"k": "v"},
+        }
         vec = unit_vectors(1)[0]
-        await store.add([Document(id="a/b:c#1", content="Ünïcode ✓", embedding=vec, metadata=meta,
-                                  content_type="markdown")])
+        await store.add(
+            [
+                Document(
+                    id="a/b:c#1",
+                    content="Ünïcode ✓",
+                    embedding=vec,
+                    metadata=meta,
+                    content_type="markdown",
+                )
+            ]
+        )
         (doc,) = await store.get(["a/b:c#1"])
         assert doc.content == "Ünïcode ✓"
         assert doc.metadata == meta
@@ -120,11 +140,13 @@ class VectorStoreConformance:
 
     async def test_add_same_id_replaces(self, store: VectorStore) -> None:
         vectors = await self.filled(store, 5)
-        await store.add([Document(id="d1", content="new text", embedding=vectors[4],
-                                  metadata={"v": 2})])
+        await store.add(
+            [Document(id="d1", content="new text", embedding=vectors[4], metadata={"v": 2})]
+        )
         assert await store.count() == 5
         (doc,) = await store.get(["d1"])
-        assert doc.content == "new text" and doc.metadata == {"v": 2}
+        assert doc.content == "new text"
+        assert doc.metadata == {"v": 2}
         top = await store.search(vectors[1], limit=5)
         assert top[0].document.id != "d1"
 
@@ -138,12 +160,15 @@ class VectorStoreConformance:
         assert await store.delete(["d2", "d4", "missing"]) == 2
         assert await store.count() == 4
         ids = [r.document.id for r in await store.search(vectors[2], limit=10)]
-        assert "d2" not in ids and "d4" not in ids and len(ids) == 4
+        assert "d2" not in ids
+        assert "d4" not in ids
+        assert len(ids) == 4
 
     async def test_filters(self, store: VectorStore) -> None:
         vectors = await self.filled(store, 20)
         even = await store.search(vectors[1], limit=20, filter={"parity": "even"})
-        assert len(even) == 10 and all(r.document.metadata["parity"] == "even" for r in even)
+        assert len(even) == 10
+        assert all(r.document.metadata["parity"] == "even" for r in even)
         rng = await store.search(vectors[0], limit=20, filter={"i": {"$gte": 5, "$lt": 8}})
         assert sorted(r.document.id for r in rng) == ["d5", "d6", "d7"]
         isin = await store.search(vectors[0], limit=20, filter={"tag": {"$in": ["t0", "t1"]}})

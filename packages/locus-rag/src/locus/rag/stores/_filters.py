@@ -52,8 +52,7 @@ def check_filter(filter: Any) -> None:
                 check_filter(sub)
         elif not isinstance(key, str) or key.startswith("$"):
             raise ValidationError(
-                f"unknown filter operator {key!r}; top-level keys are metadata fields, "
-                "$and or $or"
+                f"unknown filter operator {key!r}; top-level keys are metadata fields, $and or $or"
             )
         elif isinstance(cond, Mapping):
             for op, operand in cond.items():

@@ -102,6 +102,10 @@ class FlatIndex:
         """Forget everything."""
         self.__init__(self.metric)  # type: ignore[misc]
 
+    def documents(self) -> list[Document]:
+        """Every document, without embeddings."""
+        return list(self._docs)
+
     def ids(self, filter: Filter | None = None) -> list[str]:
         """Ids of the documents matching ``filter``."""
         return [d.id for d in self._docs if matches(d.metadata, filter)]
@@ -143,9 +147,7 @@ class FlatIndex:
         results = []
         for i in top.tolist():
             row = i if rows is None else int(rows[i])
-            results.append(
-                SearchResult(self._docs[row], float(scores[i]), float(distances[i]))
-            )
+            results.append(SearchResult(self._docs[row], float(scores[i]), float(distances[i])))
         return results
 
     def _score(self, matrix: F32, sq_norms: F32, query: F32) -> tuple[Any, Any]:

@@ -6,7 +6,6 @@ from collections.abc import Sequence
 from typing import Any
 
 from locus.core.errors import ValidationError
-
 from locus.rag.stores._filters import check_filter
 from locus.rag.stores._flat import FlatIndex, check_ids, select_ids
 from locus.rag.stores.base import BaseVectorStore, Document, Filter, SearchResult, Vector
@@ -30,7 +29,9 @@ class InMemoryVectorStore(BaseVectorStore):
         self._index = FlatIndex(distance_metric)
 
     def __repr__(self) -> str:
-        return f"InMemoryVectorStore(count={len(self._index)}, metric={self.config.distance_metric!r})"
+        return (
+            f"InMemoryVectorStore(count={len(self._index)}, metric={self.config.distance_metric!r})"
+        )
 
     async def add(self, documents: Sequence[Document]) -> list[str]:
         """Insert or replace ``documents`` by id; return their ids."""
@@ -57,6 +58,10 @@ class InMemoryVectorStore(BaseVectorStore):
         """Delete by id and/or filter; return how many were deleted."""
         return self._index.remove(select_ids(self._index, ids, filter))
 
+    async def documents(self) -> list[Document]:
+        """Every document, without embeddings (for keyword indexes and exports)."""
+        return self._index.documents()
+
     async def count(self, filter: Filter | None = None) -> int:
         """How many documents (matching ``filter``)."""
         if not filter:
@@ -67,7 +72,6 @@ class InMemoryVectorStore(BaseVectorStore):
     async def clear(self) -> None:
         """Delete every document."""
         self._index.clear()
-
 
 
 def from_url(url: str, **options: Any) -> InMemoryVectorStore:

@@ -126,9 +126,7 @@ class SQLiteVectorStore(BaseVectorStore):
             f"SELECT id, content, metadata, embedding, created_at, content_type FROM {self.table}"
         ).fetchall()
         if rows:
-            docs = [
-                Document(r[0], r[1], None, json.loads(r[2]), r[4], r[5]) for r in rows
-            ]
+            docs = [Document(r[0], r[1], None, json.loads(r[2]), r[4], r[5]) for r in rows]
             vectors = np.stack([np.frombuffer(r[3], dtype=np.float32) for r in rows])
             index.upsert(docs, vectors)
         self._index = index
@@ -213,6 +211,10 @@ class SQLiteVectorStore(BaseVectorStore):
             return self._index.remove(targets)
 
         return await self._call(remove)
+
+    async def documents(self) -> list[Document]:
+        """Every document, without embeddings (for keyword indexes and exports)."""
+        return (await self._mirror()).documents()
 
     async def count(self, filter: Filter | None = None) -> int:
         """How many documents (matching ``filter``)."""
