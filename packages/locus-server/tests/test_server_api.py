@@ -304,3 +304,29 @@ async def test_the_playground_page_is_served_without_credentials(client_for: Any
     assert "/playground" not in (await client.get("/openapi.json")).json()["paths"]
     hidden = client_for(server(playground=False).app)
     assert (await hidden.get("/playground")).status_code == 404
+
+
+async def test_observe_puts_each_request_and_its_run_on_the_event_bus(client_for: Any) -> None:
+    from locus.observability import get_event_bus
+
+    client = client_for(server(observe=True).app)
+    reply = await client.post("/invoke", json={"prompt": "seen", "thread_id": "obs"}, headers=ALICE)
+    run_id = reply.headers["x-locus-run-id"]
+    types = [e.event_type for e in get_event_bus().history(run_id)]
+    assert types[0] == "server.request.received"
+    assert "agent.started" in types
+    assert "agent.terminate" in types
+    assert types[-1] == "server.request.completed"
+    completed = get_event_bus().history(run_id)[-1].data
+    assert completed["status"] == 200
+    assert completed["path"] == "/invoke"
+    refused = await client.post("/invoke", json={"prompt": "x"})
+    assert [e.event_type for e in get_event_bus().history(refused.headers["x-locus-run-id"])] == [
+        "server.auth.failed",
+        "server.request.completed",
+    ]
+    quiet = client_for(server().app)
+    assert (
+        "x-locus-run-id"
+        not in (await quiet.post("/invoke", json={"prompt": "q"}, headers=ALICE)).headers
+    )

@@ -121,6 +121,7 @@ def build_router(core: ServerCore, version: str) -> APIRouter:
         core.check_prompt(body.prompt)
         public = body.thread_id or core.new_thread_id()
         scoped = core.scope(user, public)
+        emit("server.request.received", method="POST", path="/stream", thread_id=public)
         core.ensure_idle(scoped)
         events = core.served.events(body.prompt, scoped)
         run = core.registry.start(user, scoped, events, core.encoder(scoped, public))
@@ -216,6 +217,7 @@ def build_router(core: ServerCore, version: str) -> APIRouter:
         last checkpoint, on any server process sharing the checkpointer.
         """
         scoped = core.scope(user, thread_id)
+        emit("server.request.received", method="POST", path="/resume", thread_id=thread_id)
         core.ensure_idle(scoped)
         state = await core.served.load(scoped)
         if state is None:

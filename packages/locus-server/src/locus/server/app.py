@@ -19,6 +19,7 @@ from locus.core.errors import ConfigError
 from locus.server._auth import ApiKeyAuth, Authenticator
 from locus.server._core import ServerCore
 from locus.server._errors import BodyLimitMiddleware, install_error_handlers
+from locus.server._observe import ObserveMiddleware
 from locus.server._routes import build_router
 from locus.server._routes_history import build_history_router
 from locus.server._runs import RunRegistry
@@ -74,6 +75,9 @@ class AgentServer:
             ``$LOCUS_SERVER_SECRET``, else derived from the API keys. Set it
             when several server processes use an authenticator.
         stream_retention: Seconds a finished stream stays replayable.
+        observe: Run every request in a ``run_context()`` so the server's
+            and the agent's events reach the EventBus (subscribers, telemetry);
+            the response names the run in ``X-Locus-Run-Id``.
         playground: Serve the browser playground at ``/playground`` (it
             holds no secret: the user types the API key into the page).
 
@@ -97,6 +101,7 @@ class AgentServer:
         approval_secret: str | bytes | None = None,
         stream_retention: float = 300.0,
         playground: bool = True,
+        observe: bool = False,
     ) -> None:
         self.served = as_served(agent)
         self.agent = self.served.target
@@ -120,6 +125,7 @@ class AgentServer:
         self.cors_origins = list(cors_origins or ())
         self.max_body_bytes = max_body_bytes
         self.playground = playground
+        self.observe = observe
         self._core = ServerCore(
             served=self.served,
             authenticator=authenticator or keys,
@@ -157,6 +163,8 @@ class AgentServer:
         if self.playground:
             _add_playground(app)
         app.add_middleware(BodyLimitMiddleware, max_bytes=self.max_body_bytes)
+        if self.observe:
+            app.add_middleware(ObserveMiddleware)
         if self.cors_origins:
             app.add_middleware(
                 CORSMiddleware,
