@@ -160,9 +160,9 @@ async def test_checkpoint_saved_after_every_execute_node() -> None:
     saved: list[str] = []
 
     class Spy(MemoryCheckpointer):
-        async def save(self, state, thread_id, checkpoint_id=None, metadata=None):  # type: ignore[no-untyped-def,override]
+        async def save(self, state, thread_id, checkpoint_id=None, metadata=None, **kw):  # type: ignore[no-untyped-def,override]
             saved.append((metadata or {})["source"])
-            return await super().save(state, thread_id, checkpoint_id, metadata)
+            return await super().save(state, thread_id, checkpoint_id, metadata, **kw)
 
     model = ScriptedModel([[ToolCall(name="get_metric", arguments={"name": "a"})]] * 2 + ["x"])
     await Agent(model=model, tools=[get_metric], checkpointer=Spy()).invoke("go", thread_id="t")

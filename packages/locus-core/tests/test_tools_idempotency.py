@@ -153,9 +153,10 @@ class _Recorder(MemoryCheckpointer):
         thread_id: str,
         checkpoint_id: str | None = None,
         metadata: dict[str, Any] | None = None,
+        **options: Any,
     ) -> str:  # type: ignore[override]
         self.snapshots.append(((metadata or {}).get("source", ""), copy.deepcopy(state)))
-        return await super().save(state, thread_id, checkpoint_id, metadata)
+        return await super().save(state, thread_id, checkpoint_id, metadata, **options)
 
 
 async def _crash_at(source: str) -> tuple[AgentState, list[str], Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import uuid
 from collections.abc import AsyncIterator, Iterable
 from typing import TYPE_CHECKING, Any
@@ -32,6 +33,7 @@ from locus.agent._threads import (
     tool_schema,
 )
 from locus.agent.result import AgentResult
+from locus.checkpoint._thread_run import DEFAULT_BUSY_TIMEOUT, OnBusy, ThreadRun, check_on_busy
 from locus.core.errors import CheckpointNotFoundError, ConfigError, ValidationError
 from locus.core.events import LocusEvent, RunStartEvent
 from locus.core.limits import DEFAULT_LIMITS, Limits
@@ -171,53 +173,127 @@ class Agent:
     # -- public API ----------------------------------------------------------
 
     async def run(
-        self, prompt: Prompt, *, thread_id: str | None = None
+        self,
+        prompt: Prompt,
+        *,
+        thread_id: str | None = None,
+        on_busy: OnBusy = "enqueue",
+        busy_timeout: float = DEFAULT_BUSY_TIMEOUT,
     ) -> AsyncIterator[LocusEvent]:
         """Run the agent, yielding typed events; the last is always a ``TerminateEvent``.
 
         Every event is also published on the EventBus when a ``run_context()`` is open.
         ``prompt`` may be ``Command(resume=value)`` to answer a tool's ``interrupt()``
         on ``thread_id`` (same as :meth:`resume` with ``answer=value``).
+
+        A run owns its thread: a second run on a thread that has an active run
+        (in this process or another one sharing the checkpointer's store) does
+        what ``on_busy`` says (see docs/concurrency.md):
+
+        Args:
+            prompt: Text, messages, or ``Command(resume=...)``.
+            thread_id: Conversation thread (persisted with a checkpointer).
+            on_busy: ``"enqueue"`` (default: wait for the active run),
+                ``"reject"`` (raise ``ThreadBusyError`` at once),
+                ``"interrupt"`` (stop the active run at its next checkpoint,
+                keep its work, then run) or ``"rollback"`` (stop it and discard
+                its work, then run).
+            busy_timeout: Seconds to wait for a busy thread before
+                ``ThreadBusyError``.
+
+        Raises:
+            locus.core.errors.ThreadBusyError: the thread stayed busy (see ``on_busy``).
+            locus.core.errors.RunSupersededError: a newer run stopped this one.
+            locus.core.errors.CheckpointConflictError: another writer moved the
+                thread without holding it (nothing of this run's last step was saved).
         """
-        async for event in self._execute(*_split_command(prompt), thread_id, None):
+        async for event in self._execute(
+            *_split_command(prompt), thread_id, None, on_busy, busy_timeout
+        ):
             yield event
 
-    async def invoke(self, prompt: Prompt, *, thread_id: str | None = None) -> AgentResult:
-        """Run the agent to completion and return its :class:`AgentResult`."""
+    async def invoke(
+        self,
+        prompt: Prompt,
+        *,
+        thread_id: str | None = None,
+        on_busy: OnBusy = "enqueue",
+        busy_timeout: float = DEFAULT_BUSY_TIMEOUT,
+    ) -> AgentResult:
+        """Run the agent to completion and return its :class:`AgentResult` (options: :meth:`run`)."""
         holder: dict[str, AgentResult] = {}
-        async for _ in self._execute(*_split_command(prompt), thread_id, holder):
+        async for _ in self._execute(
+            *_split_command(prompt), thread_id, holder, on_busy, busy_timeout
+        ):
             pass
         return holder["result"]
 
-    def run_sync(self, prompt: Prompt, *, thread_id: str | None = None) -> AgentResult:
+    def run_sync(
+        self,
+        prompt: Prompt,
+        *,
+        thread_id: str | None = None,
+        on_busy: OnBusy = "enqueue",
+        busy_timeout: float = DEFAULT_BUSY_TIMEOUT,
+    ) -> AgentResult:
         """Blocking :meth:`invoke`; works with or without a running event loop."""
-        return run_coroutine_sync(lambda: self.invoke(prompt, thread_id=thread_id))
+        return run_coroutine_sync(
+            lambda: self.invoke(
+                prompt, thread_id=thread_id, on_busy=on_busy, busy_timeout=busy_timeout
+            )
+        )
 
-    async def resume(self, thread_id: str, answer: Any = NO_ANSWER) -> AsyncIterator[LocusEvent]:
+    async def resume(
+        self,
+        thread_id: str,
+        answer: Any = NO_ANSWER,
+        *,
+        on_busy: OnBusy = "enqueue",
+        busy_timeout: float = DEFAULT_BUSY_TIMEOUT,
+    ) -> AsyncIterator[LocusEvent]:
         """Continue an interrupted run of ``thread_id`` from its last checkpoint.
 
         Pending tool calls are executed (idempotent ones answer from the ledger:
-        recorded result, or in doubt when only the intent was recorded); then
-        the loop goes on. A tool paused by ``interrupt()`` runs again and this
-        time ``interrupt()`` returns ``answer``. A thread whose run completed
-        just yields its ``TerminateEvent`` again.
+        recorded result, or per the tool's ``in_doubt`` policy when only the
+        intent was recorded); then the loop goes on. A tool paused by
+        ``interrupt()`` runs again and this time ``interrupt()`` returns
+        ``answer``. A thread whose run completed just yields its
+        ``TerminateEvent`` again. ``on_busy``/``busy_timeout``: as :meth:`run`.
 
         Raises:
             locus.core.errors.CheckpointNotFoundError: the thread has no checkpoint.
         """
-        async for event in self._execute(None, answer, thread_id, None):
+        async for event in self._execute(None, answer, thread_id, None, on_busy, busy_timeout):
             yield event
 
-    async def resume_invoke(self, thread_id: str, answer: Any = NO_ANSWER) -> AgentResult:
+    async def resume_invoke(
+        self,
+        thread_id: str,
+        answer: Any = NO_ANSWER,
+        *,
+        on_busy: OnBusy = "enqueue",
+        busy_timeout: float = DEFAULT_BUSY_TIMEOUT,
+    ) -> AgentResult:
         """Awaitable :meth:`resume` returning the :class:`AgentResult`."""
         holder: dict[str, AgentResult] = {}
-        async for _ in self._execute(None, answer, thread_id, holder):
+        async for _ in self._execute(None, answer, thread_id, holder, on_busy, busy_timeout):
             pass
         return holder["result"]
 
-    def resume_sync(self, thread_id: str, answer: Any = NO_ANSWER) -> AgentResult:
+    def resume_sync(
+        self,
+        thread_id: str,
+        answer: Any = NO_ANSWER,
+        *,
+        on_busy: OnBusy = "enqueue",
+        busy_timeout: float = DEFAULT_BUSY_TIMEOUT,
+    ) -> AgentResult:
         """Blocking :meth:`resume`."""
-        return run_coroutine_sync(lambda: self.resume_invoke(thread_id, answer))
+        return run_coroutine_sync(
+            lambda: self.resume_invoke(
+                thread_id, answer, on_busy=on_busy, busy_timeout=busy_timeout
+            )
+        )
 
     def as_tool(self, name: str | None = None, description: str | None = None) -> Tool:
         """This agent as a tool another agent can call (with a ``prompt`` argument)."""
@@ -243,14 +319,24 @@ class Agent:
         answer: Any,
         thread_id: str | None,
         holder: dict[str, AgentResult] | None,
+        on_busy: OnBusy = "enqueue",
+        busy_timeout: float = DEFAULT_BUSY_TIMEOUT,
     ) -> AsyncIterator[LocusEvent]:
         if self.model is None:
             raise ConfigError(
                 "This agent has no model: pass Agent(model='openai:gpt-4.1') or a model "
                 "object (Agent(model='test') runs offline)."
             )
-        async with activity():
-            ctx, entry, done = await self._prepare(prompt, thread_id, answer)
+        check_on_busy(on_busy, busy_timeout)
+        if thread_id is not None and (not isinstance(thread_id, str) or not thread_id):
+            raise ValidationError(f"thread_id must be a non-empty string, got {thread_id!r}")
+        async with activity(), contextlib.AsyncExitStack() as stack:
+            owner = None
+            if thread_id is not None:
+                owner = await stack.enter_async_context(
+                    self._owner(thread_id, on_busy, busy_timeout)
+                )
+            ctx, entry, done = await self._prepare(prompt, owner, answer)
             state = ctx.state
             start = RunStartEvent(
                 run_id=state.run_id,
@@ -286,12 +372,32 @@ class Agent:
             if holder is not None:
                 holder["result"] = result
 
+    def _owner(self, thread_id: str, on_busy: OnBusy, busy_timeout: float) -> ThreadRun:
+        """The run's hold on ``thread_id`` (see :class:`~locus.checkpoint.ThreadRun`)."""
+        on_discard = None
+        if self.checkpointer is None:  # threads kept in this agent: rollback restores the last
+            before = self._threads.get(thread_id)
+
+            def on_discard() -> None:
+                if before is None:
+                    self._threads.pop(thread_id, None)
+                else:
+                    self._threads[thread_id] = before
+
+        return ThreadRun(
+            self.checkpointer,
+            thread_id,
+            on_busy=on_busy,
+            busy_timeout=busy_timeout,
+            scope=self,
+            on_discard=on_discard,
+        )
+
     async def _prepare(
-        self, prompt: Prompt | None, thread_id: str | None, answer: Any = NO_ANSWER
+        self, prompt: Prompt | None, owner: ThreadRun | None, answer: Any = NO_ANSWER
     ) -> tuple[LoopContext, Any, bool]:
-        if thread_id is not None and (not isinstance(thread_id, str) or not thread_id):
-            raise ValidationError(f"thread_id must be a non-empty string, got {thread_id!r}")
-        state = await self._load(thread_id) if thread_id else None
+        thread_id = owner.thread_id if owner is not None else None
+        state = await self._load(owner) if owner is not None else None
         lock = asyncio.Lock()
         if prompt is None:  # resume
             if state is None:
@@ -299,7 +405,7 @@ class Agent:
                     f"No checkpoint for thread {thread_id!r} to resume; start it with "
                     "agent.run(prompt, thread_id=...) on an agent with a checkpointer."
                 )
-            ctx = self._context(state, last_user_index(state), lock)
+            ctx = self._context(state, last_user_index(state), lock, owner)
             if state.status == "completed":
                 return ctx, "think", True
             paused = state.metadata.get(INTERRUPTS_KEY) or {}
@@ -321,28 +427,34 @@ class Agent:
             emit_resumed(state)
         start_index = len(state.messages)
         state.messages.extend(prompt_messages(prompt))
-        ctx = self._context(state, start_index, lock)
+        ctx = self._context(state, start_index, lock, owner)
         await ctx.save("input")
         return ctx, "think", False
 
-    def _context(self, state: AgentState, start_index: int, lock: asyncio.Lock) -> LoopContext:
+    def _context(
+        self,
+        state: AgentState,
+        start_index: int,
+        lock: asyncio.Lock,
+        owner: ThreadRun | None,
+    ) -> LoopContext:
         thread_id = state.thread_id
         hooks = self.hooks if len(self.hooks) else None
 
         async def save(source: str) -> None:
-            if thread_id is None:
+            if thread_id is None or owner is None:
                 return
             if self.checkpointer is None:
                 self._threads[thread_id] = state
-                return
             metadata = {
                 "source": source,
                 "step": state.iteration,
                 "run_id": state.run_id,
                 "agent": self.name,
             }
-            async with lock:
-                await self.checkpointer.save(state, thread_id, metadata=metadata)
+            async with lock:  # parallel tool calls save one at a time: one parent chain
+                # a run may stop after any save except a tool call's intent (its body must run)
+                await owner.save(state, metadata, stop_ok=source != "intent")
 
         return LoopContext(
             state=state,
@@ -371,12 +483,11 @@ class Agent:
             conversation_manager=self.conversation_manager,
         )
 
-    async def _load(self, thread_id: str) -> AgentState | None:
+    async def _load(self, owner: ThreadRun) -> AgentState | None:
         if self.checkpointer is None:
-            saved = self._threads.get(thread_id)
+            saved = self._threads.get(owner.thread_id)
             return saved.model_copy(deep=True) if saved is not None else None
-        state: AgentState | None = await self.checkpointer.load(thread_id)
-        return state
+        return await owner.load()
 
     def _result(self, ctx: LoopContext) -> AgentResult:
         state = ctx.state

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from locus.core.errors import ValidationError
 
 if TYPE_CHECKING:
-    from locus.checkpoint._base import BaseCheckpointer, CheckpointInfo, CheckpointRecord
+    from locus.checkpoint._base import ANY_PARENT, BaseCheckpointer, CheckpointInfo, CheckpointRecord
     from locus.checkpoint._decode import (
         check_checkpoint_id,
         check_thread_id,
@@ -22,12 +22,15 @@ if TYPE_CHECKING:
         decode_metadata,
         decode_record,
     )
+    from locus.checkpoint._lease import ThreadLease
+    from locus.checkpoint._thread_run import OnBusy, ThreadRun
     from locus.checkpoint.file import FileCheckpointer
     from locus.checkpoint.memory import MemoryCheckpointer
     from locus.checkpoint.serde import SCHEMA_VERSION, MigrationRegistry, Serde, migration
     from locus.checkpoint.sqlite import SQLiteCheckpointer
 
 __all__ = [
+    "ANY_PARENT",
     "SCHEMA_VERSION",
     "BaseCheckpointer",
     "CheckpointInfo",
@@ -35,8 +38,11 @@ __all__ = [
     "FileCheckpointer",
     "MemoryCheckpointer",
     "MigrationRegistry",
+    "OnBusy",
     "SQLiteCheckpointer",
     "Serde",
+    "ThreadLease",
+    "ThreadRun",
     "check_checkpoint_id",
     "check_thread_id",
     "corrupt_field",
@@ -48,6 +54,10 @@ __all__ = [
 ]
 
 _LAZY = {
+    "ANY_PARENT": "locus.checkpoint._base",
+    "ThreadLease": "locus.checkpoint._lease",
+    "OnBusy": "locus.checkpoint._thread_run",
+    "ThreadRun": "locus.checkpoint._thread_run",
     "BaseCheckpointer": "locus.checkpoint._base",
     "CheckpointInfo": "locus.checkpoint._base",
     "CheckpointRecord": "locus.checkpoint._base",

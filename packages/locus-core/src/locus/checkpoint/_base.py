@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import enum
 import json
 import os
 import time
@@ -9,7 +11,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import replace
 from types import TracebackType
-from typing import Any, ClassVar, Self
+from typing import Any, ClassVar, Literal, Self
 
 from locus.checkpoint._decode import (
     check_checkpoint_id,
@@ -19,8 +21,10 @@ from locus.checkpoint._decode import (
 )
 from locus.checkpoint._events import emit_deleted, emit_loaded, emit_missing, emit_saved
 from locus.checkpoint._records import CheckpointInfo, CheckpointRecord
+from locus.checkpoint._lease import LocalLeases, ThreadLease
 from locus.checkpoint.serde import Serde
 from locus.core.errors import (
+    CheckpointConflictError,
     CheckpointError,
     CheckpointNotFoundError,
     CheckpointSerializationError,
@@ -30,12 +34,21 @@ from locus.core.protocols import CheckpointerCapabilities
 from locus.core.state import AgentState
 
 __all__ = [
+    "ANY_PARENT",
     "BaseCheckpointer",
     "CheckpointInfo",
     "CheckpointRecord",
     "decode_metadata",
     "new_checkpoint_id",
 ]
+
+
+class _AnyParent(enum.Enum):
+    ANY = "any"
+
+
+ANY_PARENT: Literal[_AnyParent.ANY] = _AnyParent.ANY
+"""``save(expect_parent=ANY_PARENT)`` (the default): append without compare-and-set."""
 
 
 def new_checkpoint_id() -> str:
@@ -77,11 +90,17 @@ class BaseCheckpointer(ABC):
     native_ttl: ClassVar[bool] = False
     """Whether the store expires records by itself (else expiry is lazy)."""
 
+    shared_leases: ClassVar[bool] = False
+    """Whether thread leases live in the store (seen by every process using it)
+    rather than in this process only (the base class's fallback)."""
+
     def __init__(self, *, ttl: float | None = None, serde: Serde | None = None) -> None:
         if ttl is not None and ttl <= 0:
             raise ValidationError(f"ttl must be a positive number of seconds or None, got {ttl!r}")
         self.ttl = ttl
         self.serde = serde if serde is not None else Serde()
+        self._local_leases = LocalLeases()
+        self._cas_locks: dict[str, asyncio.Lock] = {}
 
     # -- storage primitives -------------------------------------------------
 
@@ -105,6 +124,41 @@ class BaseCheckpointer(ABC):
     async def _list_threads(self) -> list[str]:
         """Ids of the threads holding at least one checkpoint."""
 
+    # -- compare-and-set and leases (defaults: atomic within this process only) -----
+
+    async def _write_checked(self, record: CheckpointRecord, expected_parent: str | None) -> bool:
+        """Store ``record`` only if the thread's newest checkpoint is ``expected_parent``.
+
+        ``None`` expects an empty thread. On success ``record.parent_id`` is
+        ``expected_parent``. Returns ``False`` (and writes nothing) otherwise.
+        Backends override this to make the check and the write one atomic
+        step in the store; this default is atomic only within one process.
+        """
+        lock = self._cas_locks.setdefault(record.thread_id, asyncio.Lock())
+        async with lock:
+            head = await self._list(record.thread_id, 1)
+            if (head[0].checkpoint_id if head else None) != expected_parent:
+                return False
+            record.parent_id = expected_parent
+            await self._write(record)
+            return True
+
+    async def _lease_acquire(self, lease: ThreadLease) -> ThreadLease | None:
+        """Store ``lease`` unless another owner holds a live one; return that live holder."""
+        return self._local_leases.acquire(lease)
+
+    async def _lease_renew(self, thread_id: str, owner: str, expires_at: float) -> ThreadLease | None:
+        """Extend ``owner``'s lease; return it (``stop`` set if asked to) or ``None`` if lost."""
+        return self._local_leases.renew(thread_id, owner, expires_at)
+
+    async def _lease_stop(self, thread_id: str, owner: str, mode: str) -> bool:
+        """Ask the live holder ``owner`` to stop (``"interrupt"``/``"rollback"``)."""
+        return self._local_leases.request_stop(thread_id, owner, mode)
+
+    async def _lease_release(self, thread_id: str, owner: str) -> None:
+        """Drop ``owner``'s lease if it still holds it."""
+        self._local_leases.release(thread_id, owner)
+
     # -- protocol -------------------------------------------------------------
 
     @property
@@ -126,6 +180,8 @@ class BaseCheckpointer(ABC):
         thread_id: str,
         checkpoint_id: str | None = None,
         metadata: dict[str, Any] | None = None,
+        *,
+        expect_parent: str | None | Literal[_AnyParent.ANY] = ANY_PARENT,
     ) -> str:
         """Save ``state`` as the newest checkpoint of ``thread_id``.
 
@@ -135,6 +191,11 @@ class BaseCheckpointer(ABC):
             checkpoint_id: Id to use; an existing checkpoint with this id is
                 replaced and becomes the newest. A fresh id when ``None``.
             metadata: JSON-compatible annotations, returned by :meth:`history`.
+            expect_parent: Compare-and-set: save only if the thread's newest
+                checkpoint is this id (``None``: only if the thread is empty).
+                A run passes the checkpoint it started from, then each id it
+                saved, so two writers can never fork a thread silently. The
+                default :data:`ANY_PARENT` appends without checking.
 
         Returns:
             The checkpoint id.
@@ -145,10 +206,19 @@ class BaseCheckpointer(ABC):
                 255 characters.
             locus.core.errors.CheckpointSerializationError: ``state`` or
                 ``metadata`` cannot be serialised.
+            locus.core.errors.CheckpointConflictError: ``expect_parent`` is not
+                the thread's newest checkpoint (nothing was written).
         """
         _check_thread(thread_id)
         if checkpoint_id is not None:
             check_checkpoint_id(checkpoint_id)
+        if expect_parent is not ANY_PARENT and checkpoint_id is not None and (
+            checkpoint_id == expect_parent
+        ):
+            raise ValidationError(
+                f"checkpoint_id {checkpoint_id!r} equals expect_parent: a compare-and-set "
+                "save adds a new checkpoint (omit checkpoint_id for a fresh one)"
+            )
         payload = self.serde.dumps(state)
         if metadata:
             metadata = _check_metadata(metadata)
@@ -161,6 +231,21 @@ class BaseCheckpointer(ABC):
         )
         if self.ttl is not None:
             record.expires_at = record.created_at + self.ttl
+        if expect_parent is not ANY_PARENT:
+            if not await self._write_checked(record, expect_parent):
+                head = await self._list(thread_id, 1)
+                actual = head[0].checkpoint_id if head else None
+                raise CheckpointConflictError(
+                    f"thread {thread_id!r} moved on: its newest checkpoint is {actual!r}, not "
+                    f"{expect_parent!r} this save was based on (another run wrote to it). "
+                    "Nothing was saved; reload the thread and retry, or let runs take turns "
+                    "with on_busy='enqueue'",
+                    thread_id=thread_id,
+                    expected_parent=expect_parent,
+                    actual_parent=actual,
+                )
+            emit_saved(self.backend_name, thread_id, record.checkpoint_id, len(payload))
+            return record.checkpoint_id
         if not self.assigns_parent:
             latest = await self._list(thread_id, 2)
             for info in latest:
@@ -185,6 +270,13 @@ class BaseCheckpointer(ABC):
                 (payload or a stored field), foreign or from a newer locus; the
                 message names the thread and checkpoint.
         """
+        found = await self.load_with_id(thread_id, checkpoint_id)
+        return None if found is None else found[0]
+
+    async def load_with_id(
+        self, thread_id: str, checkpoint_id: str | None = None
+    ) -> tuple[AgentState, str] | None:
+        """As :meth:`load`, with the id of the checkpoint read (a run's ``expect_parent``)."""
         record = await self.load_record(thread_id, checkpoint_id)
         if record is None:
             emit_missing(self.backend_name, thread_id)
@@ -193,7 +285,7 @@ class BaseCheckpointer(ABC):
             record.payload, thread_id=thread_id, checkpoint_id=record.checkpoint_id
         )
         emit_loaded(self.backend_name, thread_id, record.checkpoint_id)
-        return state
+        return state, record.checkpoint_id
 
     async def list_checkpoints(self, thread_id: str, limit: int = 10) -> list[str]:
         """Checkpoint ids of a thread, newest first."""

@@ -39,6 +39,7 @@ except ImportError:  # pragma: no cover - Windows
 
 from locus.checkpoint._base import BaseCheckpointer, CheckpointInfo, CheckpointRecord
 from locus.checkpoint._decode import decode_record
+from locus.checkpoint._lease import ThreadLease
 from locus.core.errors import CheckpointSerializationError, ValidationError
 
 __all__ = ["FileCheckpointer", "from_url"]
@@ -81,6 +82,7 @@ class FileCheckpointer(BaseCheckpointer):
     backend_name: ClassVar[str] = "file"
     assigns_parent: ClassVar[bool] = True
     concurrent_writers: ClassVar[bool] = fcntl is not None
+    shared_leases: ClassVar[bool] = fcntl is not None
 
     def __init__(self, root: str | os.PathLike[str], *, fsync: bool = True, **options: Any) -> None:
         super().__init__(**options)
@@ -167,6 +169,60 @@ class FileCheckpointer(BaseCheckpointer):
     def _write_sync(self, record: CheckpointRecord) -> None:
         with self._thread_lock(record.thread_id):
             self._write_locked(record)
+
+    def _write_checked_sync(self, record: CheckpointRecord, expected_parent: str | None) -> bool:
+        with self._thread_lock(record.thread_id):
+            files = self._files(self._thread_dir(record.thread_id))
+            if (self._cid_of(files[0]) if files else None) != expected_parent:
+                return False
+            self._write_locked(record)
+            return True
+
+    def _lease_path(self, thread_id: str) -> Path:
+        return self.root / _LOCKS / f"{self._thread_dir(thread_id).name}.lease"
+
+    def _lease_read(self, thread_id: str) -> ThreadLease | None:
+        try:
+            raw = json.loads(self._lease_path(thread_id).read_bytes())
+            return ThreadLease(thread_id, str(raw["owner"]), float(raw["expires_at"]), raw["stop"])
+        except FileNotFoundError:
+            return None
+        except (ValueError, KeyError, TypeError):
+            return None  # a torn or foreign lease file holds nothing: the thread is free
+
+    def _lease_write(self, lease: ThreadLease) -> None:
+        body = {"owner": lease.owner, "expires_at": lease.expires_at, "stop": lease.stop}
+        self._atomic_write(self._lease_path(lease.thread_id), json.dumps(body).encode())
+
+    def _lease_sync(
+        self, thread_id: str, owner: str, op: str, value: float | str | None
+    ) -> ThreadLease | bool | None:
+        """One lease operation under the thread's ``flock`` (see the ``_lease_*`` primitives)."""
+        with self._thread_lock(thread_id):
+            held = self._lease_read(thread_id)
+            mine = held is not None and held.owner == owner
+            if op == "acquire":
+                if held is not None and not mine and held.live():
+                    return held
+                assert isinstance(value, float)
+                self._lease_write(ThreadLease(thread_id, owner, value))
+                return None
+            if op == "renew":
+                if held is None or not mine:
+                    return None
+                assert isinstance(value, float)
+                held.expires_at = value
+                self._lease_write(held)
+                return held
+            if op == "stop":
+                if held is None or not mine or not held.live():
+                    return False
+                held.stop = str(value)
+                self._lease_write(held)
+                return True
+            if mine:  # release
+                self._lease_path(thread_id).unlink(missing_ok=True)
+            return None
 
     def _write_locked(self, record: CheckpointRecord) -> None:
         tdir = self._thread_dir(record.thread_id)
@@ -282,6 +338,26 @@ class FileCheckpointer(BaseCheckpointer):
     async def _write(self, record: CheckpointRecord) -> None:
         async with self._lock:
             await asyncio.to_thread(self._write_sync, record)
+
+    async def _write_checked(self, record: CheckpointRecord, expected_parent: str | None) -> bool:
+        async with self._lock:
+            return await asyncio.to_thread(self._write_checked_sync, record, expected_parent)
+
+    async def _lease_acquire(self, lease: ThreadLease) -> ThreadLease | None:
+        held = await asyncio.to_thread(
+            self._lease_sync, lease.thread_id, lease.owner, "acquire", lease.expires_at
+        )
+        return held if isinstance(held, ThreadLease) else None
+
+    async def _lease_renew(self, thread_id: str, owner: str, expires_at: float) -> ThreadLease | None:
+        held = await asyncio.to_thread(self._lease_sync, thread_id, owner, "renew", expires_at)
+        return held if isinstance(held, ThreadLease) else None
+
+    async def _lease_stop(self, thread_id: str, owner: str, mode: str) -> bool:
+        return bool(await asyncio.to_thread(self._lease_sync, thread_id, owner, "stop", mode))
+
+    async def _lease_release(self, thread_id: str, owner: str) -> None:
+        await asyncio.to_thread(self._lease_sync, thread_id, owner, "release", None)
 
     async def _read(self, thread_id: str, checkpoint_id: str | None) -> CheckpointRecord | None:
         return await asyncio.to_thread(self._read_sync, thread_id, checkpoint_id)

@@ -25,6 +25,7 @@ import os
 import re
 import sqlite3
 import threading
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, ClassVar, TypeVar
@@ -32,13 +33,14 @@ from urllib.parse import unquote, urlsplit
 
 from locus.checkpoint._base import BaseCheckpointer, CheckpointInfo, CheckpointRecord
 from locus.checkpoint._decode import decode_info, decode_record
+from locus.checkpoint._lease import ThreadLease
 from locus.core.errors import CheckpointError, ValidationError
 
 __all__ = ["SQLiteCheckpointer", "from_url"]
 
 T = TypeVar("T")
 
-SQLITE_SCHEMA_VERSION = 1
+SQLITE_SCHEMA_VERSION = 2
 _PREFIX_RE = re.compile(r"\A[A-Za-z_][A-Za-z0-9_]{0,40}\Z")
 _COLUMNS = "thread_id, checkpoint_id, parent_id, created_at, expires_at, v, metadata"
 
@@ -59,6 +61,7 @@ class SQLiteCheckpointer(BaseCheckpointer):
     backend_name: ClassVar[str] = "sqlite"
     assigns_parent: ClassVar[bool] = True
     concurrent_writers: ClassVar[bool] = True
+    shared_leases: ClassVar[bool] = True
 
     def __init__(
         self,
@@ -77,6 +80,7 @@ class SQLiteCheckpointer(BaseCheckpointer):
         self.path = str(path)
         self.busy_timeout = busy_timeout
         self._t = f"{table_prefix}checkpoints"
+        self._leases = f"{table_prefix}leases"
         self._schema = f"{table_prefix}schema"
         self._conn: sqlite3.Connection | None = None
         self._lock = threading.Lock()
@@ -126,6 +130,16 @@ class SQLiteCheckpointer(BaseCheckpointer):
                     f"CREATE INDEX IF NOT EXISTS {self._t}_thread_seq ON {self._t} (thread_id, seq)"
                 )
                 conn.execute(f"INSERT INTO {self._schema} (version) VALUES (1)")
+            if version < 2:  # v2: thread leases (which run owns a thread)
+                conn.execute(
+                    f"""CREATE TABLE IF NOT EXISTS {self._leases} (
+                        thread_id TEXT PRIMARY KEY,
+                        owner TEXT NOT NULL,
+                        expires_at REAL NOT NULL,
+                        stop TEXT
+                    )"""
+                )
+                conn.execute(f"INSERT INTO {self._schema} (version) VALUES (2)")
             conn.execute("COMMIT")
         except BaseException:
             conn.execute("ROLLBACK")
@@ -192,6 +206,106 @@ class SQLiteCheckpointer(BaseCheckpointer):
                 raise
 
         await self._call(write)
+
+    async def _write_checked(self, record: CheckpointRecord, expected_parent: str | None) -> bool:
+        t = self._t
+        meta = json.dumps(record.metadata) if record.metadata else "{}"
+
+        def write(conn: sqlite3.Connection) -> bool:
+            conn.execute("BEGIN IMMEDIATE")  # the write lock: check and insert are one step
+            try:
+                row = conn.execute(
+                    f"SELECT checkpoint_id FROM {t} WHERE thread_id = ? ORDER BY seq DESC LIMIT 1",
+                    (record.thread_id,),
+                ).fetchone()
+                if (row[0] if row else None) != expected_parent:
+                    conn.execute("ROLLBACK")
+                    return False
+                conn.execute(
+                    f"DELETE FROM {t} WHERE thread_id = ? AND checkpoint_id = ?",
+                    (record.thread_id, record.checkpoint_id),
+                )
+                conn.execute(
+                    f"INSERT INTO {t} ({_COLUMNS}, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        record.thread_id,
+                        record.checkpoint_id,
+                        expected_parent,
+                        record.created_at,
+                        record.expires_at,
+                        record.schema_version,
+                        meta,
+                        record.payload,
+                    ),
+                )
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            record.parent_id = expected_parent
+            return True
+
+        return await self._call(write)
+
+    # -- leases --------------------------------------------------------------------
+
+    def _lease_txn(self, fn: Callable[[sqlite3.Connection], T]) -> Callable[[sqlite3.Connection], T]:
+        def txn(conn: sqlite3.Connection) -> T:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                out = fn(conn)
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            return out
+
+        return txn
+
+    async def _lease_acquire(self, lease: ThreadLease) -> ThreadLease | None:
+        sql = f"SELECT owner, expires_at, stop FROM {self._leases} WHERE thread_id = ?"
+
+        def acquire(conn: sqlite3.Connection) -> ThreadLease | None:
+            row = conn.execute(sql, (lease.thread_id,)).fetchone()
+            if row is not None:
+                held = ThreadLease(lease.thread_id, row[0], row[1], row[2])
+                if held.owner != lease.owner and held.live():
+                    return held
+            conn.execute(
+                f"INSERT OR REPLACE INTO {self._leases} (thread_id, owner, expires_at, stop) "
+                "VALUES (?, ?, ?, NULL)",
+                (lease.thread_id, lease.owner, lease.expires_at),
+            )
+            return None
+
+        return await self._call(self._lease_txn(acquire))
+
+    async def _lease_renew(self, thread_id: str, owner: str, expires_at: float) -> ThreadLease | None:
+        def renew(conn: sqlite3.Connection) -> ThreadLease | None:
+            n = conn.execute(
+                f"UPDATE {self._leases} SET expires_at = ? WHERE thread_id = ? AND owner = ?",
+                (expires_at, thread_id, owner),
+            ).rowcount
+            if not n:
+                return None
+            row = conn.execute(
+                f"SELECT stop FROM {self._leases} WHERE thread_id = ?", (thread_id,)
+            ).fetchone()
+            return ThreadLease(thread_id, owner, expires_at, row[0] if row else None)
+
+        return await self._call(self._lease_txn(renew))
+
+    async def _lease_stop(self, thread_id: str, owner: str, mode: str) -> bool:
+        sql = (
+            f"UPDATE {self._leases} SET stop = ? WHERE thread_id = ? AND owner = ? "
+            "AND expires_at > ?"
+        )
+        args = (mode, thread_id, owner, time.time())
+        return bool(await self._call(lambda conn: conn.execute(sql, args).rowcount))
+
+    async def _lease_release(self, thread_id: str, owner: str) -> None:
+        sql = f"DELETE FROM {self._leases} WHERE thread_id = ? AND owner = ?"
+        await self._call(lambda conn: conn.execute(sql, (thread_id, owner)))
 
     async def _read(self, thread_id: str, checkpoint_id: str | None) -> CheckpointRecord | None:
         if checkpoint_id is None:

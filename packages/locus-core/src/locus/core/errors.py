@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 __all__ = [
+    "CheckpointConflictError",
     "CheckpointError",
     "CheckpointNotFoundError",
     "CheckpointSerializationError",
@@ -24,10 +25,13 @@ __all__ = [
     "PluginError",
     "PluginNotFoundError",
     "RAGError",
+    "RunSupersededError",
     "StructuredOutputError",
     "TerminationError",
+    "ThreadBusyError",
     "ToolError",
     "ToolExecutionError",
+    "ToolInDoubtError",
     "ToolNotFoundError",
     "ToolTimeoutError",
     "ToolValidationError",
@@ -182,6 +186,34 @@ class ToolTimeoutError(ToolExecutionError):
     kind = "tool_timeout"
 
 
+class ToolInDoubtError(ToolExecutionError):
+    """An idempotent call with ``in_doubt="fail"`` found its intent recorded but no result.
+
+    An earlier attempt may or may not have had its effect. The run stops so a
+    person (or a reconciliation job) can check the downstream system, using
+    :attr:`idempotency_key`, before the thread goes on.
+
+    Attributes:
+        tool_name: The tool.
+        idempotency_key: The ledger key of the call (also given to the body
+            as ``ToolContext.idempotency_key``).
+    """
+
+    kind = "tool_in_doubt"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        tool_name: str = "",
+        idempotency_key: str = "",
+        cause: BaseException | None = None,
+    ) -> None:
+        super().__init__(message, cause=cause)
+        self.tool_name = tool_name
+        self.idempotency_key = idempotency_key
+
+
 class TerminationError(LocusError):
     """A termination condition is malformed or cannot be (de)serialised."""
 
@@ -207,6 +239,95 @@ class CheckpointSerializationError(CheckpointError):
     """Saving or loading failed during (de)serialization."""
 
     kind = "checkpoint_serialization"
+
+
+class CheckpointConflictError(CheckpointError):
+    """A compare-and-set save lost: the thread's newest checkpoint is not the expected parent.
+
+    Another run (in this process or another one) wrote to the thread since
+    this run read it. Nothing was written. Reload the thread and start again
+    from its newest checkpoint, or run with ``on_busy="enqueue"`` so runs on
+    one thread take turns.
+
+    Attributes:
+        thread_id: The thread.
+        expected_parent: The checkpoint the save was based on (``None``: an empty thread).
+        actual_parent: The thread's newest checkpoint when the save was tried.
+    """
+
+    kind = "checkpoint_conflict"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        thread_id: str = "",
+        expected_parent: str | None = None,
+        actual_parent: str | None = None,
+        cause: BaseException | None = None,
+    ) -> None:
+        super().__init__(message, cause=cause)
+        self.thread_id = thread_id
+        self.expected_parent = expected_parent
+        self.actual_parent = actual_parent
+
+
+class ThreadBusyError(LocusError):
+    """A thread already has an active run and this one may not wait for it.
+
+    Raised at once with ``on_busy="reject"``, and when the wait of
+    ``"enqueue"`` / ``"interrupt"`` / ``"rollback"`` passes ``busy_timeout``.
+    Retry later, raise ``busy_timeout``, or use another thread. (An HTTP
+    server maps it to 409 Conflict.)
+
+    Attributes:
+        thread_id: The busy thread.
+        on_busy: The option the run was started with.
+        waited: Seconds this run waited before giving up.
+    """
+
+    kind = "thread_busy"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        thread_id: str = "",
+        on_busy: str = "reject",
+        waited: float = 0.0,
+        cause: BaseException | None = None,
+    ) -> None:
+        super().__init__(message, cause=cause)
+        self.thread_id = thread_id
+        self.on_busy = on_busy
+        self.waited = waited
+
+
+class RunSupersededError(LocusError):
+    """This run was stopped at a checkpoint because a newer run took its thread.
+
+    A second run started with ``on_busy="interrupt"`` (this run's work up to
+    its last checkpoint is kept) or ``on_busy="rollback"`` (this run's
+    checkpoints were deleted).
+
+    Attributes:
+        thread_id: The thread.
+        mode: ``"interrupt"`` or ``"rollback"``.
+    """
+
+    kind = "run_superseded"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        thread_id: str = "",
+        mode: str = "interrupt",
+        cause: BaseException | None = None,
+    ) -> None:
+        super().__init__(message, cause=cause)
+        self.thread_id = thread_id
+        self.mode = mode
 
 
 # --- RAG ----------------------------------------------------------------------
