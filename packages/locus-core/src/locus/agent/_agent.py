@@ -220,7 +220,7 @@ class Agent:
         on_busy: OnBusy = "enqueue",
         busy_timeout: float = DEFAULT_BUSY_TIMEOUT,
     ) -> AgentResult:
-        """Run the agent to completion and return its :class:`AgentResult` (options: :meth:`run`)."""
+        """Run the agent to completion; return its :class:`AgentResult` (options: :meth:`run`)."""
         holder: dict[str, AgentResult] = {}
         async for _ in self._execute(
             *_split_command(prompt), thread_id, holder, on_busy, busy_timeout

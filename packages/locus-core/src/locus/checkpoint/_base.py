@@ -147,7 +147,9 @@ class BaseCheckpointer(ABC):
         """Store ``lease`` unless another owner holds a live one; return that live holder."""
         return self._local_leases.acquire(lease)
 
-    async def _lease_renew(self, thread_id: str, owner: str, expires_at: float) -> ThreadLease | None:
+    async def _lease_renew(
+        self, thread_id: str, owner: str, expires_at: float
+    ) -> ThreadLease | None:
         """Extend ``owner``'s lease; return it (``stop`` set if asked to) or ``None`` if lost."""
         return self._local_leases.renew(thread_id, owner, expires_at)
 
@@ -181,7 +183,7 @@ class BaseCheckpointer(ABC):
         checkpoint_id: str | None = None,
         metadata: dict[str, Any] | None = None,
         *,
-        expect_parent: str | None | Literal[_AnyParent.ANY] = ANY_PARENT,
+        expect_parent: str | Literal[_AnyParent.ANY] | None = ANY_PARENT,
     ) -> str:
         """Save ``state`` as the newest checkpoint of ``thread_id``.
 

@@ -34,7 +34,12 @@ from typing import Any, Literal, get_args
 
 from locus.checkpoint._base import BaseCheckpointer
 from locus.checkpoint._lease import ThreadLease
-from locus.core.errors import RunSupersededError, ThreadBusyError, ValidationError
+from locus.core.errors import (
+    CheckpointConflictError,
+    RunSupersededError,
+    ThreadBusyError,
+    ValidationError,
+)
 from locus.core.state import AgentState
 
 __all__ = [
@@ -73,9 +78,7 @@ def check_on_busy(on_busy: Any, busy_timeout: Any) -> None:
         locus.core.errors.ValidationError: an unknown option or a negative timeout.
     """
     if on_busy not in get_args(OnBusy):
-        raise ValidationError(
-            f"on_busy must be one of {list(get_args(OnBusy))}, got {on_busy!r}"
-        )
+        raise ValidationError(f"on_busy must be one of {list(get_args(OnBusy))}, got {on_busy!r}")
     if isinstance(busy_timeout, bool) or not isinstance(busy_timeout, int | float):
         raise ValidationError(f"busy_timeout must be seconds (a number), got {busy_timeout!r}")
     if busy_timeout < 0:
@@ -128,6 +131,11 @@ class ThreadRun:
         scope: Object whose runs share the in-process queue when there is no
             checkpointer (the agent).
         on_discard: Called on rollback when there is no store to delete from.
+        pin_head: For a resume: the run continues the checkpoint that was the
+            thread's newest when it was *called*; if another run moved the
+            thread while this one waited, :meth:`load` raises
+            :class:`~locus.core.errors.CheckpointConflictError` (two concurrent
+            resumes of one pause: one wins, the other gets the conflict).
     """
 
     def __init__(
@@ -140,8 +148,11 @@ class ThreadRun:
         lease_ttl: float = DEFAULT_LEASE_TTL,
         scope: object | None = None,
         on_discard: Callable[[], None] | None = None,
+        pin_head: bool = False,
     ) -> None:
         check_on_busy(on_busy, busy_timeout)
+        self.pin_head = pin_head
+        self._pinned: str | None = None
         self.checkpointer = checkpointer
         self.store = checkpointer if isinstance(checkpointer, BaseCheckpointer) else None
         self.thread_id = thread_id
@@ -175,6 +186,9 @@ class ThreadRun:
         slot.users += 1
         self._slot = slot
         try:
+            if self.pin_head and self.store is not None:
+                newest = await self.store.history(self.thread_id, 1)
+                self._pinned = newest[0].checkpoint_id if newest else None
             await self._take_local(slot)
             await self._take_lease()
         except BaseException:
@@ -331,6 +345,16 @@ class ThreadRun:
                 self.head = None
                 return None
             state, self.head = found
+            if self.pin_head and self.head != self._pinned:
+                raise CheckpointConflictError(
+                    f"thread {self.thread_id!r} moved on while this resume waited for it: "
+                    f"another run continued checkpoint {self._pinned!r} first (the thread is "
+                    f"now at {self.head!r}). Nothing was run; look at the thread's state "
+                    "before answering again",
+                    thread_id=self.thread_id,
+                    expected_parent=self._pinned,
+                    actual_parent=self.head,
+                )
             return state
         if self.checkpointer is not None:
             loaded: AgentState | None = await self.checkpointer.load(self.thread_id)

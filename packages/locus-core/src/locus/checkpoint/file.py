@@ -129,20 +129,20 @@ class FileCheckpointer(BaseCheckpointer):
 
     # -- sync implementations (run in a worker thread) --------------------------------
 
-    def _atomic_write(self, path: Path, data: bytes) -> None:
+    def _atomic_write(self, path: Path, data: bytes, *, durable: bool = True) -> None:
         tmp = path.parent / f".tmp-{uuid.uuid4().hex}"
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         try:
             with os.fdopen(fd, "wb") as fh:
                 fh.write(data)
                 fh.flush()
-                if self.fsync:
+                if self.fsync and durable:
                     os.fsync(fh.fileno())
             os.replace(tmp, path)
         except BaseException:
             tmp.unlink(missing_ok=True)
             raise
-        if self.fsync:
+        if self.fsync and durable:
             dfd = os.open(path.parent, os.O_RDONLY)
             try:
                 os.fsync(dfd)
@@ -175,7 +175,7 @@ class FileCheckpointer(BaseCheckpointer):
             files = self._files(self._thread_dir(record.thread_id))
             if (self._cid_of(files[0]) if files else None) != expected_parent:
                 return False
-            self._write_locked(record)
+            self._write_locked(record, files)
             return True
 
     def _lease_path(self, thread_id: str) -> Path:
@@ -192,7 +192,10 @@ class FileCheckpointer(BaseCheckpointer):
 
     def _lease_write(self, lease: ThreadLease) -> None:
         body = {"owner": lease.owner, "expires_at": lease.expires_at, "stop": lease.stop}
-        self._atomic_write(self._lease_path(lease.thread_id), json.dumps(body).encode())
+        # not fsynced: a lease lost to a power cut only frees the thread early
+        self._atomic_write(
+            self._lease_path(lease.thread_id), json.dumps(body).encode(), durable=False
+        )
 
     def _lease_sync(
         self, thread_id: str, owner: str, op: str, value: float | str | None
@@ -224,13 +227,14 @@ class FileCheckpointer(BaseCheckpointer):
                 self._lease_path(thread_id).unlink(missing_ok=True)
             return None
 
-    def _write_locked(self, record: CheckpointRecord) -> None:
+    def _write_locked(self, record: CheckpointRecord, files: list[Path] | None = None) -> None:
         tdir = self._thread_dir(record.thread_id)
         tdir.mkdir(parents=True, exist_ok=True)
         marker = tdir / _THREAD_FILE
         if not marker.exists():
             self._atomic_write(marker, json.dumps({"thread_id": record.thread_id}).encode())
-        files = self._files(tdir)
+        if files is None:
+            files = self._files(tdir)
         seq = int(files[0].name.split("-", 1)[0]) + 1 if files else 1
         old: Path | None = None
         record.parent_id = None
@@ -349,7 +353,9 @@ class FileCheckpointer(BaseCheckpointer):
         )
         return held if isinstance(held, ThreadLease) else None
 
-    async def _lease_renew(self, thread_id: str, owner: str, expires_at: float) -> ThreadLease | None:
+    async def _lease_renew(
+        self, thread_id: str, owner: str, expires_at: float
+    ) -> ThreadLease | None:
         held = await asyncio.to_thread(self._lease_sync, thread_id, owner, "renew", expires_at)
         return held if isinstance(held, ThreadLease) else None
 

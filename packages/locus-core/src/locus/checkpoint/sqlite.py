@@ -249,7 +249,9 @@ class SQLiteCheckpointer(BaseCheckpointer):
 
     # -- leases --------------------------------------------------------------------
 
-    def _lease_txn(self, fn: Callable[[sqlite3.Connection], T]) -> Callable[[sqlite3.Connection], T]:
+    def _lease_txn(
+        self, fn: Callable[[sqlite3.Connection], T]
+    ) -> Callable[[sqlite3.Connection], T]:
         def txn(conn: sqlite3.Connection) -> T:
             conn.execute("BEGIN IMMEDIATE")
             try:
@@ -280,7 +282,9 @@ class SQLiteCheckpointer(BaseCheckpointer):
 
         return await self._call(self._lease_txn(acquire))
 
-    async def _lease_renew(self, thread_id: str, owner: str, expires_at: float) -> ThreadLease | None:
+    async def _lease_renew(
+        self, thread_id: str, owner: str, expires_at: float
+    ) -> ThreadLease | None:
         def renew(conn: sqlite3.Connection) -> ThreadLease | None:
             n = conn.execute(
                 f"UPDATE {self._leases} SET expires_at = ? WHERE thread_id = ? AND owner = ?",

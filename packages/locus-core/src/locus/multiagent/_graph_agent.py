@@ -7,7 +7,13 @@ agents, the server): these methods give it the Agent's calling conventions.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from contextlib import AbstractAsyncContextManager
 from typing import TYPE_CHECKING, Any
+
+from locus.checkpoint._thread_run import DEFAULT_BUSY_TIMEOUT, OnBusy
+
+if TYPE_CHECKING:
+    from locus.checkpoint._thread_run import ThreadRun
 
 if TYPE_CHECKING:
     from locus.agent.result import AgentResult
@@ -35,6 +41,8 @@ class GraphAgentSurface:
             config: GraphConfig | dict[str, Any] | None = None,
             interrupt_handler: InterruptHandler | None = None,
             raise_on_interrupt: bool = True,
+            on_busy: OnBusy = "enqueue",
+            busy_timeout: float = DEFAULT_BUSY_TIMEOUT,
         ) -> GraphResult: ...
 
         async def _start(
@@ -43,15 +51,37 @@ class GraphAgentSurface:
             thread_id: str | None,
             config: GraphConfig | dict[str, Any] | None,
             handler: InterruptHandler | None,
+            owner: ThreadRun | None = None,
         ) -> Run: ...
 
-    async def run(self, prompt: Any, *, thread_id: str | None = None) -> AsyncIterator[LocusEvent]:
-        """Run as an agent: graph events, then a ``TerminateEvent`` with the final text."""
+        def hold_thread(
+            self,
+            input: Any,
+            thread_id: str | None,
+            config: GraphConfig | dict[str, Any] | None,
+            on_busy: OnBusy = "enqueue",
+            busy_timeout: float = DEFAULT_BUSY_TIMEOUT,
+        ) -> AbstractAsyncContextManager[ThreadRun | None]: ...
+
+    async def run(
+        self,
+        prompt: Any,
+        *,
+        thread_id: str | None = None,
+        on_busy: OnBusy = "enqueue",
+        busy_timeout: float = DEFAULT_BUSY_TIMEOUT,
+    ) -> AsyncIterator[LocusEvent]:
+        """Run as an agent: graph events, then a ``TerminateEvent`` with the final text.
+
+        ``on_busy``/``busy_timeout``: what to do when ``thread_id`` has an
+        active run (as ``Agent.run``).
+        """
         from locus.core.events import InterruptEvent, TerminateEvent
 
-        run = await self._start(prompt, thread_id, None, None)
-        async for _, event in run.iterate("events"):
-            yield event
+        async with self.hold_thread(prompt, thread_id, None, on_busy, busy_timeout) as owner:
+            run = await self._start(prompt, thread_id, None, None, owner)
+            async for _, event in run.iterate("events"):
+                yield event
         for _, value in run.interrupts:
             yield InterruptEvent(
                 interrupt_id=value.interrupt_id, payload=value.payload, node_id=value.node_id
@@ -61,11 +91,24 @@ class GraphAgentSurface:
             reason=reason, final_message=final_text(run.values), iterations=run.step
         )
 
-    async def invoke_agent(self, prompt: Any, *, thread_id: str | None = None) -> AgentResult:
+    async def invoke_agent(
+        self,
+        prompt: Any,
+        *,
+        thread_id: str | None = None,
+        on_busy: OnBusy = "enqueue",
+        busy_timeout: float = DEFAULT_BUSY_TIMEOUT,
+    ) -> AgentResult:
         """Run as an agent and return an :class:`~locus.agent.AgentResult`."""
         from locus.agent.result import AgentResult
 
-        result = await self.invoke(prompt, thread_id=thread_id, raise_on_interrupt=False)
+        result = await self.invoke(
+            prompt,
+            thread_id=thread_id,
+            raise_on_interrupt=False,
+            on_busy=on_busy,
+            busy_timeout=busy_timeout,
+        )
         reason = "interrupted" if result.interrupts else "graph_completed"
         return AgentResult(
             message=final_text(result),
@@ -74,11 +117,22 @@ class GraphAgentSurface:
             thread_id=result.thread_id,
         )
 
-    def run_sync(self, prompt: Any, *, thread_id: str | None = None) -> AgentResult:
+    def run_sync(
+        self,
+        prompt: Any,
+        *,
+        thread_id: str | None = None,
+        on_busy: OnBusy = "enqueue",
+        busy_timeout: float = DEFAULT_BUSY_TIMEOUT,
+    ) -> AgentResult:
         """Blocking run as an agent, returning an :class:`~locus.agent.AgentResult`."""
         from locus.agent._sync import run_coroutine_sync
 
-        return run_coroutine_sync(lambda: self.invoke_agent(prompt, thread_id=thread_id))
+        return run_coroutine_sync(
+            lambda: self.invoke_agent(
+                prompt, thread_id=thread_id, on_busy=on_busy, busy_timeout=busy_timeout
+            )
+        )
 
     def as_tool(self, name: str | None = None, description: str | None = None) -> Tool:
         """This graph as a tool an agent can call with a ``prompt``."""

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import inspect
 import time
 import uuid
 from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any
 
+from locus.checkpoint._thread_run import DEFAULT_BUSY_TIMEOUT, OnBusy, ThreadRun, check_on_busy
 from locus.core.command import Command
-from locus.core.errors import ValidationError
+from locus.core.errors import CheckpointConflictError, ValidationError
 from locus.core.interrupt import GraphInterrupted, InterruptHandler, InterruptState
 from locus.core.send import Send
 from locus.multiagent._graph_agent import GraphAgentSurface
@@ -90,6 +92,8 @@ class CompiledGraph(GraphAgentSurface):
         config: GraphConfig | dict[str, Any] | None = None,
         interrupt_handler: InterruptHandler | None = None,
         raise_on_interrupt: bool = True,
+        on_busy: OnBusy = "enqueue",
+        busy_timeout: float = DEFAULT_BUSY_TIMEOUT,
     ) -> GraphResult:
         """Run the graph to END (or to an interrupt) and return the final state.
 
@@ -104,16 +108,25 @@ class CompiledGraph(GraphAgentSurface):
             interrupt_handler: Answers interrupts for this run.
             raise_on_interrupt: Raise :class:`GraphInterrupted` when paused
                 (default); with ``False`` return the state with ``.interrupts`` set.
+            on_busy: What to do when ``thread_id`` has an active run:
+                ``"enqueue"`` (default, wait), ``"reject"``, ``"interrupt"`` or
+                ``"rollback"`` (as ``Agent.run``; see docs/concurrency.md).
+            busy_timeout: Seconds to wait for a busy thread.
 
         Raises:
+            locus.core.errors.ThreadBusyError: the thread stayed busy (see ``on_busy``).
+            locus.core.errors.CheckpointConflictError: a ``Command(resume=...)``
+                lost to another resume of the same pause (the paused node ran once,
+                for the winner).
             GraphInterrupted: a node called ``interrupt()`` and nobody answered it.
             GraphRecursionError: more supersteps than the recursion limit.
             locus.core.errors.ValidationError: bad input or an unknown state key.
         """
-        run = await self._start(input, thread_id, config, interrupt_handler)
-        async for _ in run.iterate(None):
-            pass
-        return self._finish(run, raise_on_interrupt)
+        async with self.hold_thread(input, thread_id, config, on_busy, busy_timeout) as owner:
+            run = await self._start(input, thread_id, config, interrupt_handler, owner)
+            async for _ in run.iterate(None):
+                pass
+            return self._finish(run, raise_on_interrupt)
 
     def invoke_sync(
         self,
@@ -123,6 +136,8 @@ class CompiledGraph(GraphAgentSurface):
         config: GraphConfig | dict[str, Any] | None = None,
         interrupt_handler: InterruptHandler | None = None,
         raise_on_interrupt: bool = True,
+        on_busy: OnBusy = "enqueue",
+        busy_timeout: float = DEFAULT_BUSY_TIMEOUT,
     ) -> GraphResult:
         """Blocking :meth:`invoke` (works inside a running event loop too)."""
         from locus.agent._sync import run_coroutine_sync
@@ -134,6 +149,8 @@ class CompiledGraph(GraphAgentSurface):
                 config=config,
                 interrupt_handler=interrupt_handler,
                 raise_on_interrupt=raise_on_interrupt,
+                on_busy=on_busy,
+                busy_timeout=busy_timeout,
             )
         )
 
@@ -145,6 +162,8 @@ class CompiledGraph(GraphAgentSurface):
         thread_id: str | None = None,
         config: GraphConfig | dict[str, Any] | None = None,
         interrupt_handler: InterruptHandler | None = None,
+        on_busy: OnBusy = "enqueue",
+        busy_timeout: float = DEFAULT_BUSY_TIMEOUT,
     ) -> AsyncIterator[Any]:
         """Stream a run.
 
@@ -156,6 +175,8 @@ class CompiledGraph(GraphAgentSurface):
                 report, Agent nodes' own events wrapped); ``"nodes"``: node
                 started/completed/routed events only; ``"custom"``: the values
                 nodes pass to :func:`emit_custom`.
+            on_busy: As :meth:`invoke`.
+            busy_timeout: As :meth:`invoke`.
 
         A paused run ends the stream (``values`` mode yields the state first);
         use :meth:`get_state` to see the interrupt.
@@ -164,11 +185,12 @@ class CompiledGraph(GraphAgentSurface):
             raise ValidationError(
                 f"stream_mode must be one of {_STREAM_MODES}, got {stream_mode!r}"
             )
-        run = await self._start(input, thread_id, config, interrupt_handler)
-        async for _, item in run.iterate(
-            str(stream_mode.value if isinstance(stream_mode, StreamMode) else stream_mode)
-        ):
-            yield item
+        async with self.hold_thread(input, thread_id, config, on_busy, busy_timeout) as owner:
+            run = await self._start(input, thread_id, config, interrupt_handler, owner)
+            async for _, item in run.iterate(
+                str(stream_mode.value if isinstance(stream_mode, StreamMode) else stream_mode)
+            ):
+                yield item
 
     async def get_state(self, thread_id: str) -> StateSnapshot | None:
         """The thread's latest checkpointed graph state, or ``None``."""
@@ -273,6 +295,32 @@ class CompiledGraph(GraphAgentSurface):
             pass
         return run
 
+    @contextlib.asynccontextmanager
+    async def hold_thread(
+        self,
+        input: Any,
+        thread_id: str | None,
+        config: GraphConfig | dict[str, Any] | None,
+        on_busy: OnBusy = "enqueue",
+        busy_timeout: float = DEFAULT_BUSY_TIMEOUT,
+    ) -> AsyncIterator[ThreadRun | None]:
+        """Own the run's thread for the duration (``None`` when the run has no thread).
+
+        A ``Command(resume=...)`` pins the pause it answers (see
+        :class:`~locus.checkpoint.ThreadRun` ``pin_head``).
+        """
+        check_on_busy(on_busy, busy_timeout)
+        thread = thread_id or GraphConfig.coerce(config).thread_id
+        if not thread:
+            yield None
+            return
+        pin = isinstance(input, Command) and input.resume is not None
+        owner = ThreadRun(
+            self._checkpointer(), thread, on_busy=on_busy, busy_timeout=busy_timeout, pin_head=pin
+        )
+        async with owner:
+            yield owner
+
     async def _save(self, run: Run, status: str, outs: list[Out] | None) -> None:
         if run.embedded:
             return
@@ -281,10 +329,13 @@ class CompiledGraph(GraphAgentSurface):
                 return
             run.thread_id = f"graph-{uuid.uuid4().hex[:12]}"
         state = dump_run(self, run, status)
-        run.checkpoint_id = await self._checkpointer().save(state, run.thread_id)
+        if run.owner is not None:
+            run.checkpoint_id = await run.owner.save(state)
+        else:
+            run.checkpoint_id = await self._checkpointer().save(state, run.thread_id)
 
-    async def _load(self, thread_id: str) -> dict[str, Any] | None:
-        state = await self._checkpointer().load(thread_id)
+    async def _load(self, thread_id: str, owner: ThreadRun | None = None) -> dict[str, Any] | None:
+        state = await (owner.load() if owner is not None else self._checkpointer().load(thread_id))
         if state is None:
             return None
         return load_position(self, state)
@@ -295,6 +346,7 @@ class CompiledGraph(GraphAgentSurface):
         thread_id: str | None,
         config: GraphConfig | dict[str, Any] | None,
         handler: InterruptHandler | None,
+        owner: ThreadRun | None = None,
     ) -> Run:
         cfg = GraphConfig.coerce(config)
         thread_id = thread_id or cfg.thread_id
@@ -305,16 +357,19 @@ class CompiledGraph(GraphAgentSurface):
         )
         handler = handler or cfg.interrupt_handler or self.interrupt_handler
         node_config = {"thread_id": thread_id, "graph": self.name, "configurable": cfg.configurable}
-        position = await self._load(thread_id) if thread_id else None
+        position = await self._load(thread_id, owner) if thread_id else None
         resume = isinstance(input, Command)
         if resume or (input is None and position is not None and position["tasks"]):
-            return self._resume_run(input, position, thread_id, limit, node_config, handler)
+            run = self._resume_run(input, position, thread_id, limit, node_config, handler)
+            run.owner = owner
+            return run
         values = dict(position["values"]) if position else self.schema.initial()
         self.schema.merge(values, self.schema.coerce_input(input))
         if position is None:
             self.schema.validate_values(values)
         run = Run(self, values, [], step=0, limit=limit, config=node_config, handler=handler)
         run.thread_id = thread_id
+        run.owner = owner
         run.tasks = await run._route([Task(START, START)], [Out({})])
         from locus.observability import current_run_id, emit
 
@@ -336,6 +391,15 @@ class CompiledGraph(GraphAgentSurface):
         node_config: dict[str, Any],
         handler: InterruptHandler | None,
     ) -> Run:
+        if position is not None and not position["tasks"] and isinstance(command, Command):
+            raise CheckpointConflictError(
+                f"thread {thread_id!r} has no paused run: it is {position['status']!r} (another "
+                "Command(resume=...) may have answered the pause first). Look at "
+                "get_state() before answering again",
+                thread_id=thread_id or "",
+                expected_parent=None,
+                actual_parent=position.get("checkpoint_id"),
+            )
         if position is None or not position["tasks"]:
             raise ValidationError(
                 f"thread {thread_id!r} has no paused run to resume; invoke with an input "

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from locus.core.command import End, normalize_node_output
-from locus.core.errors import ValidationError
+from locus.core.errors import CheckpointConflictError, RunSupersededError, ValidationError
 from locus.core.interrupt import (
     InterruptException,
     InterruptScope,
@@ -34,6 +34,7 @@ from locus.multiagent._graph_position import answer_position
 from locus.multiagent._graph_types import END, GraphEvent, GraphRecursionError
 
 if TYPE_CHECKING:
+    from locus.checkpoint._thread_run import ThreadRun
     from locus.core.interrupt import InterruptHandler
     from locus.multiagent._graph_compiled import CompiledGraph
     from locus.multiagent._graph_nodes import NodeSpec
@@ -201,6 +202,8 @@ class Run:
         self.checkpoint_id: str | None = None
         self.save_lock: asyncio.Lock | None = None
         self.error: dict[str, Any] | None = None
+        self.owner: ThreadRun | None = None
+        """The run's hold on its thread (compare-and-set saves), when it has one."""
 
     # -- the loop --------------------------------------------------------------------
 
@@ -271,7 +274,8 @@ class Run:
             if bus:
                 emit("multiagent.graph.completed", graph=graph.name, steps=self.step)
         except Exception as exc:
-            if not isinstance(exc, InterruptException):
+            # a run stopped by a newer one, or that lost its thread, must not write again
+            if not isinstance(exc, InterruptException | RunSupersededError | CheckpointConflictError):
                 await self._fail(exc)
             raise
 

@@ -29,6 +29,7 @@ from locus.core.errors import (
 from locus.core.messages import ContentPart, Message, Role, ToolCall
 from locus.core.protocols import CheckpointerCapabilities, CheckpointerProtocol
 from locus.core.state import AgentState, IdempotencyRecord, TokenUsage, ToolExecution
+from locus.testing._checkpoint_concurrency import ConcurrencyConformance
 
 __all__ = ["CheckpointerConformance", "sample_state"]
 
@@ -103,10 +104,12 @@ def sample_state(tag: str = "x", *, size: int = 0) -> AgentState:
 
 
 @pytest.mark.asyncio
-class CheckpointerConformance:
+class CheckpointerConformance(ConcurrencyConformance):
     """Behaviour every locus checkpointer must have.
 
-    Override :meth:`make_checkpointer` (and :meth:`close_checkpointer` when
+    Includes the concurrency suite (:class:`ConcurrencyConformance`:
+    compare-and-set saves, thread leases, ``concurrent_runs`` agent runs racing
+    on one thread). Override :meth:`make_checkpointer` (and :meth:`close_checkpointer` when
     closing needs more than ``aclose()``). Backends that can only store valid
     JSON set ``stores_raw_text = False``.
     """

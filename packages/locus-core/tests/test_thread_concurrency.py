@@ -1,0 +1,329 @@
+"""A run owns its thread: on_busy options, compare-and-set, leases, graph resumes, processes."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import subprocess
+import sys
+import textwrap
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Annotated, Any, TypedDict
+
+import pytest
+
+from locus.agent import Agent
+from locus.checkpoint import ThreadLease
+from locus.checkpoint.file import FileCheckpointer
+from locus.checkpoint.memory import MemoryCheckpointer
+from locus.checkpoint.sqlite import SQLiteCheckpointer
+from locus.core.command import Command
+from locus.core.errors import (
+    CheckpointConflictError,
+    RunSupersededError,
+    ThreadBusyError,
+    ValidationError,
+)
+from locus.core.interrupt import GraphInterrupted, interrupt
+from locus.core.messages import Role, ToolCall
+from locus.core.reducers import append_list
+from locus.core.state import AgentState
+from locus.models import FunctionModel
+from locus.multiagent.graph import END, START, StateGraph
+from locus.testing._checkpoint_concurrency import check_parent_chain
+from locus.tools import tool
+
+
+def _user_prompts(state: AgentState | None) -> list[str]:
+    assert state is not None
+    return [str(m.content) for m in state.messages if m.role is Role.USER]
+
+
+class _Blocking:
+    """An agent whose tool waits for ``release``; prompts starting with "quick" answer at once."""
+
+    def __init__(self, checkpointer: Any) -> None:
+        self.entered = asyncio.Event()
+        self.release = asyncio.Event()
+        self.bodies = 0
+        owner = self
+
+        @tool
+        async def work(job: str) -> str:
+            """Do a long job.
+
+            Args:
+                job: The job.
+            """
+            owner.bodies += 1
+            owner.entered.set()
+            await owner.release.wait()
+            return f"worked {job}"
+
+        def model(messages: list[Any], tools: Any) -> Any:
+            last = max(i for i, m in enumerate(messages) if m.role is Role.USER)
+            prompt = str(messages[last].content)
+            if prompt.startswith("quick") or any(m.role is Role.TOOL for m in messages[last:]):
+                return f"answer to {prompt}"
+            return [ToolCall(name="work", arguments={"job": prompt})]
+
+        self.agent = Agent(model=FunctionModel(model), tools=[work], checkpointer=checkpointer)
+
+
+@pytest.mark.parametrize("store", ["memory", "sqlite", "none"])
+async def test_interrupt_stops_the_active_run_at_its_next_checkpoint_and_keeps_its_work(
+    store: str, tmp_path: Path
+) -> None:
+    cp = {"memory": MemoryCheckpointer(), "sqlite": SQLiteCheckpointer(tmp_path / "t.db")}.get(
+        store
+    )
+    b = _Blocking(cp)
+    first = asyncio.create_task(b.agent.invoke("slow job", thread_id="t"))
+    await b.entered.wait()
+    second = asyncio.create_task(b.agent.invoke("quick one", thread_id="t", on_busy="interrupt"))
+    await asyncio.sleep(0.05)
+    assert not second.done()  # it waits for the active run to reach a checkpoint
+    b.release.set()
+    with pytest.raises(RunSupersededError) as info:
+        await first
+    assert info.value.mode == "interrupt"
+    assert info.value.kind == "run_superseded"
+    result = await second
+    assert result.message == "answer to quick one"
+    assert b.bodies == 1
+    msgs = result.state.messages if result.state is not None else []
+    # the interrupted run's prompt, tool call and tool result were kept; the new run followed
+    assert [m.role for m in msgs] == [
+        Role.USER,
+        Role.ASSISTANT,
+        Role.TOOL,
+        Role.USER,
+        Role.ASSISTANT,
+    ]
+    assert msgs[2].content == "worked slow job"
+    if cp is not None:
+        assert _user_prompts(await cp.load("t")) == ["slow job", "quick one"]
+        await check_parent_chain(cp, "t")
+
+
+@pytest.mark.parametrize("store", ["memory", "file", "none"])
+async def test_rollback_stops_the_active_run_and_discards_its_work(
+    store: str, tmp_path: Path
+) -> None:
+    cp = {"memory": MemoryCheckpointer(), "file": FileCheckpointer(tmp_path / "f")}.get(store)
+    b = _Blocking(cp)
+    await b.agent.invoke("quick start", thread_id="t")
+    first = asyncio.create_task(b.agent.invoke("slow job", thread_id="t"))
+    await b.entered.wait()
+    second = asyncio.create_task(b.agent.invoke("quick next", thread_id="t", on_busy="rollback"))
+    await asyncio.sleep(0.05)
+    b.release.set()
+    with pytest.raises(RunSupersededError) as info:
+        await first
+    assert info.value.mode == "rollback"
+    result = await second
+    assert result.state is not None
+    assert _user_prompts(result.state) == ["quick start", "quick next"]
+    if cp is not None:
+        assert _user_prompts(await cp.load("t")) == ["quick start", "quick next"]
+        await check_parent_chain(cp, "t")
+
+
+async def test_enqueue_runs_in_arrival_order_and_times_out_with_a_typed_error() -> None:
+    b = _Blocking(MemoryCheckpointer())
+    first = asyncio.create_task(b.agent.invoke("slow job", thread_id="t"))
+    await b.entered.wait()
+    queued = [asyncio.create_task(b.agent.invoke(f"quick {i}", thread_id="t")) for i in range(3)]
+    with pytest.raises(ThreadBusyError) as info:
+        await b.agent.invoke("quick late", thread_id="t", busy_timeout=0.05)
+    assert info.value.on_busy == "enqueue"
+    assert info.value.waited >= 0.05
+    assert "busy_timeout" in str(info.value)
+    b.release.set()
+    await first
+    results = await asyncio.gather(*queued)
+    assert [r.message for r in results] == [f"answer to quick {i}" for i in range(3)]
+    state = await b.agent.checkpointer.load("t")
+    assert _user_prompts(state) == ["slow job", "quick 0", "quick 1", "quick 2"]
+
+
+async def test_bad_on_busy_options_are_rejected() -> None:
+    agent = Agent(model="test")
+    with pytest.raises(ValidationError, match="on_busy"):
+        await agent.invoke("x", thread_id="t", on_busy="wait")  # type: ignore[arg-type]
+    with pytest.raises(ValidationError, match="busy_timeout"):
+        await agent.invoke("x", thread_id="t", busy_timeout=-1)
+
+
+async def test_a_writer_that_ignores_the_lease_cannot_fork_the_thread_nor_fire_the_body() -> None:
+    cp = MemoryCheckpointer()
+    fired: list[str] = []
+
+    @tool(idempotent=True)
+    def charge(order: str) -> str:
+        """Charge an order.
+
+        Args:
+            order: Order id.
+        """
+        fired.append(order)
+        return "charged"
+
+    async def model(messages: list[Any], tools: Any) -> Any:
+        # a misbehaving client appends to the thread without holding it
+        await cp.save(AgentState(), "t", metadata={"rogue": True})
+        return [ToolCall(name="charge", arguments={"order": "A1"})]
+
+    agent = Agent(model=FunctionModel(model), tools=[charge], checkpointer=cp)
+    with pytest.raises(CheckpointConflictError) as info:
+        await agent.invoke("charge A1", thread_id="t")
+    assert info.value.thread_id == "t"
+    assert fired == []  # the intent could not be claimed, so the body never ran
+    assert (await cp.history("t"))[0].metadata == {"rogue": True}
+    await check_parent_chain(cp, "t")
+
+
+async def test_an_expired_lease_frees_the_thread(tmp_path: Path) -> None:
+    cp = SQLiteCheckpointer(tmp_path / "t.db")
+    agent = Agent(model="test", checkpointer=cp)
+    remote = f"elsewhere-{os.getpid()}:1:x"
+    assert await cp._lease_acquire(ThreadLease("t", remote, time.time() + 0.3)) is None
+    with pytest.raises(ThreadBusyError):
+        await agent.invoke("hi", thread_id="t", on_busy="reject")
+    result = await agent.invoke("hi", thread_id="t", busy_timeout=10)
+    assert result.stop_reason
+    await cp.aclose()
+
+
+async def test_a_dead_local_owner_frees_the_thread_at_once(tmp_path: Path) -> None:
+    cp = SQLiteCheckpointer(tmp_path / "t.db")
+    proc = await asyncio.create_subprocess_exec(sys.executable, "-c", "pass")
+    await proc.wait()
+    dead = f"{socket.gethostname()}:{proc.pid}:x"
+    assert await cp._lease_acquire(ThreadLease("t", dead, time.time() + 3600)) is None
+    result = await Agent(model="test", checkpointer=cp).invoke("hi", thread_id="t", busy_timeout=5)
+    assert result.stop_reason
+    await cp.aclose()
+
+
+# -- graphs ---------------------------------------------------------------------------------
+
+
+class G(TypedDict, total=False):
+    log: Annotated[list[str], append_list]
+    answer: str
+
+
+async def test_two_concurrent_resumes_of_one_pause_one_wins(tmp_path: Path) -> None:
+    ran: Counter[str] = Counter()
+    gate = asyncio.Event()
+
+    async def approve(state: G) -> dict[str, Any]:
+        ran["approve"] += 1
+        answer = interrupt("ship it?")
+        ran["approve-answered"] += 1
+        await gate.wait()
+        return {"answer": answer}
+
+    def after(state: G) -> dict[str, Any]:
+        ran["after"] += 1
+        return {"log": [f"after:{state['answer']}"]}
+
+    g = StateGraph(G)
+    g.add_node(approve).add_node(after)
+    g.add_edge(START, "approve").add_edge("approve", "after").add_edge("after", END)
+    app = g.compile(checkpointer=SQLiteCheckpointer(tmp_path / "g.db"))
+    with pytest.raises(GraphInterrupted):
+        await app.invoke({}, thread_id="g")
+    one = asyncio.create_task(app.invoke(Command(resume="yes"), thread_id="g"))
+    two = asyncio.create_task(app.invoke(Command(resume="no"), thread_id="g"))
+    await asyncio.sleep(0.05)
+    gate.set()
+    outcomes = await asyncio.gather(one, two, return_exceptions=True)
+    winners = [o for o in outcomes if not isinstance(o, BaseException)]
+    losers = [o for o in outcomes if isinstance(o, CheckpointConflictError)]
+    assert len(winners) == 1
+    assert len(losers) == 1
+    assert ran == Counter({"approve": 2, "approve-answered": 1, "after": 1})
+    assert winners[0]["log"] == [f"after:{winners[0]['answer']}"]
+    # a late duplicate resume of the finished thread is a conflict too
+    with pytest.raises(CheckpointConflictError):
+        await app.invoke(Command(resume="again"), thread_id="g")
+    with pytest.raises(ThreadBusyError):
+        async with app.hold_thread(None, "g", None):
+            await app.invoke({}, thread_id="g", on_busy="reject")
+
+
+# -- processes ---------------------------------------------------------------------------------
+
+RACER = textwrap.dedent(
+    """
+    import asyncio, os, sys
+    from locus.agent import Agent
+    from locus.checkpoint import get_checkpointer
+    from locus.testing._checkpoint_concurrency import PagerModel
+    from locus.tools import tool
+
+    url, thread, worker, runs, effects = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5]
+
+    @tool(idempotent=True)
+    def page(incident: str) -> str:
+        \"\"\"Page on-call.
+
+        Args:
+            incident: Incident id.
+        \"\"\"
+        fd = os.open(effects, os.O_WRONLY | os.O_APPEND | os.O_CREAT)
+        os.write(fd, (incident + "\\n").encode())
+        os.close(fd)
+        return "paged " + incident
+
+    async def main():
+        cp = get_checkpointer(url)
+        agent = Agent(model=PagerModel(10), tools=[page], checkpointer=cp)
+        offset = 1000 * int(worker)
+        await asyncio.gather(*(agent.invoke(f"prompt {offset + i}", thread_id=thread) for i in range(runs)))
+        await cp.aclose()
+
+    asyncio.run(main())
+    """
+)
+
+
+def race_processes(url: str, thread: str, effects: Path, workers: int, runs: int) -> None:
+    """Run ``workers`` processes of ``runs`` agent runs each on one thread; wait for them."""
+    env = {**os.environ, "LOCUS_ALLOW_MODEL_REQUESTS": "0"}
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", RACER, url, thread, str(w), str(runs), str(effects)],
+            env=env,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for w in range(workers)
+    ]
+    errors = [p.communicate(timeout=300)[1] for p in procs]
+    assert [p.returncode for p in procs] == [0] * workers, errors
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "file"])
+async def test_two_processes_share_one_thread(backend: str, tmp_path: Path) -> None:
+    url = {"sqlite": f"sqlite:///{tmp_path}/t.db", "file": f"file://{tmp_path}/f"}[backend]
+    effects = tmp_path / "effects.log"
+    await asyncio.to_thread(race_processes, url, "shared", effects, 2, 20)
+    cp = (
+        SQLiteCheckpointer(tmp_path / "t.db")
+        if backend == "sqlite"
+        else FileCheckpointer(tmp_path / "f")
+    )
+    prompts = _user_prompts(await cp.load("shared"))
+    assert sorted(prompts) == sorted(f"prompt {w * 1000 + i}" for w in range(2) for i in range(20))
+    for w in range(2):  # each process's runs kept their order
+        mine = [p for p in prompts if int(p.split()[1]) // 1000 == w]
+        assert mine == [f"prompt {w * 1000 + i}" for i in range(20)]
+    assert Counter(effects.read_text().split()) == Counter({f"inc-{k}": 1 for k in range(10)})
+    await check_parent_chain(cp, "shared")
+    await cp.aclose()
