@@ -154,6 +154,8 @@ def _signer(key: rsa.RSAPrivateKey) -> Any:
 
 
 class TestOCIBucketConformance(CheckpointerConformance):
+    concurrent_runs = 10  # every save lists the thread over signed HTTP (fake server)
+
     @pytest.fixture(autouse=True)
     def _server(self, server: tuple[str, FakeObjectStorage], module_key: rsa.RSAPrivateKey) -> None:
         self.url, self.store = server

@@ -37,7 +37,12 @@ async def check_parent_chain(checkpointer: BaseCheckpointer, thread_id: str) -> 
 
 
 async def race_runs_on_one_thread(
-    checkpointer: BaseCheckpointer, thread_id: str, runs: int, *, keys: int | None = None
+    checkpointer: BaseCheckpointer,
+    thread_id: str,
+    runs: int,
+    *,
+    keys: int | None = None,
+    busy_timeout: float = 600.0,
 ) -> Counter[str]:
     """Start ``runs`` agent runs on one thread at once; return tool-body executions per key.
 
@@ -65,7 +70,10 @@ async def race_runs_on_one_thread(
 
     agent = Agent(model=PagerModel(keys), tools=[page], checkpointer=checkpointer)
     results = await asyncio.gather(
-        *(agent.invoke(f"prompt {i}", thread_id=thread_id) for i in range(runs))
+        *(
+            agent.invoke(f"prompt {i}", thread_id=thread_id, busy_timeout=busy_timeout)
+            for i in range(runs)
+        )
     )
     assert [r.message for r in results] == [f"done {i}" for i in range(runs)]
     final = await checkpointer.load(thread_id)
