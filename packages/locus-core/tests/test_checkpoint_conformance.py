@@ -16,6 +16,8 @@ class TestMemoryConformance(CheckpointerConformance):
 
 
 class TestFileConformance(CheckpointerConformance):
+    race_options = {"fsync": False}  # the race checks ordering; fsync has its own tests
+
     async def make_checkpointer(self, tmp_path: Path, **options: Any) -> BaseCheckpointer:
         return FileCheckpointer(tmp_path / "ckpts", **options)
 
@@ -26,5 +28,7 @@ class TestSQLiteConformance(CheckpointerConformance):
 
 
 class TestSQLiteInMemoryConformance(CheckpointerConformance):
+    concurrent_runs = 50  # the file-backed SQLite class races the full 200
+
     async def make_checkpointer(self, tmp_path: Path, **options: Any) -> BaseCheckpointer:
         return SQLiteCheckpointer(":memory:", **options)

@@ -442,7 +442,7 @@ class Agent:
         hooks = self.hooks if len(self.hooks) else None
 
         async def save(source: str) -> None:
-            if thread_id is None or owner is None:
+            if thread_id is None or owner is None or owner.superseded:
                 return
             if self.checkpointer is None:
                 self._threads[thread_id] = state

@@ -13,7 +13,12 @@ from typing import TYPE_CHECKING, Any
 from locus.core.errors import ValidationError
 
 if TYPE_CHECKING:
-    from locus.checkpoint._base import ANY_PARENT, BaseCheckpointer, CheckpointInfo, CheckpointRecord
+    from locus.checkpoint._base import (
+        ANY_PARENT,
+        BaseCheckpointer,
+        CheckpointInfo,
+        CheckpointRecord,
+    )
     from locus.checkpoint._decode import (
         check_checkpoint_id,
         check_thread_id,

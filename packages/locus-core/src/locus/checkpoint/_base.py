@@ -20,8 +20,8 @@ from locus.checkpoint._decode import (
     decode_metadata,
 )
 from locus.checkpoint._events import emit_deleted, emit_loaded, emit_missing, emit_saved
-from locus.checkpoint._records import CheckpointInfo, CheckpointRecord
 from locus.checkpoint._lease import LocalLeases, ThreadLease
+from locus.checkpoint._records import CheckpointInfo, CheckpointRecord
 from locus.checkpoint.serde import Serde
 from locus.core.errors import (
     CheckpointConflictError,
@@ -214,8 +214,10 @@ class BaseCheckpointer(ABC):
         _check_thread(thread_id)
         if checkpoint_id is not None:
             check_checkpoint_id(checkpoint_id)
-        if expect_parent is not ANY_PARENT and checkpoint_id is not None and (
-            checkpoint_id == expect_parent
+        if (
+            expect_parent is not ANY_PARENT
+            and checkpoint_id is not None
+            and (checkpoint_id == expect_parent)
         ):
             raise ValidationError(
                 f"checkpoint_id {checkpoint_id!r} equals expect_parent: a compare-and-set "

@@ -168,6 +168,7 @@ class ThreadRun:
         self._scope = scope if checkpointer is None else checkpointer
         self._on_discard = on_discard
         self._stop: str | None = None
+        self._superseded = False
         self._slot: _Slot | None = None
         self._key: tuple[int, int, str] | None = None
         self._locked = False
@@ -308,6 +309,11 @@ class ThreadRun:
             self._stop = mode
 
     @property
+    def superseded(self) -> bool:
+        """Whether this run has stopped for a newer one (it saves nothing more)."""
+        return self._superseded
+
+    @property
     def stop_requested(self) -> str | None:
         """``"interrupt"``/``"rollback"`` once a newer run asked this one to stop."""
         return self._stop
@@ -321,7 +327,8 @@ class ThreadRun:
         mode = self._stop
         if mode is None:
             return
-        if mode == "rollback":
+        already, self._superseded = self._superseded, True
+        if mode == "rollback" and not already:
             if self.store is not None and self.written:
                 await self.store._delete(self.thread_id, list(self.written))
             elif self._on_discard is not None:
@@ -377,6 +384,8 @@ class ThreadRun:
             locus.core.errors.CheckpointConflictError: another writer moved the thread.
             locus.core.errors.RunSupersededError: a newer run asked this one to stop.
         """
+        if self._superseded:  # e.g. the loop recording the stop as a failure: keep nothing more
+            await self.check_stop()
         cid: str | None = None
         if self.store is not None:
             cid = await self.store.save(

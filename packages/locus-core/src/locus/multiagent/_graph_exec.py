@@ -166,6 +166,9 @@ def to_out(result: Any) -> Out:
     return Out(update, None if goto is None else list(goto), isinstance(command, End))
 
 
+_NO_FAIL_SAVE = (InterruptException, RunSupersededError, CheckpointConflictError)
+
+
 class Run:
     """One invocation of a compiled graph, from a fresh or a checkpointed position."""
 
@@ -275,7 +278,9 @@ class Run:
                 emit("multiagent.graph.completed", graph=graph.name, steps=self.step)
         except Exception as exc:
             # a run stopped by a newer one, or that lost its thread, must not write again
-            if not isinstance(exc, InterruptException | RunSupersededError | CheckpointConflictError):
+            if not isinstance(
+                exc, InterruptException | RunSupersededError | CheckpointConflictError
+            ):
                 await self._fail(exc)
             raise
 

@@ -12,6 +12,7 @@ import time
 import uuid
 from collections import Counter
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -226,9 +227,22 @@ class ConcurrencyConformance:
 
     # -- agent runs ---------------------------------------------------------------------
 
-    async def test_concurrent_runs_on_one_thread(self, checkpointer: BaseCheckpointer) -> None:
+    race_options: dict[str, Any] = {}
+    """Extra ``make_checkpointer`` options for the race (e.g. ``{"fsync": False}``)."""
+
+    async def make_checkpointer(self, tmp_path: Path, **options: Any) -> BaseCheckpointer:
+        raise NotImplementedError  # CheckpointerConformance documents and dispatches it
+
+    async def close_checkpointer(self, checkpointer: BaseCheckpointer) -> None:
+        await checkpointer.aclose()
+
+    async def test_concurrent_runs_on_one_thread(self, tmp_path: Path) -> None:
         runs = self.concurrent_runs
-        executions = await race_runs_on_one_thread(checkpointer, self.tid("race"), runs)
+        checkpointer = await self.make_checkpointer(tmp_path, **self.race_options)
+        try:
+            executions = await race_runs_on_one_thread(checkpointer, self.tid("race"), runs)
+        finally:
+            await self.close_checkpointer(checkpointer)
         keys = max(1, runs // 4)
         assert executions == Counter({f"inc-{k}": 1 for k in range(keys)})
 
