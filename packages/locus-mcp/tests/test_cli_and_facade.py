@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import subprocess
 
-from mcp_testkit import PY, SERVERS
+import pytest
+from mcp_testkit import PY, SERVERS, free_port, http_server
 
 import locus.mcp
-from locus.mcp import MCPClient
+from locus.mcp import MCPClient, MCPConnectionError
 from locus.plugins import command_registry, integration_registry
 
 
@@ -46,3 +47,24 @@ async def test_locus_mcp_serve_runs_an_agent_over_stdio() -> None:
         result = await client.call_tool("concierge", {"prompt": "Book TK-12 for 2"})
         assert not result.is_error
         assert result.content[0].text == "Booked TK-12 for 2 seats. Confirmation BK-TK-12-2."  # type: ignore[union-attr]
+
+
+async def test_locus_mcp_serve_over_http_requires_the_bearer_token(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    port = free_port()
+    command = [
+        *("locus", "mcp", "serve", "locus_server:agent", "--transport", "streamable-http"),
+        *("--port", str(port), "--token-env", "MCP_TEST_TOKEN"),
+    ]
+    monkeypatch.setenv("MCP_TEST_TOKEN", "open-sesame")
+    url = f"http://127.0.0.1:{port}/mcp"
+    with http_server([PY, "-m", "locus.cli", *command[1:]], port):
+        async with MCPClient(
+            base_url=url, access_token="open-sesame", allow_private_url=True
+        ) as ok:
+            result = await ok.call_tool("concierge", {"prompt": "Book TK-12 for 2"})
+            assert result.content[0].text.startswith("Booked TK-12")  # type: ignore[union-attr]
+        refused = MCPClient(base_url=url, access_token="wrong", allow_private_url=True)
+        with pytest.raises(MCPConnectionError, match=r"refused the credentials \(HTTP 401\)"):
+            await refused.connect()

@@ -32,7 +32,7 @@ async def test_streamable_http_with_a_bearer_token(sdk_http: str) -> None:
 
 async def test_a_wrong_bearer_token_is_refused(sdk_http: str) -> None:
     client = MCPClient(base_url=sdk_http, access_token="wrong", allow_private_url=True)
-    with pytest.raises(MCPConnectionError, match="Could not connect"):
+    with pytest.raises(MCPConnectionError, match=r"refused the credentials \(HTTP 401\)"):
         await client.connect()
 
 

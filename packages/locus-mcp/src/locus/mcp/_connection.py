@@ -117,9 +117,10 @@ async def _own(
     ready: asyncio.Future[Connection],
     stop: asyncio.Event,
 ) -> None:
+    http_errors: list[int] = []
     try:
         async with (
-            open_streams(transport, errlog) as (read, write),
+            open_streams(transport, errlog, http_errors) as (read, write),
             ClientSession(read, write, read_timeout_seconds=request_timeout) as session,
         ):
             init = await session.initialize()
@@ -129,7 +130,7 @@ async def _own(
             await stop.wait()
     except BaseException as exc:
         if not ready.done():
-            ready.set_exception(_connect_error(transport, exc))
+            ready.set_exception(_connect_error(transport, exc, http_errors))
             ready.exception()  # retrieved by open_connection(); avoid "never retrieved"
         if not isinstance(exc, Exception):
             raise
@@ -137,11 +138,20 @@ async def _own(
         stop.set()
 
 
-def _connect_error(transport: Transport, exc: BaseException) -> BaseException:
+def _connect_error(
+    transport: Transport, exc: BaseException, http_errors: list[int]
+) -> BaseException:
     if isinstance(exc, MCPConnectionError | asyncio.CancelledError):
         return exc
+    if http_errors and http_errors[-1] in (401, 403):
+        hint = (
+            f"the server refused the credentials (HTTP {http_errors[-1]}). "
+            "Check access_token (sent as a bearer token) or the headers"
+        )
+    elif http_errors:
+        hint = f"HTTP {http_errors[-1]} ({describe_error(exc)}). Check the URL"
+    else:
+        hint = f"{describe_error(exc)}. Check the command or URL, and that the server speaks MCP"
     return MCPConnectionError(
-        f"Could not connect to MCP server {transport.describe()}: {describe_error(exc)}. "
-        "Check the command or URL, and that the server speaks MCP.",
-        cause=exc,
+        f"Could not connect to MCP server {transport.describe()}: {hint}.", cause=exc
     )

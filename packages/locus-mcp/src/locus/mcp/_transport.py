@@ -106,9 +106,22 @@ def _http_timeout(seconds: float) -> httpx2.Timeout:
 
 @asynccontextmanager
 async def open_streams(
-    transport: Transport, errlog: TextIO | None = None
+    transport: Transport,
+    errlog: TextIO | None = None,
+    http_errors: list[int] | None = None,
 ) -> AsyncIterator[Streams]:
-    """Open the transport's message streams (spawning a stdio server; closed on exit)."""
+    """Open the transport's message streams (spawning a stdio server; closed on exit).
+
+    ``http_errors`` collects the status of every HTTP error response, so a
+    failed handshake can say "HTTP 401" instead of the SDK's generic message.
+    """
+    statuses = http_errors if http_errors is not None else []
+
+    async def record(response: httpx2.Response) -> None:
+        if response.status_code >= 400:
+            statuses.append(response.status_code)
+
+    hooks: dict[str, list[Any]] = {"response": [record]}
     async with AsyncExitStack() as stack:
         if transport.name == "stdio":
             params = StdioServerParameters(
@@ -124,6 +137,7 @@ async def open_streams(
                     headers=dict(transport.headers),
                     timeout=_http_timeout(transport.timeout),
                     verify=transport.verify_ssl,
+                    event_hooks=hooks,
                 )
             )
             streams = await stack.enter_async_context(
@@ -138,7 +152,7 @@ async def open_streams(
                 auth: httpx2.Auth | None = None,
             ) -> httpx2.AsyncClient:
                 return httpx2.AsyncClient(
-                    headers=headers, timeout=timeout, auth=auth, verify=verify
+                    headers=headers, timeout=timeout, auth=auth, verify=verify, event_hooks=hooks
                 )
 
             options: dict[str, Any] = {
