@@ -22,3 +22,18 @@ def test_locus_otel_command_reports_settings(
 
 def test_the_plugin_is_registered_under_its_distribution_name() -> None:
     assert get_plugin_manager().has_plugin("locus-otel")
+
+
+def test_the_original_import_path_serves_the_otel_hooks() -> None:
+    import locus.otel
+    from locus.hooks.builtin.telemetry import (
+        NoOpTelemetryHook,
+        TelemetryHook,
+        TelemetrySubscriber,
+        create_telemetry_hook,
+    )
+
+    assert TelemetryHook is locus.otel.TelemetryHook
+    assert NoOpTelemetryHook is locus.otel.NoOpTelemetryHook
+    assert create_telemetry_hook is locus.otel.create_telemetry_hook
+    assert TelemetrySubscriber is locus.otel.TelemetrySubscriber

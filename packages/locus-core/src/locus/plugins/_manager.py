@@ -74,6 +74,7 @@ KNOWN_BACKENDS = {
 }
 KNOWN_INTEGRATIONS = {
     "fastmcp": "locus-mcp",
+    "otel": "locus-otel",
 }
 
 

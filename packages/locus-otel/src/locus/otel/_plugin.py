@@ -1,11 +1,11 @@
-"""locus-otel's plugin: the ``locus otel`` command (what telemetry would export, and where)."""
+"""locus-otel's plugin: the ``locus otel`` command, and ``locus.hooks.builtin.telemetry``."""
 
 from __future__ import annotations
 
 import argparse
 
 from locus.plugins import hookimpl
-from locus.plugins._registry import CommandRegistrar
+from locus.plugins._registry import CommandRegistrar, Registrar
 
 
 def _status(args: argparse.Namespace) -> int:
@@ -20,3 +20,9 @@ def _status(args: argparse.Namespace) -> int:
 def locus_register_commands(register: CommandRegistrar) -> None:
     """``locus otel``: OpenTelemetry status (SDK version, exporter settings, enabled or not)."""
     register("otel", _status, help="show the OpenTelemetry settings locus-otel would use")
+
+
+@hookimpl
+def locus_register_integrations(register: Registrar) -> None:
+    """Serve ``locus.hooks.builtin.telemetry`` (the original's import path) from ``locus.otel``."""
+    register("otel", "locus.otel")
