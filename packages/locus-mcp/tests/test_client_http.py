@@ -73,3 +73,21 @@ async def test_an_http_server_dying_mid_call_then_coming_back() -> None:
             assert client.connections_opened == 2
     finally:
         await client.close()
+
+
+async def test_an_http_server_restarted_between_calls_gets_a_new_session() -> None:
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/mcp"
+    command = [*script("sdk_server.py"), "http", str(port)]
+    client = MCPClient(base_url=url, allow_private_url=True, timeout=20)
+    try:
+        with http_server(command, port):
+            await client.connect()
+            first = await client.call_tool("pid")
+        with http_server(command, port):  # the new process does not know the old session
+            tools = {t.name: t for t in client.to_locus_tools()}
+            assert await tools["add"].execute(a=2, b=2) == {"result": 4}
+            assert (await client.call_tool("pid")).structured_content != first.structured_content
+            assert client.connections_opened == 2
+    finally:
+        await client.close()

@@ -206,11 +206,23 @@ class MCPClient(Connectable):
         call: Callable[[ClientSession], Awaitable[T]],
         seconds: float | None = None,
     ) -> T:
-        """Run ``call`` on a live session; map transport failures to typed errors."""
+        """Run ``call`` on a live session; map transport failures to typed errors.
+
+        An HTTP server that restarted no longer knows the session: it refuses
+        the request before running it, so the client opens a new session and
+        sends the request once more.
+        """
         conn = await self._session()
         server = self.name
         try:
-            return await call(conn.session)
+            try:
+                return await call(conn.session)
+            except MCPError as exc:
+                if not _session_lost(exc):
+                    raise
+                await self._drop(conn)
+                conn = await self._session()
+                return await call(conn.session)
         except MCPError as exc:
             if exc.code == mt.REQUEST_TIMEOUT:
                 raise MCPTimeoutError(
@@ -357,3 +369,13 @@ class MCPClient(Connectable):
 
     def _locus_tool(self, remote: mt.Tool) -> MCPTool:
         return MCPTool(self, remote, name=self.tool_name(remote.name))
+
+
+def _session_lost(exc: MCPError) -> bool:
+    """The server refused a request because it does not know the session (it restarted)."""
+    text = exc.message.lower()
+    return (
+        exc.code == mt.INVALID_REQUEST
+        and "session" in text
+        and ("not found" in text or "terminated" in text)
+    )
