@@ -152,3 +152,16 @@ async def test_model_started_and_error_events_are_published() -> None:
     assert errors == [{"model": "scripted", "error_kind": "model_auth", "message": "expired key"}]
     types = [t for t, _ in events]
     assert types.index("agent.model.started") < types.index("agent.model.completed")
+
+
+def test_trace_ids_are_read_only_for_the_run_that_stored_them() -> None:
+    from locus.observability import TRACE_CONTEXT_KEY, trace_ids
+
+    parent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"
+    metadata = {TRACE_CONTEXT_KEY: {"run_id": "r1", "traceparent": parent}}
+    assert trace_ids(metadata, "r1") == {
+        "trace_id": "0af7651916cd43dd8448eb211c80319c",
+        "run_span_id": "b7ad6b7169203331",
+    }
+    assert trace_ids(metadata, "r2") == {}  # a previous run's trace is not this run's
+    assert trace_ids({TRACE_CONTEXT_KEY: {"run_id": "r1", "traceparent": "junk"}}, "r1") == {}

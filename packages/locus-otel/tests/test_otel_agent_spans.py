@@ -195,3 +195,25 @@ def test_disabled_telemetry_is_a_hook_with_no_points(monkeypatch: pytest.MonkeyP
     monkeypatch.setenv("OTEL_SDK_DISABLED", "false")
     assert isinstance(create_telemetry_hook(), TelemetryHook)
     assert isinstance(create_telemetry_hook(enabled=False), NoOpTelemetryHook)
+
+
+async def test_structured_log_lines_carry_the_trace_ids(
+    telemetry: Telemetry, caplog: pytest.LogCaptureFixture
+) -> None:
+    import json
+    import logging
+
+    from locus.hooks.builtin import StructuredLoggingHook
+
+    agent = Agent(
+        model=_script(), tools=[get_metric], hooks=[StructuredLoggingHook(), _hook(telemetry)]
+    )
+    with caplog.at_level(logging.INFO, logger="locus.agent.structured"):
+        await agent.invoke("p99?")
+    lines = [json.loads(r.getMessage()) for r in caplog.records if r.name.endswith("structured")]
+    run = telemetry.span("invoke_agent")
+    tool_span = telemetry.span("execute_tool get_metric")
+    assert {line["trace_id"] for line in lines} == {f"{run.context.trace_id:032x}"}
+    assert {line["run_span_id"] for line in lines} == {f"{run.context.span_id:016x}"}
+    started = next(line for line in lines if line["event"] == "tool.started")
+    assert started["otel_span_id"] == f"{tool_span.context.span_id:016x}"

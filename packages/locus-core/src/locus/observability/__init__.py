@@ -28,6 +28,7 @@ from locus.observability._context import (
     run_context,
     set_event_bus,
 )
+from locus.observability._trace_context import TRACE_CONTEXT_KEY, trace_ids
 
 if TYPE_CHECKING:
     from locus.observability._catalogue import (
@@ -40,6 +41,7 @@ if TYPE_CHECKING:
 __all__ = [
     "EVENT_CATALOGUE",
     "EVENT_PREFIXES",
+    "TRACE_CONTEXT_KEY",
     "BusEvent",
     "EventBus",
     "EventSpec",
@@ -53,6 +55,7 @@ __all__ = [
     "publish_event",
     "run_context",
     "set_event_bus",
+    "trace_ids",
 ]
 
 _LAZY = {"EVENT_CATALOGUE", "EVENT_PREFIXES", "EventSpec", "describe_event"}

@@ -13,10 +13,12 @@ from opentelemetry.context import Context
 from opentelemetry.trace import Span, SpanContext, get_current_span, set_span_in_context
 from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
 
+from locus.observability import TRACE_CONTEXT_KEY
+
 __all__ = ["TRACE_KEY", "load_trace", "store_trace"]
 
-TRACE_KEY = "locus_otel_trace"
-"""``AgentState.metadata`` key of the stored trace context."""
+TRACE_KEY = TRACE_CONTEXT_KEY
+"""``AgentState.metadata`` key of the stored trace context (core's ``TRACE_CONTEXT_KEY``)."""
 
 _PROPAGATOR = TraceContextTextMapPropagator()
 

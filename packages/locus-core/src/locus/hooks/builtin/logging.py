@@ -26,6 +26,7 @@ from locus.hooks._base import (
     HookPriority,
     HookProvider,
 )
+from locus.observability import trace_ids
 
 __all__ = ["LoggingHook", "StructuredLoggingHook"]
 
@@ -159,10 +160,14 @@ class LoggingHook(HookProvider):
             "event": event,
             "run_id": state.run_id,
             "thread_id": state.thread_id,
+            **self._trace_fields(state),
             **self.extra,
             **{k: v for k, v in fields.items() if v is not None},
         }
         self.logger.log(level, self.format(level, record), exc_info=exc_info)
+
+    def _trace_fields(self, state: Any) -> dict[str, str]:
+        return {}
 
     def format(self, level: int, record: dict[str, Any]) -> str:
         """The log message of ``record`` (``event key=value ...``; a traceback on its own lines)."""
@@ -183,8 +188,10 @@ class StructuredLoggingHook(LoggingHook):
 
     Every line has ``event``, ``level``, ``run_id``, ``thread_id`` and, for
     tool records, ``span_id`` (the tool call id) and ``traceback`` when the
-    body raised. When an OpenTelemetry span is current (``locus-otel`` or the
-    app's own tracing), ``trace_id`` and ``otel_span_id`` are added.
+    body raised. When the run is traced (locus-otel's ``TelemetryHook`` stores
+    the run's trace context in its state), ``trace_id`` and ``run_span_id``
+    are added to every line, and ``otel_span_id`` while an OpenTelemetry span
+    is current (a tool call's span).
 
     Args:
         include_timestamps: Add ``ts`` (Unix time, seconds).
@@ -206,11 +213,15 @@ class StructuredLoggingHook(LoggingHook):
         super().__init__(level, logger_name, extra, log_arguments, log_results, priority)
         self.include_timestamps = include_timestamps
 
+    def _trace_fields(self, state: Any) -> dict[str, str]:
+        ids = trace_ids(state.metadata, state.run_id)  # the run's trace, stored by a tracing hook
+        ids.update(_otel_ids())  # the span current now, when a tracer is loaded and live
+        return ids
+
     def format(self, level: int, record: dict[str, Any]) -> str:
         line: dict[str, Any] = {"event": record.pop("event"), "level": logging.getLevelName(level)}
         if self.include_timestamps:
             line["ts"] = round(time.time(), 6)
-        line.update(_otel_ids())
         line.update(record)
         return json.dumps(line, default=str, separators=(",", ":"), ensure_ascii=False)
 
