@@ -121,3 +121,49 @@ def test_stop_ends_unfinished_spans(telemetry: Any) -> None:
     sub.stop()
     span = telemetry.span("invoke_workflow g")
     assert span.attributes["locus.unfinished"] is True
+
+
+async def test_an_orchestrator_is_a_workflow_with_specialist_spans(telemetry: Any) -> None:
+    import json
+
+    from locus.models import ScriptedModel
+    from locus.multiagent.orchestrator import Orchestrator
+    from locus.multiagent.specialist import Specialist
+
+    decision = json.dumps(
+        {
+            "decision_type": "delegate",
+            "specialists": ["logs", "metrics"],
+            "reasoning": "both",
+            "context": {"tasks": {}},
+        }
+    )
+    boss = Orchestrator(
+        specialists=[
+            Specialist(name="logs", model=ScriptedModel(["OOMKilled. Confidence: 0.9"])),
+            Specialist(name="metrics", model=ScriptedModel(["memory 98%. Confidence: 0.8"])),
+        ],
+        model=ScriptedModel([decision, "api-3 ran out of memory."]),
+        name="incident",
+    )
+    bus = EventBus()
+    subscriber = TelemetrySubscriber(tracer_provider=telemetry.tracer_provider, bus=bus)
+    async with subscriber, run_context(bus=bus):
+        await boss.execute("Why did api-3 restart?")
+    (graph,) = [s for s in telemetry.spans() if "locus.graph.name" in s.attributes]
+    (workflow,) = [s for s in telemetry.spans() if s.attributes.get("locus.pattern")]
+    assert workflow.name == "invoke_workflow incident"
+    assert workflow.attributes["locus.pattern"] == "orchestrator"
+    assert workflow.parent.span_id == graph.context.span_id  # the pattern runs on a graph
+    assert workflow.attributes["locus.delegations"] == 2
+    children = {
+        s.name
+        for s in telemetry.spans()
+        if s.parent and s.parent.span_id == workflow.context.span_id
+    }
+    assert {
+        "specialist logs",
+        "specialist metrics",
+        "delegated logs",
+        "delegated metrics",
+    } <= children

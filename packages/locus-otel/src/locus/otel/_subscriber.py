@@ -159,6 +159,8 @@ class TelemetrySubscriber:
             self._graph(event, parts[2:])
         elif parts[0] == "multiagent" and len(parts) == 3 and parts[1] == "task":
             self._task_event(event, parts[2])
+        elif event.event_type == "multiagent.specialist.completed":
+            self._specialist(event)
         elif (parts[0] == "composition" and len(parts) >= 3) or (
             parts[0] == "multiagent" and len(parts) >= 3 and parts[1] in _PATTERNS
         ):
@@ -266,6 +268,18 @@ class TelemetrySubscriber:
                 "locus.task.entrypoint": str(data.get("entrypoint")),
                 "locus.task.cached": bool(data.get("cached")),
             },
+        )
+
+    def _specialist(self, event: BusEvent) -> None:
+        data, ts = event.data, event.timestamp
+        duration = float(data.get("duration_ms") or 0.0) / 1000.0
+        self._child(
+            self._open.get((event.run_id, "pattern:orchestrator")),
+            f"specialist {data.get('specialist')}",
+            ts - duration,
+            ts,
+            _scalars(data),
+            error=data.get("error"),
         )
 
     def _pattern(self, event: BusEvent, pattern: str, what: str) -> None:
