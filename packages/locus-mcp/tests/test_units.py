@@ -6,7 +6,7 @@ import mcp.types as mt
 import pytest
 
 from locus import tool
-from locus.core.errors import ConfigError, ToolError, ToolValidationError
+from locus.core.errors import ConfigError, ToolError, ToolValidationError, ValidationError
 from locus.mcp import (
     MCPClient,
     MCPToolError,
@@ -88,6 +88,13 @@ def test_client_arguments() -> None:
         "server.py",
         "--flag",
     )
+    secret = MCPClient(base_url="https://u:secret@x.example/mcp")
+    assert repr(secret) == "MCPClient('https://x.example/mcp')"
+    with pytest.raises(ValidationError, match="prefix"):
+        MCPClient("python s.py", prefix="git hub")
+    assert (
+        MCPClient("python s.py", prefix="gh").tool_name("repos.search/v2") == "gh_repos_search_v2"
+    )
 
 
 async def test_mcp_tool_to_locus_validates_against_the_json_schema() -> None:
@@ -154,3 +161,28 @@ def test_result_values() -> None:
     failed = mt.CallToolResult(content=[mt.TextContent(type="text", text="nope")], is_error=True)
     with pytest.raises(MCPToolError, match="from tool 't': nope"):
         result_value("s", "t", failed)
+
+
+def test_create_mcp_server_shapes_and_refusals() -> None:
+    from locus import Agent
+    from locus.mcp import create_mcp_server
+    from locus.models import TestModel
+
+    @tool
+    def ping() -> str:
+        """Ping."""
+        return "pong"
+
+    def pong() -> str:
+        """A plain function becomes a tool."""
+        return "ping"
+
+    assert [t.name for t in create_mcp_server(ping).list_tools()] == ["ping"]
+    assert [t.name for t in create_mcp_server([ping, pong]).list_tools()] == ["ping", "pong"]
+    agent = Agent(model=TestModel(), tools=[ping], name="Ops Bot")
+    served = create_mcp_server(agent, include_agent_tools=True)
+    assert [t.name for t in served.list_tools()] == ["Ops_Bot", "ping"]
+    with pytest.raises(ConfigError, match="nothing to serve"):
+        create_mcp_server([])
+    with pytest.raises(ConfigError, match="Two served tools are named 'ping'"):
+        create_mcp_server([ping, ping])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TextIO, TypeVar
@@ -29,6 +30,9 @@ from locus.mcp._urls import check_url
 __all__ = ["MCPClient"]
 
 T = TypeVar("T")
+
+_UNSAFE_NAME = re.compile(r"[^A-Za-z0-9_-]")
+_PREFIX = re.compile(r"[A-Za-z0-9_-]{1,32}")
 
 # Errors that mean the transport is gone (the server died, the socket closed).
 _BROKEN = (
@@ -97,6 +101,10 @@ class MCPClient(Connectable):
     ) -> None:
         if timeout <= 0:
             raise ValidationError(f"MCPClient timeout must be > 0 seconds, got {timeout}")
+        if prefix is not None and not _PREFIX.fullmatch(prefix):
+            raise ValidationError(
+                f"MCPClient prefix must be 1-32 letters, digits, '_' or '-', got {prefix!r}"
+            )
         all_headers = dict(headers or {})
         if access_token:
             all_headers["Authorization"] = f"Bearer {access_token}"
@@ -364,8 +372,13 @@ class MCPClient(Connectable):
         return [self._locus_tool(remote) for remote in self._conn.tools]
 
     def tool_name(self, remote_name: str) -> str:
-        """The locus name of the server's tool ``remote_name`` (with the prefix)."""
-        return f"{self.prefix}_{remote_name}" if self.prefix else remote_name
+        """The locus name of the server's tool ``remote_name``.
+
+        With the prefix, and with characters model APIs refuse in function
+        names (MCP allows ``.`` and ``/``) replaced by ``_``, at most 64 long.
+        """
+        name = f"{self.prefix}_{remote_name}" if self.prefix else remote_name
+        return _UNSAFE_NAME.sub("_", name)[:64]
 
     def _locus_tool(self, remote: mt.Tool) -> MCPTool:
         return MCPTool(self, remote, name=self.tool_name(remote.name))

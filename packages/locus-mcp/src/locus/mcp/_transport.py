@@ -9,7 +9,7 @@ from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, TextIO
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 import httpx2
 from mcp.client.sse import sse_client
@@ -51,8 +51,15 @@ class Transport:
     timeout: float = 30.0
 
     def describe(self) -> str:
-        """``stdio: python server.py`` or the URL, for messages."""
-        return f"stdio: {shlex.join(self.command)}" if self.name == "stdio" else self.url
+        """``stdio: python server.py`` or the URL (without credentials), for messages."""
+        if self.name == "stdio":
+            return f"stdio: {shlex.join(self.command)}"
+        parts = urlsplit(self.url)
+        if parts.username or parts.password:
+            host = parts.hostname or ""
+            netloc = f"{host}:{parts.port}" if parts.port else host
+            return urlunsplit(parts._replace(netloc=netloc))
+        return self.url
 
 
 def transport_for(
