@@ -13,6 +13,7 @@ import statistics
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(os.environ.get("LOCUS_BENCH_ROOT", Path(__file__).resolve().parents[1]))
 VENVS = ROOT / ".bench-venvs"
@@ -64,3 +65,36 @@ def table(rows: list[tuple[str, ...]], header: tuple[str, ...]) -> str:
     out = [line, "  ".join("-" * w for w in widths)]
     out += ["  ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True)) for row in rows]
     return "\n".join(out)
+
+
+def replay_chat_model(respond: Any) -> Any:
+    """A LangChain chat model answering call ``i`` (0, 1, ...) with ``respond(i)``, instantly.
+
+    ``bind_tools`` returns the model itself, so LangGraph's prebuilt agents accept it.
+    """
+    from langchain_core.language_models.chat_models import BaseChatModel
+    from langchain_core.outputs import ChatGeneration, ChatResult
+
+    class Replay(BaseChatModel):
+        i: int = 0
+
+        @property
+        def _llm_type(self) -> str:
+            return "replay"
+
+        def bind_tools(self, tools: Any, **kwargs: Any) -> Any:
+            return self
+
+        def _generate(
+            self, messages: Any, stop: Any = None, run_manager: Any = None, **kwargs: Any
+        ) -> ChatResult:
+            message = respond(self.i)
+            self.i += 1
+            return ChatResult(generations=[ChatGeneration(message=message)])
+
+        async def _agenerate(
+            self, messages: Any, stop: Any = None, run_manager: Any = None, **kwargs: Any
+        ) -> ChatResult:
+            return self._generate(messages, stop, run_manager, **kwargs)
+
+    return Replay()

@@ -25,7 +25,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 sys.path.insert(0, os.path.dirname(__file__))
-from _peers import median, original_locus_python, table
+from _peers import median, original_locus_python, replay_chat_model, table
 
 TURNS = int(os.environ.get("LOCUS_BENCH_TURNS", "50"))
 REPEAT = int(os.environ.get("LOCUS_BENCH_REPEAT", "15"))
@@ -99,42 +99,19 @@ def original_locus() -> float | None:
 
 
 async def langgraph_run() -> Callable[[], Awaitable[None]]:
-    from langchain_core.language_models.chat_models import BaseChatModel
     from langchain_core.messages import AIMessage
-    from langchain_core.outputs import ChatGeneration, ChatResult
     from langchain_core.tools import tool as lc_tool
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         from langgraph.prebuilt import create_react_agent
 
-    class Replay(BaseChatModel):
-        i: int = 0
-
-        @property
-        def _llm_type(self) -> str:
-            return "replay"
-
-        def bind_tools(self, tools: Any, **kwargs: Any) -> Any:
-            return self
-
-        def _generate(
-            self, messages: Any, stop: Any = None, run_manager: Any = None, **kwargs: Any
-        ) -> ChatResult:
-            i = self.i
-            self.i += 1
-            if i < TURNS:
-                msg = AIMessage(
-                    content="", tool_calls=[{"name": "noop", "args": {"i": i}, "id": f"c{i}"}]
-                )
-            else:
-                msg = AIMessage(content="done")
-            return ChatResult(generations=[ChatGeneration(message=msg)])
-
-        async def _agenerate(
-            self, messages: Any, stop: Any = None, run_manager: Any = None, **kwargs: Any
-        ) -> ChatResult:
-            return self._generate(messages, stop, run_manager, **kwargs)
+    def respond(i: int) -> AIMessage:
+        if i < TURNS:
+            return AIMessage(
+                content="", tool_calls=[{"name": "noop", "args": {"i": i}, "id": f"c{i}"}]
+            )
+        return AIMessage(content="done")
 
     noop = lc_tool(_noop, parse_docstring=False)
     noop.name = "noop"
@@ -142,7 +119,7 @@ async def langgraph_run() -> Callable[[], Awaitable[None]]:
     async def once() -> None:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            graph = create_react_agent(Replay(), [noop])
+            graph = create_react_agent(replay_chat_model(respond), [noop])
         out = await graph.ainvoke(
             {"messages": [("user", "go")]}, {"recursion_limit": 4 * TURNS + 10}
         )

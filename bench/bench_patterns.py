@@ -1,9 +1,10 @@
 """Multi-agent pattern overhead vs LangGraph's prebuilt supervisor and swarm, one process.
 
-The models answer instantly (scripted), so the time measured is the
-frameworks' own: routing, state merging, message handling, events. Reported
-per agent step (one model call) and per run, best of ``LOCUS_BENCH_REPEAT``
-(default 7) batches of ``LOCUS_BENCH_RUNS`` (default 50) runs.
+The models answer instantly with prebuilt responses (a minimal model object
+on each side), so the time measured is the frameworks' own: routing, state
+merging, message handling, events. Reported per agent step (one model call) and per run, best of ``LOCUS_BENCH_REPEAT``
+(default 7) batches of ``LOCUS_BENCH_RUNS`` (default 50) runs, locus and
+LangGraph batches alternating.
 
 1. supervisor: a coordinator and three workers.
    locus ``Orchestrator`` (typed routing once, three specialists in parallel,
@@ -31,6 +32,8 @@ import warnings
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from _peers import replay_chat_model, table
+
 REPEAT = int(os.environ.get("LOCUS_BENCH_REPEAT", "7"))
 RUNS = int(os.environ.get("LOCUS_BENCH_RUNS", "50"))
 WORKERS = ("w1", "w2", "w3")
@@ -46,24 +49,45 @@ def thread() -> str:
 # -- locus ----------------------------------------------------------------------------
 
 
+class Instant:
+    """A locus model answering instantly with a prebuilt response (like the LangChain one)."""
+
+    model = "instant"
+
+    def __init__(self, respond: Callable[[Any], Any]) -> None:
+        self.respond = respond
+
+    async def complete(self, messages: Any, tools: Any = None, **kwargs: Any) -> Any:
+        return self.respond(messages)
+
+    async def stream(self, messages: Any, tools: Any = None, **kwargs: Any) -> Any:
+        raise NotImplementedError
+
+
+def reply(text: str = "", *calls: Any) -> Any:
+    from locus.core.messages import Message
+    from locus.models import ModelResponse
+
+    usage = {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2}
+    return ModelResponse(
+        message=Message.assistant(text or None, tool_calls=list(calls)), usage=usage
+    )
+
+
 def locus_supervisor(durable: bool) -> tuple[Once, int]:
     from locus.checkpoint.memory import MemoryCheckpointer
-    from locus.models import FunctionModel
     from locus.multiagent.orchestrator import Orchestrator
     from locus.multiagent.specialist import Specialist
 
-    route = json.dumps({"decision_type": "delegate", "specialists": list(WORKERS)})
+    route = reply(json.dumps({"decision_type": "delegate", "specialists": list(WORKERS)}))
+    final, found = reply("final"), reply("answer. Confidence: 0.9")
 
-    def boss(messages: Any, tools: Any) -> str:
-        return route if "coordinate specialists" in (messages[0].content or "") else "final"
+    def boss(messages: Any) -> Any:
+        return route if "coordinate specialists" in (messages[0].content or "") else final
 
-    specialists = [
-        Specialist(name=w, model=FunctionModel(lambda m, t: "answer. Confidence: 0.9"))
-        for w in WORKERS
-    ]
     orchestrator = Orchestrator(
-        specialists=specialists,
-        model=FunctionModel(boss),
+        specialists=[Specialist(name=w, model=Instant(lambda m: found)) for w in WORKERS],
+        model=Instant(boss),
         checkpointer=MemoryCheckpointer() if durable else None,
     )
 
@@ -78,14 +102,14 @@ def locus_supervisor(durable: bool) -> tuple[Once, int]:
 def locus_handoff(durable: bool) -> tuple[Once, int]:
     from locus.checkpoint.memory import MemoryCheckpointer
     from locus.core.messages import ToolCall
-    from locus.models import FunctionModel
     from locus.multiagent.handoff import create_handoff_agent, create_handoff_manager
 
-    transfer = ToolCall(name="transfer_to_billing", arguments={"summary": "refund"})
+    transfer = reply("", ToolCall(id="t1", name="transfer_to_billing", arguments={"summary": "x"}))
+    refunded = reply("refunded")
     triage = create_handoff_agent(
-        "triage", model=FunctionModel(lambda m, t: [transfer]), can_delegate_to=["billing"]
+        "triage", model=Instant(lambda m: transfer), can_delegate_to=["billing"]
     )
-    billing = create_handoff_agent("billing", model=FunctionModel(lambda m, t: "refunded"))
+    billing = create_handoff_agent("billing", model=Instant(lambda m: refunded))
     desk = create_handoff_manager([triage, billing])
     if durable:
         desk.checkpointer = MemoryCheckpointer()
@@ -98,35 +122,6 @@ def locus_handoff(durable: bool) -> tuple[Once, int]:
 
 
 # -- LangGraph ------------------------------------------------------------------------
-
-
-def _replay_model(respond: Callable[[int], Any]) -> Any:
-    from langchain_core.language_models.chat_models import BaseChatModel
-    from langchain_core.outputs import ChatGeneration, ChatResult
-
-    class Replay(BaseChatModel):
-        i: int = 0
-
-        @property
-        def _llm_type(self) -> str:
-            return "replay"
-
-        def bind_tools(self, tools: Any, **kwargs: Any) -> Any:
-            return self
-
-        def _generate(
-            self, messages: Any, stop: Any = None, run_manager: Any = None, **kwargs: Any
-        ) -> ChatResult:
-            message = respond(self.i)
-            self.i += 1
-            return ChatResult(generations=[ChatGeneration(message=message)])
-
-        async def _agenerate(
-            self, messages: Any, stop: Any = None, run_manager: Any = None, **kwargs: Any
-        ) -> ChatResult:
-            return self._generate(messages, stop, run_manager, **kwargs)
-
-    return Replay()
 
 
 def _transfer(name: str, i: int) -> Any:
@@ -151,11 +146,11 @@ def langgraph_supervisor(durable: bool) -> tuple[Once, int]:
 
         workers = [
             create_react_agent(
-                _replay_model(lambda i: AIMessage(content="answer")), tools=[], name=w
+                replay_chat_model(lambda i: AIMessage(content="answer")), tools=[], name=w
             )
             for w in WORKERS
         ]
-        app = create_supervisor(workers, model=_replay_model(boss)).compile(
+        app = create_supervisor(workers, model=replay_chat_model(boss)).compile(
             checkpointer=InMemorySaver() if durable else None
         )
 
@@ -179,12 +174,12 @@ def langgraph_swarm(durable: bool) -> tuple[Once, int]:
         from langgraph_swarm import create_handoff_tool, create_swarm
 
         triage = create_react_agent(
-            _replay_model(lambda i: _transfer("billing", i)),
+            replay_chat_model(lambda i: _transfer("billing", i)),
             tools=[create_handoff_tool(agent_name="billing")],
             name="triage",
         )
         billing = create_react_agent(
-            _replay_model(lambda i: AIMessage(content="refunded")), tools=[], name="billing"
+            replay_chat_model(lambda i: AIMessage(content="refunded")), tools=[], name="billing"
         )
         app = create_swarm([triage, billing], default_active_agent="triage").compile(
             checkpointer=InMemorySaver() if durable else None
@@ -203,15 +198,21 @@ def langgraph_swarm(durable: bool) -> tuple[Once, int]:
 # -- measuring ------------------------------------------------------------------------
 
 
-async def per_run(once: Once) -> float:
-    """Best-of-REPEAT mean seconds per run."""
-    await once()  # warm up (imports, caches)
-    best = float("inf")
+async def per_run(*onces: Once) -> list[float]:
+    """Best-of-REPEAT mean seconds per run of each ``once``.
+
+    Batches alternate between the contenders, so a load spike on the shared
+    machine hits both rather than one.
+    """
+    for once in onces:
+        await once()  # warm up (imports, caches)
+    best = [float("inf")] * len(onces)
     for _ in range(REPEAT):
-        start = time.perf_counter()
-        for _ in range(RUNS):
-            await once()
-        best = min(best, (time.perf_counter() - start) / RUNS)
+        for index, once in enumerate(onces):
+            start = time.perf_counter()
+            for _ in range(RUNS):
+                await once()
+            best[index] = min(best[index], (time.perf_counter() - start) / RUNS)
     return best
 
 
@@ -222,24 +223,21 @@ SHAPES: dict[str, tuple[Any, Any]] = {
 
 
 async def main() -> None:
-    from _peers import table
-
     rows: list[tuple[str, ...]] = []
     for shape, (ours, theirs) in SHAPES.items():
         for durable in (False, True):
             label = f"{shape}{', in-memory checkpointer' if durable else ''}"
             once, steps = ours(durable)
-            mine = await per_run(once)
             try:
                 peer_once, peer_steps = theirs(durable)
-                peer: float | None = await per_run(peer_once)
             except ImportError as exc:
                 print(f"({theirs.__name__} unavailable: {exc}; see bench/requirements.txt)")
-                peer, peer_steps = None, 0
-            mine_step = mine / steps * 1e6
-            if peer is None:
-                rows.append((label, f"{mine_step:.0f}", "-", "-", f"{mine * 1e6:.0f}", "-"))
+                (mine,) = await per_run(once)
+                per_step = f"{mine / steps * 1e6:.0f}"
+                rows.append((label, per_step, "-", "-", f"{mine * 1e6:.0f}", "-"))
                 continue
+            mine, peer = await per_run(once, peer_once)
+            mine_step = mine / steps * 1e6
             peer_step = peer / peer_steps * 1e6
             rows.append(
                 (

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from typing import TYPE_CHECKING, Any
@@ -20,13 +21,19 @@ __all__ = ["check_structured_output", "parse_json_text", "response_format"]
 _FENCE = re.compile(r"```(?:json)?\s*(.*?)```", re.DOTALL)
 
 
+@functools.lru_cache(maxsize=256)
+def _schema_json(schema: type[BaseModel]) -> str:
+    # generating a JSON schema costs far more than a run's other work: once per class
+    return json.dumps(schema.model_json_schema())
+
+
 def response_format(schema: type[BaseModel]) -> dict[str, Any]:
-    """The OpenAI-style ``response_format`` for ``schema``."""
+    """The OpenAI-style ``response_format`` for ``schema`` (a fresh dict each call)."""
     return {
         "type": "json_schema",
         "json_schema": {
             "name": schema.__name__,
-            "schema": schema.model_json_schema(),
+            "schema": json.loads(_schema_json(schema)),
             "strict": False,
         },
     }
