@@ -2,9 +2,10 @@
 
 The models answer instantly with prebuilt responses (a minimal model object
 on each side), so the time measured is the frameworks' own: routing, state
-merging, message handling, events. Reported per agent step (one model call) and per run, best of ``LOCUS_BENCH_REPEAT``
-(default 7) batches of ``LOCUS_BENCH_RUNS`` (default 50) runs, locus and
-LangGraph batches alternating.
+merging, message handling, events. Reported per agent step (one model call)
+and per run, best of ``LOCUS_BENCH_REPEAT`` (default 7) batches of
+``LOCUS_BENCH_RUNS`` (default 50) runs, locus and LangGraph batches
+alternating.
 
 1. supervisor: a coordinator and three workers.
    locus ``Orchestrator`` (typed routing once, three specialists in parallel,
