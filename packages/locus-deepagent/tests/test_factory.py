@@ -15,6 +15,7 @@ from locus.core.errors import ValidationError
 from locus.core.messages import Message, Role, ToolCall
 from locus.deepagent import (
     FilesystemBackend,
+    StateBackend,
     SubAgentDef,
     TodoState,
     create_deepagent,
@@ -348,3 +349,38 @@ async def test_started_event() -> None:
     ]
     assert started
     assert started[0].data["task_preview"] == "When is high tide?"
+
+
+async def test_concurrent_threads_have_separate_state_files() -> None:
+    import asyncio
+
+    gate = asyncio.Event()
+
+    async def model(messages: list[Message], tools: Any) -> Any:
+        task = next(m.content or "" for m in messages if m.role is Role.USER)
+        done = [m for m in messages if m.role is Role.TOOL]
+        if not done:
+            return ToolCall(name="write_file", arguments={"path": "/me.md", "content": task})
+        if len(done) == 1:
+            if task == "alpha":
+                await gate.wait()  # beta writes its file while alpha is mid-run
+            else:
+                gate.set()
+            return ToolCall(name="read_file", arguments={"path": "/me.md"})
+        return submit(0.9)
+
+    agent = create_deepagent(
+        model=FunctionModel(model),
+        tools=[],
+        system_prompt="p",
+        backend=StateBackend({"/seed.md": "shared seed"}),
+        reflexion=False,
+        grounding=False,
+    )
+    alpha, beta = await asyncio.gather(
+        agent.invoke("alpha", thread_id="a"), agent.invoke("beta", thread_id="b")
+    )
+    assert "alpha" in alpha.tool_executions[1].result
+    assert "beta" in beta.tool_executions[1].result
+    assert alpha.state.metadata["locus_files"] == {"/seed.md": "shared seed", "/me.md": "alpha"}
+    assert beta.state.metadata["locus_files"] == {"/seed.md": "shared seed", "/me.md": "beta"}

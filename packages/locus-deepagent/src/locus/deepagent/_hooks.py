@@ -2,40 +2,43 @@
 
 from __future__ import annotations
 
+from contextvars import Token
+
 from locus.deepagent.backends.state import StateBackend
-from locus.hooks import AfterToolCallEvent, BeforeInvocationEvent, HookProvider
+from locus.hooks import AfterInvocationEvent, BeforeInvocationEvent, HookProvider
 
 __all__ = ["FILES_KEY", "StartedHook", "StateFilesHook"]
 
 FILES_KEY = "locus_files"
 """``state.metadata`` key holding a :class:`StateBackend`'s files."""
 
-_WRITERS = frozenset({"write_file", "edit_file"})
-
 
 class StateFilesHook(HookProvider):
-    """Keeps a :class:`StateBackend`'s files in the thread's state.
+    """Gives each run of a :class:`StateBackend` agent its thread's files.
 
-    Before a run the backend takes the thread's saved files (a new thread
-    keeps the backend's initial files); after each write the files are copied
-    into ``state.metadata``, so the next checkpoint holds them.
+    The files live in ``state.metadata`` (a new thread starts from the
+    backend's initial files); for the run the backend is bound to that dict
+    (a context variable, so concurrent runs of other threads keep theirs) and
+    writes land in it in place, so every checkpoint of the thread holds them.
     """
 
     def __init__(self, backend: StateBackend) -> None:
         self.backend = backend
+        self._tokens: dict[str, Token[dict[str, str] | None]] = {}
 
     def before_invocation(self, event: BeforeInvocationEvent) -> None:
-        """Restore the thread's files."""
-        saved = event.state.metadata.get(FILES_KEY)
-        if saved is not None:
-            self.backend.load(saved)
-        else:
-            event.state.metadata[FILES_KEY] = self.backend.files
+        """Bind the backend to the thread's files."""
+        files = event.state.metadata.get(FILES_KEY)
+        if not isinstance(files, dict):
+            files = self.backend.files
+            event.state.metadata[FILES_KEY] = files
+        self._tokens[event.state.run_id] = self.backend.bind(files)
 
-    def after_tool_call(self, event: AfterToolCallEvent) -> None:
-        """Save the files after a write."""
-        if event.tool_call.name in _WRITERS and not event.result.error:
-            event.state.metadata[FILES_KEY] = self.backend.files
+    def after_invocation(self, event: AfterInvocationEvent) -> None:
+        """Unbind it when the run ends."""
+        token = self._tokens.pop(event.state.run_id, None)
+        if token is not None:
+            self.backend.unbind(token)
 
 
 class StartedHook(HookProvider):

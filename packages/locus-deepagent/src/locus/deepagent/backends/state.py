@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from contextvars import ContextVar, Token
 
 from locus.deepagent.backends._paths import compile_glob, compile_regex, normalize, relative_to
 from locus.deepagent.backends.protocol import BackendError, FileInfo, Match
@@ -14,18 +15,39 @@ class StateBackend:
     """A dict of path → text. Directories are implicit: a file ``/notes/a.md``
     makes ``/notes`` a directory.
 
-    With :func:`~locus.deepagent.create_deepagent` the files are stored in the
-    thread's state (``state.metadata["locus_files"]``), so they are
-    checkpointed with the conversation and restored when the thread resumes.
+    With :func:`~locus.deepagent.create_deepagent` each thread has its own
+    files, kept in the thread's state (``state.metadata["locus_files"]``):
+    they are checkpointed with the conversation, restored when the thread
+    resumes, and concurrent runs of different threads do not see each
+    other's files. The initial ``files`` seed every new thread.
 
     Args:
         files: Initial files (path → text).
     """
 
     def __init__(self, files: Mapping[str, str] | None = None) -> None:
-        self._files: dict[str, str] = {}
+        self._own: dict[str, str] = {}
         for path, text in (files or {}).items():
-            self._files[normalize(path)] = str(text)
+            self._own[normalize(path)] = str(text)
+        self._bound: ContextVar[dict[str, str] | None] = ContextVar(
+            f"locus_state_backend_{id(self)}", default=None
+        )
+
+    @property
+    def _files(self) -> dict[str, str]:
+        bound = self._bound.get()
+        return self._own if bound is None else bound
+
+    def bind(self, files: dict[str, str]) -> Token[dict[str, str] | None]:
+        """Work on ``files`` (mutated in place) in the current context, e.g. one run.
+
+        Returns the token for :meth:`unbind`.
+        """
+        return self._bound.set(files)
+
+    def unbind(self, token: Token[dict[str, str] | None]) -> None:
+        """Undo :meth:`bind`."""
+        self._bound.reset(token)
 
     def __repr__(self) -> str:
         return f"StateBackend({len(self._files)} files)"
@@ -37,7 +59,9 @@ class StateBackend:
 
     def load(self, files: Mapping[str, str]) -> None:
         """Replace every file with ``files``."""
-        self._files = {normalize(p): str(t) for p, t in files.items()}
+        current = self._files
+        current.clear()
+        current.update({normalize(p): str(t) for p, t in files.items()})
 
     def _is_dir(self, path: str) -> bool:
         return path == "/" or any(relative_to(p, path) for p in self._files)
