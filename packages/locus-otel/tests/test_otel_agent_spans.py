@@ -217,3 +217,18 @@ async def test_structured_log_lines_carry_the_trace_ids(
     assert {line["run_span_id"] for line in lines} == {f"{run.context.span_id:016x}"}
     started = next(line for line in lines if line["event"] == "tool.started")
     assert started["otel_span_id"] == f"{tool_span.context.span_id:016x}"
+
+
+async def test_runs_abandoned_by_their_consumer_are_ended_when_the_cap_is_reached(
+    telemetry: Telemetry,
+) -> None:
+    hook = TelemetryHook(tracer_provider=telemetry.tracer_provider, max_open_runs=2)
+    for name in ("a", "b", "c"):
+        agent = Agent(model=ScriptedModel(["hi"]), hooks=[hook], name=name)
+        async for event in agent.run("hello"):
+            if event.event_type == "agent.model.completed":
+                break  # the consumer walks away: after_invocation never runs
+    (abandoned,) = [s for s in telemetry.spans() if s.name.startswith("invoke_agent")]
+    assert abandoned.name == "invoke_agent a"
+    assert abandoned.attributes["locus.abandoned"] is True
+    assert len(hook._runs) == 2

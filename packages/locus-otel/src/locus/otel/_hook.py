@@ -105,6 +105,10 @@ class TelemetryHook(HookProvider):
             (``gen_ai.tool.call.arguments``); off by default (personal data).
         record_results: Put tool results on tool spans (``gen_ai.tool.call.result``).
         priority: Hook order; 110 runs after retry hooks (one chat span per attempt).
+        max_open_runs: Runs tracked at once. A run whose consumer stopped
+            iterating ``agent.run()`` early never reaches ``after_invocation``;
+            past this many, the oldest open run span is ended with
+            ``locus.abandoned`` so memory stays bounded.
     """
 
     name = "TelemetryHook"
@@ -119,6 +123,7 @@ class TelemetryHook(HookProvider):
         record_arguments: bool = False,
         record_results: bool = False,
         priority: int = 110,
+        max_open_runs: int = 10_000,
     ) -> None:
         self.tracer = trace.get_tracer(tracer_name, _VERSION, tracer_provider=tracer_provider)
         self.instruments = Instruments(
@@ -127,6 +132,7 @@ class TelemetryHook(HookProvider):
         self.record_arguments = record_arguments
         self.record_results = record_results
         self.priority = priority
+        self.max_open_runs = max_open_runs
         self._runs: dict[str, _Run] = {}
 
     # -- runs ------------------------------------------------------------------
@@ -170,6 +176,10 @@ class TelemetryHook(HookProvider):
             links=links,
         )
         store_trace(state.metadata, state.run_id, span)
+        while len(self._runs) >= self.max_open_runs:  # oldest first: runs nobody finished
+            stale = self._runs.pop(next(iter(self._runs)))
+            stale.span.set_attribute("locus.abandoned", True)
+            stale.span.end()
         self._runs[state.run_id] = _Run(
             span=span,
             context=trace.set_span_in_context(span),
