@@ -292,3 +292,18 @@ def test_locus_a2a_command_shows_the_card_and_sends_a_message(serve: Any) -> Non
         timeout=60,
     )
     assert answer.stdout.strip() == "echo: hi there (turn 1)"
+
+
+async def test_observed_tasks_and_client_calls_reach_the_event_bus(serve: Any) -> None:
+    from locus.observability import get_event_bus, run_context
+
+    server = A2AServer(echo_agent(), name="echo", api_key=KEY, observe=True)
+    url = serve(server.app)
+    async with A2AClient(url, api_key=KEY) as client, run_context() as caller:
+        task = await client.send_message("watched")
+    client_side = [e.event_type for e in get_event_bus().history(caller)]
+    assert client_side == ["a2a.request.sent", "a2a.response.received"]
+    server_side = [e.event_type for e in get_event_bus().history(task.id)]
+    assert server_side[0] == "a2a.task.received"
+    assert "agent.terminate" in server_side
+    assert server_side[-1] == "a2a.task.completed"

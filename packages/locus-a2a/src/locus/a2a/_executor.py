@@ -17,7 +17,7 @@ from a2a.server.events import EventQueue
 from a2a.server.tasks import TaskUpdater
 from locus.agent import Agent
 from locus.core.events import TerminateEvent
-from locus.observability import emit
+from locus.observability import emit, run_context
 
 __all__ = ["LocusAgentExecutor"]
 
@@ -31,14 +31,27 @@ class LocusAgentExecutor(AgentExecutor):
         agent: What to run: an Agent, or an object with an async-generator
             ``run(prompt, thread_id=...)`` or an ``invoke(prompt)``.
         name: Agent name for events.
+        observe: Publish each task's events (``a2a.task.*`` and the agent's)
+            on the EventBus under a run whose id is the task id.
     """
 
-    def __init__(self, agent: Any, name: str) -> None:
+    def __init__(self, agent: Any, name: str, *, observe: bool = False) -> None:
         self.agent = agent
         self.name = name
+        self.observe = observe
 
     async def execute(self, context: RequestContext, event_queue: EventQueue) -> None:
-        """Run the agent on the task's message and report its answer as an artifact."""
+        """Run the agent on the task's message and report its answer as an artifact.
+
+        With ``observe`` the task is a ``run_context()`` whose id is the task id.
+        """
+        if not self.observe:
+            await self._execute(context, event_queue)
+            return
+        async with run_context(context.task_id):
+            await self._execute(context, event_queue)
+
+    async def _execute(self, context: RequestContext, event_queue: EventQueue) -> None:
         prompt = context.get_user_input()
         task = context.current_task
         if task is None:

@@ -58,6 +58,8 @@ class A2AServer:
         allow_unauthenticated: Serve without a key (local development).
         task_store: a2a-sdk task store (default in memory; the SDK's database
             store makes tasks survive restarts).
+        observe: Publish each task's events (``a2a.task.*`` and the agent's)
+            on the EventBus under a run whose id is the task id.
 
     Raises:
         locus.core.errors.ConfigError: no ``api_key`` and not ``allow_unauthenticated``.
@@ -76,6 +78,7 @@ class A2AServer:
         allow_unauthenticated: bool = False,
         *,
         task_store: TaskStore | None = None,
+        observe: bool = False,
     ) -> None:
         if not api_key and not allow_unauthenticated:
             raise ConfigError(
@@ -95,7 +98,7 @@ class A2AServer:
             secured=self.api_key is not None,
         )
         self.handler = DefaultRequestHandlerV2(
-            agent_executor=LocusAgentExecutor(agent, name),
+            agent_executor=LocusAgentExecutor(agent, name, observe=observe),
             task_store=task_store or InMemoryTaskStore(),
             agent_card=self.card,
         )
