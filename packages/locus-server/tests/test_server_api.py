@@ -261,6 +261,17 @@ async def test_serves_a_compiled_graph_and_a_plain_runnable(client_for: Any) -> 
     frames = parse_sse((await plain.post("/stream", json={"prompt": "abc"}, headers=ALICE)).text)
     assert [f["event"] for f in frames] == ["agent.started", "agent.terminate"]
 
+    class Streamer:  # run() only: /invoke takes the last event as the result
+        async def run(self, prompt: str, *, thread_id: str | None = None) -> Any:
+            from locus.core.events import TerminateEvent
+
+            yield TerminateEvent(reason="done", final_message=prompt * 2)
+
+    streamer = client_for(server(Streamer()).app)
+    assert (await streamer.post("/invoke", json={"prompt": "ab"}, headers=ALICE)).json()[
+        "message"
+    ] == "abab"
+
 
 async def test_time_travel_and_fork_over_http(client_for: Any) -> None:
     client = client_for(server().app)

@@ -29,15 +29,22 @@ __all__ = ["ServerCore"]
 log = logging.getLogger("locus.server")
 
 
-def _locus_kinds() -> set[str]:
-    """The ``kind`` of every :class:`LocusError` class (their messages are meant for users)."""
-    kinds: set[str] = set()
+_KINDS: set[str] = set()
+
+
+def _is_locus_kind(kind: str) -> bool:
+    """``kind`` is the ``kind`` of a :class:`LocusError` class (its messages are meant for users).
+
+    The set is rebuilt only for a kind not seen yet (plugins define error classes late).
+    """
+    if kind in _KINDS:
+        return True
     todo: list[type[LocusError]] = [LocusError]
     while todo:
         cls = todo.pop()
-        kinds.add(cls.kind)
+        _KINDS.add(cls.kind)
         todo.extend(cls.__subclasses__())
-    return kinds
+    return kind in _KINDS
 
 
 @dataclass
@@ -129,7 +136,7 @@ class ServerCore:
         def rewrite(data: dict[str, Any]) -> None:
             if data.get("thread_id") == scoped:
                 data["thread_id"] = public
-            if "error_kind" in data and data["error_kind"] not in _locus_kinds():
+            if "error_kind" in data and not _is_locus_kind(str(data["error_kind"])):
                 # an unexpected exception's text may hold internals: it goes to the log only
                 log.error("run on thread %s failed: %s", public, data.get("message"))
                 data["message"] = "The run failed; see the server log."

@@ -86,7 +86,7 @@ def build_router(core: ServerCore, version: str) -> APIRouter:
         responses=error_responses(401, 403, 409, 413, 422),
         tags=["runs"],
     )
-    async def invoke(body: InvokeRequest, user: User) -> InvokeResponse:
+    async def invoke(body: InvokeRequest, user: User) -> Response:
         """Run the agent to the end (or to a pause) and return the full result."""
         core.check_prompt(body.prompt)
         public = body.thread_id or core.new_thread_id()
@@ -95,7 +95,7 @@ def build_router(core: ServerCore, version: str) -> APIRouter:
         started = time.perf_counter()
         with core.claim(scoped):
             result = await core.served.invoke(body.prompt, scoped)
-        return core.response(result, public, started, scoped)
+        return _json(core.response(result, public, started, scoped))
 
     @router.post(
         "/stream",
@@ -207,7 +207,7 @@ def build_router(core: ServerCore, version: str) -> APIRouter:
         responses=error_responses(401, 403, 404, 409, 413, 422),
         tags=["threads"],
     )
-    async def resume(thread_id: ThreadId, body: ResumeRequest, user: User) -> InvokeResponse:
+    async def resume(thread_id: ThreadId, body: ResumeRequest, user: User) -> Response:
         """Answer the first paused call of the thread, or continue an unfinished run.
 
         On a paused thread ``approval_token`` must be the token ``pending``
@@ -237,9 +237,15 @@ def build_router(core: ServerCore, version: str) -> APIRouter:
                 result = await core.served.resume_invoke(scoped, body.answer)
             else:  # a run that stopped unfinished: continue from its last checkpoint
                 result = await core.served.continue_invoke(scoped)
-        return core.response(result, thread_id, started, scoped)
+        return _json(core.response(result, thread_id, started, scoped))
 
     return router
+
+
+def _json(body: InvokeResponse) -> Response:
+    # serialised once by pydantic: the response model is built by the server
+    # itself, so FastAPI's validate-again pass would only cost time
+    return Response(body.model_dump_json(), media_type="application/json")
 
 
 def _check_approval(pending: list[PendingCall], body: ResumeRequest) -> None:

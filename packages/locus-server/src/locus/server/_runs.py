@@ -14,6 +14,7 @@ import json
 import logging
 import time
 import uuid
+from collections import deque
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -99,6 +100,7 @@ class RunRegistry:
         self.retention = retention
         self._runs: dict[str, RunLog] = {}
         self._active: dict[str, RunLog] = {}
+        self._finished: deque[RunLog] = deque()  # in finishing order: expiry pops the front
 
     def active(self, thread: str) -> RunLog | None:
         """The run in flight on ``thread`` in this process, if any."""
@@ -145,16 +147,13 @@ class RunRegistry:
             if self._active.get(run.thread) is run:
                 del self._active[run.thread]
             run.finish()
+            self._finished.append(run)
 
     def _expire(self) -> None:
-        now = time.monotonic()
-        stale = [
-            key
-            for key, run in self._runs.items()
-            if run.finished_at is not None and now - run.finished_at > self.retention
-        ]
-        for key in stale:
-            del self._runs[key]
+        horizon = time.monotonic() - self.retention
+        finished = self._finished
+        while finished and (finished[0].finished_at or 0.0) < horizon:
+            self._runs.pop(finished.popleft().key, None)
 
     async def aclose(self) -> None:
         """Cancel the runs still in flight (server shutdown)."""

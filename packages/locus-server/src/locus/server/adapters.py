@@ -112,6 +112,11 @@ class Served:
         self.target = target
         self.is_agent = isinstance(target, Agent)
         self.name = str(getattr(target, "name", None) or type(target).__name__)
+        invoke = getattr(target, "invoke", None)
+        self._invoke = invoke
+        self._invoke_takes_thread = invoke is not None and (
+            "thread_id" in inspect.signature(invoke).parameters
+        )
 
     @property
     def checkpointer(self) -> Any:
@@ -137,12 +142,21 @@ class Served:
 
     async def invoke(self, prompt: str, thread_id: str) -> AgentResult:
         """Run to completion (or to a pause) and return the result."""
-        target = self.target
-        invoke = getattr(target, "invoke", None)
-        if invoke is None:
-            raise ConfigError(f"{target!r} has neither invoke() nor run(): it cannot be served.")
-        parameters = inspect.signature(invoke).parameters
-        if "thread_id" in parameters:
+        invoke = self._invoke
+        if invoke is None:  # a run()-only runnable: its last event is the result
+            last: TerminateEvent | None = None
+            async for event in self.events(prompt, thread_id):
+                if isinstance(event, TerminateEvent):
+                    last = event
+            if last is None:
+                raise ConfigError(f"{self.target!r}.run() ended without a TerminateEvent.")
+            return AgentResult(
+                message=last.final_message,
+                stop_reason=last.reason,
+                iterations=last.iterations,
+                thread_id=thread_id,
+            )
+        if self._invoke_takes_thread:
             outcome = invoke(prompt, thread_id=thread_id)
         else:
             outcome = invoke(prompt)
