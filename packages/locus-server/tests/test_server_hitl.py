@@ -122,23 +122,6 @@ async def test_a_token_does_not_approve_changed_arguments(client_for: Any) -> No
     assert view["pending"][0]["approval_token"] != call["approval_token"]
 
 
-async def test_a_busy_thread_is_409(client_for: Any) -> None:
-    server = AgentServer(refund_agent(), api_key=KEYS)
-    client = client_for(server.app)
-    with server._core.claim(server._core.scope("alice", "busy")):
-        response = await client.post(
-            "/invoke", json={"prompt": "refund X", "thread_id": "busy"}, headers=ALICE
-        )
-        assert response.status_code == 409
-        assert response.json()["error"]["kind"] == "thread_busy"
-        assert (await client.delete("/threads/busy", headers=ALICE)).status_code == 409
-    assert (
-        await client.post(
-            "/invoke", json={"prompt": "refund X", "thread_id": "busy"}, headers=ALICE
-        )
-    ).status_code == 200
-
-
 async def test_a_paused_call_needs_its_token(client_for: Any) -> None:
     client = client_for(AgentServer(refund_agent(), api_key=KEYS).app)
     await start_paused(client, "h-empty")

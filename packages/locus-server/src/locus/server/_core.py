@@ -56,7 +56,7 @@ class ServerCore:
     secret: bytes
     max_prompt_chars: int
     registry: RunRegistry = field(default_factory=RunRegistry)
-    busy: set[str] = field(default_factory=set)
+    busy: dict[str, int] = field(default_factory=dict)
 
     async def user(self, request: Request) -> str:
         """The caller's user id; 401 without valid credentials, 403 when refused."""
@@ -99,16 +99,16 @@ class ServerCore:
 
     def is_busy(self, scoped: str) -> bool:
         """A run is in flight on this thread in this process."""
-        return scoped in self.busy or self.registry.active(scoped) is not None
+        return scoped in self.busy or self.registry.active(scoped)
 
     @contextlib.contextmanager
     def claim(self, scoped: str) -> Iterator[None]:
-        """Hold the thread for one run; 409 when a run is already in flight on it.
+        """Count a run in flight on the thread (``running``, and the DELETE guard).
 
+        Who runs when is the agent's business (``on_busy``, across processes).
         An unexpected exception of the run becomes a logged 500 without its trace.
         """
-        self.ensure_idle(scoped)
-        self.busy.add(scoped)
+        self.busy[scoped] = self.busy.get(scoped, 0) + 1
         try:
             yield
         except (ApiError, LocusError):
@@ -118,7 +118,11 @@ class ServerCore:
             log.error("run on thread %s failed", public_thread(scoped), exc_info=exc)
             raise ApiError(500, "internal", "The run failed; see the server log.") from None
         finally:
-            self.busy.discard(scoped)
+            left = self.busy[scoped] - 1
+            if left:
+                self.busy[scoped] = left
+            else:
+                del self.busy[scoped]
 
     def ensure_idle(self, scoped: str) -> None:
         """409 when a run is in flight on the thread."""

@@ -67,7 +67,7 @@ _HTTP_KINDS = {
 def _status_of_locus_error(exc: LocusError) -> int:
     if isinstance(exc, CheckpointNotFoundError):
         return 404
-    if exc.kind in {"thread_busy", "checkpoint_conflict"}:
+    if exc.kind in {"thread_busy", "checkpoint_conflict", "run_superseded"}:
         return 409
     if isinstance(exc, ValidationError):
         return 422

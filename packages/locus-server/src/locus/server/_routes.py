@@ -94,7 +94,7 @@ def build_router(core: ServerCore, version: str) -> APIRouter:
         emit("server.request.received", method="POST", path="/invoke", thread_id=public)
         started = time.perf_counter()
         with core.claim(scoped):
-            result = await core.served.invoke(body.prompt, scoped)
+            result = await core.served.invoke(body.prompt, scoped, _busy(body))
         return _json(core.response(result, public, started, scoped))
 
     @router.post(
@@ -122,9 +122,12 @@ def build_router(core: ServerCore, version: str) -> APIRouter:
         public = body.thread_id or core.new_thread_id()
         scoped = core.scope(user, public)
         emit("server.request.received", method="POST", path="/stream", thread_id=public)
-        core.ensure_idle(scoped)
-        events = core.served.events(body.prompt, scoped)
+        events = core.served.events(body.prompt, scoped, _busy(body))
         run = core.registry.start(user, scoped, events, core.encoder(scoped, public))
+        if body.on_busy == "reject":  # answered at once: refuse with 409, not in the stream
+            first = await run.first()
+            if first is not None and first["data"].get("error_kind") == "thread_busy":
+                raise ApiError(409, "thread_busy", str(first["data"].get("message", "")))
         emit("server.stream.opened", thread_id=public)
         return _sse(run, -1, public)
 
@@ -218,7 +221,6 @@ def build_router(core: ServerCore, version: str) -> APIRouter:
         """
         scoped = core.scope(user, thread_id)
         emit("server.request.received", method="POST", path="/resume", thread_id=thread_id)
-        core.ensure_idle(scoped)
         state = await core.served.load(scoped)
         if state is None:
             raise not_found(thread_id)
@@ -234,12 +236,16 @@ def build_router(core: ServerCore, version: str) -> APIRouter:
         started = time.perf_counter()
         with core.claim(scoped):
             if pending:
-                result = await core.served.resume_invoke(scoped, body.answer)
+                result = await core.served.resume_invoke(scoped, body.answer, _busy(body))
             else:  # a run that stopped unfinished: continue from its last checkpoint
-                result = await core.served.continue_invoke(scoped)
+                result = await core.served.continue_invoke(scoped, _busy(body))
         return _json(core.response(result, thread_id, started, scoped))
 
     return router
+
+
+def _busy(body: InvokeRequest | ResumeRequest) -> dict[str, Any]:
+    return {"on_busy": body.on_busy, "busy_timeout": body.busy_timeout}
 
 
 def _json(body: InvokeResponse) -> Response:

@@ -43,7 +43,7 @@ def parse_event_id(value: str) -> tuple[str, int] | None:
     return key, int(seq)
 
 
-@dataclass
+@dataclass(eq=False)
 class RunLog:
     """One run's events, in order, shared by every stream watching it.
 
@@ -77,6 +77,12 @@ class RunLog:
         self._changed.set()
         self._changed = asyncio.Event()
 
+    async def first(self) -> dict[str, Any] | None:
+        """The run's first event, once there is one (``None``: it ended without any)."""
+        while not self.events and not self.done:
+            await self._changed.wait()
+        return self.events[0] if self.events else None
+
     async def follow(self, after: int = -1) -> AsyncIterator[tuple[int, dict[str, Any]]]:
         """Every event with ``seq > after``, then live ones until the run ends."""
         seq = after + 1
@@ -99,12 +105,12 @@ class RunRegistry:
     def __init__(self, retention: float = 300.0) -> None:
         self.retention = retention
         self._runs: dict[str, RunLog] = {}
-        self._active: dict[str, RunLog] = {}
+        self._active: dict[str, set[RunLog]] = {}
         self._finished: deque[RunLog] = deque()  # in finishing order: expiry pops the front
 
-    def active(self, thread: str) -> RunLog | None:
-        """The run in flight on ``thread`` in this process, if any."""
-        return self._active.get(thread)
+    def active(self, thread: str) -> bool:
+        """A streamed run is in flight on ``thread`` in this process."""
+        return thread in self._active
 
     def get(self, key: str) -> RunLog | None:
         """A run by key (in flight or recently finished)."""
@@ -122,7 +128,7 @@ class RunRegistry:
         self._expire()
         run = RunLog(key=uuid.uuid4().hex, owner=owner, thread=thread)
         self._runs[run.key] = run
-        self._active[thread] = run
+        self._active.setdefault(thread, set()).add(run)
         run.task = asyncio.get_running_loop().create_task(self._drive(run, events, encode))
         return run
 
@@ -144,8 +150,11 @@ class RunRegistry:
             log.error("run %s failed", run.key, exc_info=exc)
             run.append(_error_item("internal", "The run failed; see the server log."))
         finally:
-            if self._active.get(run.thread) is run:
-                del self._active[run.thread]
+            runs = self._active.get(run.thread)
+            if runs is not None:
+                runs.discard(run)
+                if not runs:
+                    del self._active[run.thread]
             run.finish()
             self._finished.append(run)
 
@@ -157,7 +166,7 @@ class RunRegistry:
 
     async def aclose(self) -> None:
         """Cancel the runs still in flight (server shutdown)."""
-        tasks = [run.task for run in self._active.values() if run.task is not None]
+        tasks = [r.task for runs in self._active.values() for r in runs if r.task is not None]
         for task in tasks:
             task.cancel()
         for task in tasks:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -22,6 +22,9 @@ __all__ = [
     "ThreadView",
 ]
 
+OnBusy = Literal["reject", "enqueue", "interrupt", "rollback"]
+"""What a run does when its thread already has one (``locus.checkpoint.OnBusy``)."""
+
 THREAD_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}$"
 """What a client may use as a thread id: 1-128 letters, digits and ``._:@-``."""
 
@@ -38,6 +41,9 @@ class InvokeRequest(BaseModel):
             whose id the response returns.
         metadata: Free-form caller data, echoed nowhere and stored nowhere (for
             middleware and logs).
+        on_busy: Double texting: what happens when the thread already has a
+            run, in this or any server process sharing the checkpointer.
+        busy_timeout: Seconds to wait for the thread before 409.
     """
 
     model_config = ConfigDict(extra="forbid")
@@ -49,6 +55,14 @@ class InvokeRequest(BaseModel):
         description="Conversation to continue or start (1-128 chars of A-Z a-z 0-9 ._:@-).",
     )
     metadata: dict[str, Any] = Field(default_factory=dict)
+    on_busy: OnBusy = Field(
+        default="enqueue",
+        description="When the thread already has a run: wait for it (enqueue), 409 at once "
+        "(reject), stop it keeping its work (interrupt) or discarding it (rollback).",
+    )
+    busy_timeout: float = Field(
+        default=60.0, gt=0, le=600, description="Seconds to wait for a busy thread (then 409)."
+    )
 
 
 class PendingCall(BaseModel):
@@ -117,6 +131,8 @@ class ResumeRequest(BaseModel):
     answer: Any = None
     tool_call_id: str | None = Field(default=None, min_length=1, max_length=256)
     approval_token: str | None = Field(default=None, min_length=1, max_length=256)
+    on_busy: OnBusy = "enqueue"
+    busy_timeout: float = Field(default=60.0, gt=0, le=600)
 
 
 class ThreadView(BaseModel):

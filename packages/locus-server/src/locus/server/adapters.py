@@ -123,8 +123,18 @@ class Served:
         """The thread store, or ``None``."""
         return getattr(self.target, "checkpointer", None)
 
-    def events(self, prompt: str, thread_id: str) -> AsyncIterator[LocusEvent]:
-        """The run's typed events; the last one is a ``TerminateEvent``."""
+    def events(
+        self, prompt: str, thread_id: str, busy: dict[str, Any] | None = None
+    ) -> AsyncIterator[LocusEvent]:
+        """The run's typed events; the last one is a ``TerminateEvent``.
+
+        ``busy`` (``on_busy``, ``busy_timeout``) goes to an Agent's run.
+        """
+        if self.is_agent:
+            agent_stream: AsyncIterator[LocusEvent] = self.target.run(
+                prompt, thread_id=thread_id, **(busy or {})
+            )
+            return agent_stream
         run = getattr(self.target, "run", None)
         if run is not None and inspect.isasyncgenfunction(run):
             stream: AsyncIterator[LocusEvent] = run(prompt, thread_id=thread_id)
@@ -140,8 +150,15 @@ class Served:
             iterations=result.iterations,
         )
 
-    async def invoke(self, prompt: str, thread_id: str) -> AgentResult:
+    async def invoke(
+        self, prompt: str, thread_id: str, busy: dict[str, Any] | None = None
+    ) -> AgentResult:
         """Run to completion (or to a pause) and return the result."""
+        if self.is_agent:
+            result: AgentResult = await self.target.invoke(
+                prompt, thread_id=thread_id, **(busy or {})
+            )
+            return result
         invoke = self._invoke
         if invoke is None:  # a run()-only runnable: its last event is the result
             last: TerminateEvent | None = None
@@ -171,18 +188,22 @@ class Served:
         stream: AsyncIterator[LocusEvent] = self.target.resume(thread_id, answer)
         return stream
 
-    async def resume_invoke(self, thread_id: str, answer: Any) -> AgentResult:
+    async def resume_invoke(
+        self, thread_id: str, answer: Any, busy: dict[str, Any] | None = None
+    ) -> AgentResult:
         """Awaitable :meth:`resume` returning the result."""
         if not self.is_agent:
             raise ConfigError("Only an Agent's paused runs can be resumed over HTTP.")
-        result: AgentResult = await self.target.resume_invoke(thread_id, answer)
+        result: AgentResult = await self.target.resume_invoke(thread_id, answer, **(busy or {}))
         return result
 
-    async def continue_invoke(self, thread_id: str) -> AgentResult:
+    async def continue_invoke(
+        self, thread_id: str, busy: dict[str, Any] | None = None
+    ) -> AgentResult:
         """Continue an unfinished agent run from its last checkpoint (agents only)."""
         if not self.is_agent:
             raise ConfigError("Only an Agent's unfinished runs can be continued over HTTP.")
-        result: AgentResult = await self.target.resume_invoke(thread_id)
+        result: AgentResult = await self.target.resume_invoke(thread_id, **(busy or {}))
         return result
 
     async def load(self, thread_id: str) -> AgentState | None:
