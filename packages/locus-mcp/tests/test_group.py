@@ -48,3 +48,25 @@ async def test_colliding_names_without_prefixes_are_refused() -> None:
     ) as group:
         with pytest.raises(ConfigError, match=r"offered by both .* give the clients prefixes"):
             group.to_locus_tools()
+
+
+async def test_a_desktop_style_config_starts_every_server() -> None:
+    command, *args = script("malformed_server.py")
+    config = {
+        "mcpServers": {
+            "odd one": {"command": command, "args": args},
+            "remote": {
+                "url": "https://mcp.example.com/sse",
+                "type": "sse",
+                "headers": {"X-K": "v"},
+            },
+        }
+    }
+    group = MCPClientGroup.from_config(config, timeout=5)
+    stdio, remote = group.clients
+    assert (stdio.name, stdio.prefix, stdio.timeout) == ("odd one", "odd_one", 5)
+    assert (remote.transport.name, remote.transport.headers["X-K"]) == ("sse", "v")
+    async with MCPClientGroup([stdio]) as running:
+        assert "odd_one_good" in {t.name for t in running.to_locus_tools()}
+    with pytest.raises(ConfigError, match="needs 'command'"):
+        MCPClientGroup.from_config({"broken": {"cmd": "x"}})

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from locus.core.errors import ConfigError
 from locus.mcp._client import MCPClient
 from locus.mcp._connectable import Connectable
 from locus.mcp._mcp_tool import MCPTool
+from locus.mcp._transport import TransportName
 
 __all__ = ["MCPClientGroup"]
+
+_UNSAFE = re.compile(r"[^A-Za-z0-9_-]")
 
 
 class MCPClientGroup(Connectable):
@@ -25,6 +30,55 @@ class MCPClientGroup(Connectable):
 
     def __init__(self, clients: Iterable[MCPClient]) -> None:
         self.clients = list(clients)
+
+    @classmethod
+    def from_config(
+        cls, config: Mapping[str, Any], *, prefix: bool = True, **options: Any
+    ) -> MCPClientGroup:
+        """Clients from an ``mcpServers`` map, as desktop MCP clients write it.
+
+        Each entry is ``{"command": ..., "args": [...], "env": {...}}`` (stdio)
+        or ``{"url": ..., "headers": {...}}`` (HTTP; ``"type": "sse"`` for SSE).
+        The entry's name becomes the client's ``name`` and, with ``prefix``,
+        its tool-name prefix.
+
+        Args:
+            config: The map, or a document holding it under ``"mcpServers"``.
+            prefix: Prefix each server's tools with its name.
+            **options: More :class:`MCPClient` arguments for every client
+                (``timeout=``, ``allow_private_url=``...).
+
+        Raises:
+            locus.core.errors.ConfigError: An entry has neither ``command`` nor ``url``.
+        """
+        servers = config.get("mcpServers", config)
+        clients: list[MCPClient] = []
+        for name, spec in servers.items():
+            common: dict[str, Any] = {
+                "name": name,
+                "prefix": _UNSAFE.sub("_", name)[:32] if prefix else None,
+                **options,
+            }
+            if "command" in spec:
+                command = [spec["command"], *spec.get("args", [])]
+                clients.append(
+                    MCPClient(command, env=spec.get("env"), cwd=spec.get("cwd"), **common)
+                )
+            elif "url" in spec:
+                transport: TransportName | None = "sse" if spec.get("type") == "sse" else None
+                clients.append(
+                    MCPClient(
+                        base_url=spec["url"],
+                        headers=spec.get("headers"),
+                        transport=transport,
+                        **common,
+                    )
+                )
+            else:
+                raise ConfigError(
+                    f"MCP server {name!r} in the config needs 'command' (stdio) or 'url' (HTTP)."
+                )
+        return cls(clients)
 
     async def connect(self) -> None:
         """Connect every client concurrently; if one fails, the others are closed again.
