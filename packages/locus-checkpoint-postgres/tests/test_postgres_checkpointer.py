@@ -71,7 +71,7 @@ async def test_setup_is_idempotent_and_versioned(dsn: str) -> None:
         await cp.setup()
     with psycopg.connect(dsn) as conn:
         rows = conn.execute(f'SELECT v FROM "{SCHEMA}".{prefix}migrations').fetchall()
-        assert rows == [(TABLE_SCHEMA_VERSION,)]
+        assert rows == [(v,) for v in range(1, TABLE_SCHEMA_VERSION + 1)]
         conn.execute(f'INSERT INTO "{SCHEMA}".{prefix}migrations (v) VALUES (99)')
     cp2 = PostgresCheckpointer.from_conn_string(dsn, schema=SCHEMA, table_prefix=prefix)
     with pytest.raises(CheckpointError, match="upgrade locus-checkpoint-postgres"):
@@ -158,3 +158,20 @@ def test_writer_processes_share_one_thread(dsn: str) -> None:
             assert len(runs) == workers * per_worker
 
     asyncio.run(check())
+
+
+async def test_two_processes_share_one_thread(dsn: str, tmp_path: Path) -> None:
+    from locus.testing._checkpoint_concurrency import race_processes
+
+    thread = f"procs-{uuid.uuid4().hex[:8]}"
+    async with PostgresCheckpointer.from_conn_string(dsn, schema=SCHEMA) as cp:
+        await race_processes(
+            cp,
+            dsn,
+            thread,
+            tmp_path / "effects.log",
+            workers=2,
+            runs=20,
+            options={"schema": SCHEMA},
+        )
+        await cp.delete_thread(thread)

@@ -1,5 +1,6 @@
 """RedisCheckpointer against the real server on 127.0.0.1:6379."""
 
+import time
 import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -181,3 +182,31 @@ async def test_damaged_hash_fields_are_typed_errors(
     first = await cp.load(tid, "first")
     assert first is not None
     assert first.iteration == 1
+
+
+async def test_two_processes_share_one_thread(tmp_path: Path) -> None:
+    from locus.testing._checkpoint_concurrency import race_processes
+
+    thread = f"procs-{uuid.uuid4().hex[:8]}"
+    async with RedisCheckpointer.from_url(URL, prefix=PREFIX) as cp:
+        await race_processes(
+            cp,
+            URL,
+            thread,
+            tmp_path / "effects.log",
+            workers=2,
+            runs=20,
+            options={"prefix": PREFIX},
+        )
+        await cp.delete_thread(thread)
+
+
+async def test_a_crashed_owners_lease_expires_in_redis(cp: RedisCheckpointer) -> None:
+    from locus.checkpoint import ThreadLease
+
+    thread = f"lease-{uuid.uuid4().hex[:8]}"
+    assert await cp._lease_acquire(ThreadLease(thread, "gone", time.time() + 60)) is None
+    pttl = await cp.client.pttl(cp._lease_key(thread))
+    assert 0 < pttl <= 60_000  # Redis itself removes the lease of an owner that stops renewing
+    await cp._lease_release(thread, "gone")
+    assert await cp.client.exists(cp._lease_key(thread)) == 0

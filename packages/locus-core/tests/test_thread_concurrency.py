@@ -5,9 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import socket
-import subprocess
 import sys
-import textwrap
 import time
 from collections import Counter
 from pathlib import Path
@@ -33,7 +31,7 @@ from locus.core.reducers import append_list
 from locus.core.state import AgentState
 from locus.models import FunctionModel
 from locus.multiagent.graph import END, START, StateGraph
-from locus.testing._checkpoint_concurrency import check_parent_chain
+from locus.testing._checkpoint_concurrency import check_parent_chain, race_processes
 from locus.tools import tool
 
 
@@ -259,71 +257,14 @@ async def test_two_concurrent_resumes_of_one_pause_one_wins(tmp_path: Path) -> N
 
 # -- processes ---------------------------------------------------------------------------------
 
-RACER = textwrap.dedent(
-    """
-    import asyncio, os, sys
-    from locus.agent import Agent
-    from locus.checkpoint import get_checkpointer
-    from locus.testing._checkpoint_concurrency import PagerModel
-    from locus.tools import tool
-
-    url, thread, worker, runs, effects = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5]
-
-    @tool(idempotent=True)
-    def page(incident: str) -> str:
-        \"\"\"Page on-call.
-
-        Args:
-            incident: Incident id.
-        \"\"\"
-        fd = os.open(effects, os.O_WRONLY | os.O_APPEND | os.O_CREAT)
-        os.write(fd, (incident + "\\n").encode())
-        os.close(fd)
-        return "paged " + incident
-
-    async def main():
-        cp = get_checkpointer(url)
-        agent = Agent(model=PagerModel(10), tools=[page], checkpointer=cp)
-        offset = 1000 * int(worker)
-        await asyncio.gather(*(agent.invoke(f"prompt {offset + i}", thread_id=thread) for i in range(runs)))
-        await cp.aclose()
-
-    asyncio.run(main())
-    """
-)
-
-
-def race_processes(url: str, thread: str, effects: Path, workers: int, runs: int) -> None:
-    """Run ``workers`` processes of ``runs`` agent runs each on one thread; wait for them."""
-    env = {**os.environ, "LOCUS_ALLOW_MODEL_REQUESTS": "0"}
-    procs = [
-        subprocess.Popen(
-            [sys.executable, "-c", RACER, url, thread, str(w), str(runs), str(effects)],
-            env=env,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        for w in range(workers)
-    ]
-    errors = [p.communicate(timeout=300)[1] for p in procs]
-    assert [p.returncode for p in procs] == [0] * workers, errors
-
 
 @pytest.mark.parametrize("backend", ["sqlite", "file"])
 async def test_two_processes_share_one_thread(backend: str, tmp_path: Path) -> None:
     url = {"sqlite": f"sqlite:///{tmp_path}/t.db", "file": f"file://{tmp_path}/f"}[backend]
-    effects = tmp_path / "effects.log"
-    await asyncio.to_thread(race_processes, url, "shared", effects, 2, 20)
     cp = (
         SQLiteCheckpointer(tmp_path / "t.db")
         if backend == "sqlite"
         else FileCheckpointer(tmp_path / "f")
     )
-    prompts = _user_prompts(await cp.load("shared"))
-    assert sorted(prompts) == sorted(f"prompt {w * 1000 + i}" for w in range(2) for i in range(20))
-    for w in range(2):  # each process's runs kept their order
-        mine = [p for p in prompts if int(p.split()[1]) // 1000 == w]
-        assert mine == [f"prompt {w * 1000 + i}" for i in range(20)]
-    assert Counter(effects.read_text().split()) == Counter({f"inc-{k}": 1 for k in range(10)})
-    await check_parent_chain(cp, "shared")
+    await race_processes(cp, url, "shared", tmp_path / "effects.log", workers=2, runs=20)
     await cp.aclose()

@@ -26,7 +26,13 @@ from locus.core.state import AgentState
 if TYPE_CHECKING:
     from locus.models import ModelResponse
 
-__all__ = ["ConcurrencyConformance", "PagerModel", "check_parent_chain", "race_runs_on_one_thread"]
+__all__ = [
+    "ConcurrencyConformance",
+    "PagerModel",
+    "check_parent_chain",
+    "race_processes",
+    "race_runs_on_one_thread",
+]
 
 
 async def check_parent_chain(checkpointer: BaseCheckpointer, thread_id: str) -> list[str]:
@@ -83,6 +89,97 @@ async def race_runs_on_one_thread(
     assert prompts == [f"prompt {i}" for i in range(runs)]
     await check_parent_chain(checkpointer, thread_id)
     return executions
+
+
+_RACER = """
+import asyncio, json, os, sys
+from locus.agent import Agent
+from locus.checkpoint import get_checkpointer
+from locus.testing._checkpoint_concurrency import PagerModel
+from locus.tools import tool
+
+url, options, thread, worker, runs, keys, effects = sys.argv[1:8]
+
+@tool(idempotent=True)
+def page(incident: str) -> str:
+    \"\"\"Page on-call.
+
+    Args:
+        incident: Incident id.
+    \"\"\"
+    fd = os.open(effects, os.O_WRONLY | os.O_APPEND | os.O_CREAT)
+    os.write(fd, (incident + "\\n").encode())
+    os.close(fd)
+    return "paged " + incident
+
+async def main():
+    cp = get_checkpointer(url, **json.loads(options))
+    agent = Agent(model=PagerModel(int(keys)), tools=[page], checkpointer=cp)
+    first = 1000 * int(worker)
+    await asyncio.gather(
+        *(agent.invoke(f"prompt {first + i}", thread_id=thread, busy_timeout=600)
+          for i in range(int(runs)))
+    )
+    await cp.aclose()
+
+asyncio.run(main())
+"""
+
+
+async def race_processes(
+    checkpointer: BaseCheckpointer,
+    url: str,
+    thread_id: str,
+    effects: Path,
+    *,
+    workers: int = 2,
+    runs: int = 20,
+    keys: int = 10,
+    options: dict[str, Any] | None = None,
+) -> None:
+    """Race ``workers`` processes of ``runs`` agent runs each on one thread of one store.
+
+    Each process opens ``get_checkpointer(url, **options)`` and runs the
+    :func:`race_runs_on_one_thread` agent; the idempotent tool appends its
+    key to ``effects`` (``O_APPEND``). Then, through ``checkpointer`` (the same
+    store): every prompt is in the thread once, each process's prompts are in
+    its order, each key's body ran exactly once, and the history is one chain.
+    """
+    import json
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "LOCUS_ALLOW_MODEL_REQUESTS": "0"}
+    argv = [url, json.dumps(options or {}), thread_id]
+    procs = [
+        await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-c",
+            _RACER,
+            *argv,
+            str(w),
+            str(runs),
+            str(keys),
+            str(effects),
+            env=env,
+            stderr=subprocess.PIPE,
+        )
+        for w in range(workers)
+    ]
+    errors = [(await p.communicate())[1].decode(errors="replace")[-3000:] for p in procs]
+    assert [p.returncode for p in procs] == [0] * workers, errors
+    final = await checkpointer.load(thread_id)
+    assert final is not None
+    prompts = [str(m.content) for m in final.messages if m.role is Role.USER]
+    expected = [f"prompt {w * 1000 + i}" for w in range(workers) for i in range(runs)]
+    assert sorted(prompts) == sorted(expected)
+    for w in range(workers):
+        mine = [p for p in prompts if int(p.split()[1]) // 1000 == w]
+        assert mine == [f"prompt {w * 1000 + i}" for i in range(runs)]
+    fired = Counter((await asyncio.to_thread(effects.read_text)).split())
+    assert fired == Counter({f"inc-{k}": 1 for k in range(min(keys, workers * runs))})
+    await check_parent_chain(checkpointer, thread_id)
 
 
 class PagerModel:

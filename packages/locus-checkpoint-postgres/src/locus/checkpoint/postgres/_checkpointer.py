@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -14,6 +15,8 @@ from locus.checkpoint import (
     decode_info,
     decode_record,
 )
+from locus.checkpoint._lease import ThreadLease
+from locus.checkpoint.postgres._cas import CasStatements
 from locus.checkpoint.postgres._sql import Statements
 from locus.core.errors import CheckpointError, ConfigError
 
@@ -22,7 +25,7 @@ if TYPE_CHECKING:
 
 __all__ = ["TABLE_SCHEMA_VERSION", "PostgresCheckpointer"]
 
-TABLE_SCHEMA_VERSION = 1
+TABLE_SCHEMA_VERSION = 2
 """Version of the tables :meth:`PostgresCheckpointer.setup` creates."""
 
 
@@ -30,7 +33,10 @@ class PostgresCheckpointer(BaseCheckpointer):
     """Checkpoints in PostgreSQL.
 
     Writes of one thread are serialised with a transaction-scoped advisory
-    lock, so parent links stay a chain even with many writer processes.
+    lock, so parent links stay a chain even with many writer processes;
+    compare-and-set saves check the thread's newest checkpoint under that
+    lock, and thread leases (which run owns a thread) live in
+    ``<prefix>leases``, shared by every process using the database.
 
     Args:
         pool: A ``psycopg_pool.AsyncConnectionPool`` (you own it) — or use
@@ -52,6 +58,7 @@ class PostgresCheckpointer(BaseCheckpointer):
     backend_name: ClassVar[str] = "postgres"
     assigns_parent: ClassVar[bool] = True
     concurrent_writers: ClassVar[bool] = True
+    shared_leases: ClassVar[bool] = True
 
     def __init__(
         self,
@@ -67,6 +74,7 @@ class PostgresCheckpointer(BaseCheckpointer):
         self.pool = pool
         self.schema = schema
         self.sql = Statements.build(schema, table_prefix, payload_type)
+        self.cas = CasStatements.build(self.sql)
         self._auto_setup = auto_setup
         self._ready = False
         self._owns_pool = False
@@ -137,7 +145,7 @@ class PostgresCheckpointer(BaseCheckpointer):
                             f"than this locus-checkpoint-postgres supports "
                             f"(v{TABLE_SCHEMA_VERSION}); upgrade locus-checkpoint-postgres"
                         )
-                    for step, ddl in enumerate(sql.migrations()):
+                    for step, ddl in enumerate([*sql.migrations(), self.cas.migration()]):
                         if step >= version:
                             await conn.execute(ddl.encode())
                             await conn.execute(sql.record_version, (step + 1,))
@@ -193,6 +201,68 @@ class PostgresCheckpointer(BaseCheckpointer):
             raise _wrap(
                 exc, f"saving checkpoint {record.checkpoint_id!r} of {record.thread_id!r}"
             ) from exc
+
+    async def _write_checked(self, record: CheckpointRecord, expected_parent: str | None) -> bool:
+        await self._conn_ready()
+        try:
+            async with self.pool.connection() as conn, conn.transaction():
+                await conn.execute(self.sql.advisory_lock, (record.thread_id,))
+                cur = await conn.execute(
+                    self.cas.insert_if_head,
+                    {
+                        "t": record.thread_id,
+                        "c": record.checkpoint_id,
+                        "p": expected_parent,
+                        "created": record.created_at,
+                        "expires": record.expires_at,
+                        "v": record.schema_version,
+                        "meta": json.dumps(record.metadata) if record.metadata else "{}",
+                        "payload": record.payload,
+                    },
+                )
+                written = bool(cur.rowcount == 1)
+        except Exception as exc:
+            raise _wrap(
+                exc, f"saving checkpoint {record.checkpoint_id!r} of {record.thread_id!r}"
+            ) from exc
+        if written:
+            record.parent_id = expected_parent
+        return written
+
+    async def _lease(self, query: str, args: dict[str, Any], doing: str) -> Any:
+        await self._conn_ready()
+        try:
+            async with self.pool.connection() as conn:
+                cur = await conn.execute(query, args)
+                return cur.rowcount, (await cur.fetchone() if cur.description else None)
+        except Exception as exc:
+            raise _wrap(exc, f"{doing} the lease of thread {args['t']!r}") from exc
+
+    async def _lease_acquire(self, lease: ThreadLease) -> ThreadLease | None:
+        args = {"t": lease.thread_id, "o": lease.owner, "e": lease.expires_at}
+        for _ in range(5):
+            _, row = await self._lease(self.cas.acquire, {**args, "now": time.time()}, "taking")
+            if row[0]:
+                return None
+            if row[1] is not None:
+                return ThreadLease(lease.thread_id, row[1], float(row[2]), row[3])
+            # another run took it after this statement's snapshot was taken: ask again
+        return ThreadLease(lease.thread_id, "", time.time() + 1)  # pragma: no cover - churn
+
+    async def _lease_renew(
+        self, thread_id: str, owner: str, expires_at: float
+    ) -> ThreadLease | None:
+        args = {"t": thread_id, "o": owner, "e": expires_at}
+        _, row = await self._lease(self.cas.renew, args, "renewing")
+        return None if row is None else ThreadLease(thread_id, owner, expires_at, row[0])
+
+    async def _lease_stop(self, thread_id: str, owner: str, mode: str) -> bool:
+        args = {"t": thread_id, "o": owner, "mode": mode, "now": time.time()}
+        count, _ = await self._lease(self.cas.stop, args, "stopping")
+        return bool(count)
+
+    async def _lease_release(self, thread_id: str, owner: str) -> None:
+        await self._lease(self.cas.release, {"t": thread_id, "o": owner}, "releasing")
 
     async def _read(self, thread_id: str, checkpoint_id: str | None) -> CheckpointRecord | None:
         await self._conn_ready()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -13,6 +14,8 @@ from locus.checkpoint import (
     corrupt_field,
     decode_record,
 )
+from locus.checkpoint._lease import ThreadLease
+from locus.checkpoint.redis._cas import ACQUIRE, RELEASE, RENEW, STOP, WRITE_IF_HEAD
 from locus.checkpoint.redis._scripts import READ, WRITE
 from locus.core.errors import CheckpointError, ConfigError
 
@@ -30,8 +33,10 @@ class RedisCheckpointer(BaseCheckpointer):
     Layout under ``prefix``: ``idx:<len>:<thread>`` is a sorted set of the
     thread's checkpoint ids scored by a global sequence (history order);
     ``rec:<len>:<thread>:<id>`` is a hash holding one checkpoint; ``threads``
-    is the set of thread ids. Saves run as one Lua script (atomic parent
-    link). With ``ttl`` Redis expires records itself (``PEXPIREAT``).
+    is the set of thread ids; ``lease:<len>:<thread>`` is the hash of the run
+    that owns the thread (expired by Redis at its ``exp``). Saves run as one
+    Lua script (atomic parent link; compare-and-set saves check the head in
+    the same script). With ``ttl`` Redis expires records itself (``PEXPIREAT``).
 
     Args:
         client: A ``redis.asyncio.Redis`` (you own it) — or use :meth:`from_url`.
@@ -44,6 +49,7 @@ class RedisCheckpointer(BaseCheckpointer):
     assigns_parent: ClassVar[bool] = True
     concurrent_writers: ClassVar[bool] = True
     native_ttl: ClassVar[bool] = True
+    shared_leases: ClassVar[bool] = True
 
     def __init__(self, client: Redis, *, prefix: str = "locus:", **options: Any) -> None:
         super().__init__(**options)
@@ -52,6 +58,16 @@ class RedisCheckpointer(BaseCheckpointer):
         self._owns_client = False
         self._write_script = client.register_script(WRITE)
         self._read_script = client.register_script(READ)
+        self._cas_script = client.register_script(WRITE_IF_HEAD)
+        self._lease_scripts = {
+            name: client.register_script(body)
+            for name, body in (
+                ("acquire", ACQUIRE),
+                ("renew", RENEW),
+                ("stop", STOP),
+                ("release", RELEASE),
+            )
+        }
 
     @classmethod
     def from_url(cls, url: str, **options: Any) -> RedisCheckpointer:
@@ -113,6 +129,74 @@ class RedisCheckpointer(BaseCheckpointer):
             )
         except Exception as exc:
             raise _wrap(exc, f"saving checkpoint {record.checkpoint_id!r}") from exc
+
+    async def _write_checked(self, record: CheckpointRecord, expected_parent: str | None) -> bool:
+        expire_ms = "" if record.expires_at is None else str(int(record.expires_at * 1000))
+        try:
+            result = await self._cas_script(
+                keys=[
+                    self._idx(record.thread_id),
+                    self._rec_prefix(record.thread_id) + record.checkpoint_id,
+                    self._threads_key,
+                    f"{self.prefix}seq",
+                ],
+                args=[
+                    record.thread_id,
+                    record.checkpoint_id,
+                    record.payload,
+                    repr(record.created_at),
+                    "" if record.expires_at is None else repr(record.expires_at),
+                    record.schema_version,
+                    json.dumps(record.metadata) if record.metadata else "{}",
+                    expire_ms,
+                    expected_parent or "",
+                    "1" if expected_parent is None else "0",
+                    self._rec_prefix(record.thread_id),
+                ],
+            )
+        except Exception as exc:
+            raise _wrap(exc, f"saving checkpoint {record.checkpoint_id!r}") from exc
+        if isinstance(result, list):
+            return False
+        record.parent_id = expected_parent
+        return True
+
+    def _lease_key(self, thread_id: str) -> str:
+        return f"{self.prefix}lease:{len(thread_id)}:{thread_id}"
+
+    async def _run_lease(self, name: str, thread_id: str, *args: Any) -> Any:
+        try:
+            return await self._lease_scripts[name](keys=[self._lease_key(thread_id)], args=args)
+        except Exception as exc:
+            raise _wrap(exc, f"running lease {name} of thread {thread_id!r}") from exc
+
+    async def _lease_acquire(self, lease: ThreadLease) -> ThreadLease | None:
+        held = await self._run_lease(
+            "acquire",
+            lease.thread_id,
+            lease.owner,
+            repr(lease.expires_at),
+            int(lease.expires_at * 1000),
+            repr(time.time()),
+        )
+        if not held:
+            return None
+        owner, expires, stop = (_s(x) for x in held)
+        return ThreadLease(lease.thread_id, owner, float(expires), stop or None)
+
+    async def _lease_renew(
+        self, thread_id: str, owner: str, expires_at: float
+    ) -> ThreadLease | None:
+        held = await self._run_lease(
+            "renew", thread_id, owner, repr(expires_at), int(expires_at * 1000)
+        )
+        return None if not held else ThreadLease(thread_id, owner, expires_at, _s(held[0]) or None)
+
+    async def _lease_stop(self, thread_id: str, owner: str, mode: str) -> bool:
+        return bool(await self._run_lease("stop", thread_id, owner, mode, repr(time.time())))
+
+    async def _lease_release(self, thread_id: str, owner: str) -> None:
+        await self._run_lease("release", thread_id, owner)
 
     async def _read(self, thread_id: str, checkpoint_id: str | None) -> CheckpointRecord | None:
         try:
