@@ -18,9 +18,10 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from locus.checkpoint import BaseCheckpointer, get_checkpointer
+from locus.checkpoint import BaseCheckpointer, CheckpointRecord, get_checkpointer
 from locus.checkpoint.opensearch import OpenSearchCheckpointer
-from locus.core.errors import CheckpointError, ValidationError
+from locus.checkpoint.opensearch._claims import claim_id
+from locus.core.errors import CheckpointConflictError, CheckpointError, ValidationError
 from locus.core.state import AgentState
 from locus.testing import CheckpointerConformance, sample_state
 
@@ -72,6 +73,14 @@ class FakeOpenSearch:
             op = parts[1]
             if op == "_mapping":
                 return 200, {name: {"mappings": index["mappings"]}}
+            if op == "_doc" and method in ("PUT", "POST") and qs.get("op_type") == ["create"]:
+                if parts[2] in docs:  # create is atomic: the second writer gets 409
+                    return 409, {"error": {"type": "version_conflict_engine_exception"}}
+                docs[parts[2]] = body
+                return 201, {"_id": parts[2], "result": "created"}
+            if op == "_doc" and method == "DELETE":
+                found = docs.pop(parts[2], None) is not None
+                return (200 if found else 404), {"_id": parts[2], "result": "deleted"}
             if op == "_doc" and method in ("PUT", "POST"):
                 created = parts[2] not in docs
                 docs[parts[2]] = body
@@ -145,6 +154,7 @@ def fake() -> Iterator[tuple[FakeOpenSearch, str]]:
 
 class TestOpenSearchConformanceOnFake(CheckpointerConformance):
     concurrent_saves = 10
+    concurrent_runs = 50  # each save is 3 HTTP round trips to the in-process fake
 
     @pytest.fixture(autouse=True)
     def _url(self, fake: tuple[FakeOpenSearch, str]) -> None:
@@ -234,3 +244,30 @@ class TestOpenSearchConformance(CheckpointerConformance):
         assert isinstance(checkpointer, OpenSearchCheckpointer)
         await checkpointer.client.indices.delete(index=checkpointer.index, ignore=404)
         await checkpointer.aclose()
+
+
+async def test_compare_and_set_claims_the_parent_with_op_type_create(
+    fake: tuple[FakeOpenSearch, str],
+) -> None:
+    state, url = fake
+    index = f"cas-{uuid.uuid4().hex[:8]}"
+    async with OpenSearchCheckpointer.from_url(url, index=index) as cp:
+        first = await cp.save(AgentState(iteration=1), "t1", expect_parent=None)
+        del state.requests[:]
+        second = await cp.save(AgentState(iteration=2), "t1", expect_parent=first)
+        claims = [r for r in state.requests if r[1].startswith(f"/{index}-claims/_doc/")]
+        (method, path, qs, body) = claims[0]
+        assert method == "PUT"
+        assert qs["op_type"] == ["create"]  # only one writer can create a given claim
+        assert body["parent_id"] == first
+        assert body["child_id"] == second
+        assert path.endswith(claim_id("t1", first))
+        # a second writer on the same parent loses: its claim already exists
+        await cp.copy_record(
+            CheckpointRecord("t1", "rogue", cp.serde.dumps(AgentState()), parent_id=first)
+        )
+        with pytest.raises(CheckpointConflictError):
+            await cp.save(AgentState(iteration=3), "t1", expect_parent=first)
+        await cp.delete_thread("t1")
+        # deleting the thread drops its claims: it can start again
+        assert await cp.save(AgentState(), "t1", expect_parent=None)

@@ -15,7 +15,12 @@ import pytest
 
 from locus.checkpoint import BaseCheckpointer, get_checkpointer
 from locus.checkpoint.oracle import OracleCheckpointer, from_url
-from locus.core.errors import CheckpointError, CheckpointNotFoundError, ValidationError
+from locus.core.errors import (
+    CheckpointConflictError,
+    CheckpointError,
+    CheckpointNotFoundError,
+    ValidationError,
+)
 from locus.core.state import AgentState
 from locus.testing import CheckpointerConformance, sample_state
 
@@ -250,3 +255,39 @@ class TestOracleConformance(CheckpointerConformance):
     async def make_checkpointer(self, tmp_path: Path, **options: Any) -> BaseCheckpointer:
         assert ORACLE_DSN
         return from_url(ORACLE_DSN, table_prefix="LOCUS_TEST_", **options)
+
+
+async def test_compare_and_set_save_checks_the_head_under_the_thread_lock() -> None:
+    head = ["c1"]
+
+    def responder(sql: str, binds: dict[str, Any]) -> list[tuple[Any, ...]]:
+        if sql.startswith("SELECT checkpoint_id FROM LOCUS_CHECKPOINTS"):
+            return [(head[0],)]
+        return []
+
+    pool = FakePool(responder)
+    cp = OracleCheckpointer(pool)
+    cid = await cp.save(AgentState(iteration=2), "t1", "c2", expect_parent="c1")
+    assert cid == "c2"
+    writes = pool.log[-6:]
+    assert writes[0][0].startswith("MERGE INTO LOCUS_THREADS")
+    assert writes[1][0].endswith("FOR UPDATE")  # the thread's row lock serialises writers
+    assert writes[2] == (
+        "SELECT checkpoint_id FROM LOCUS_CHECKPOINTS WHERE thread_id = :thread_id "
+        "ORDER BY seq DESC FETCH FIRST 1 ROWS ONLY",
+        {"thread_id": "t1"},
+    )
+    sql, binds = writes[4]
+    assert sql.startswith("INSERT INTO LOCUS_CHECKPOINTS")
+    assert ":parent_id" in sql
+    assert binds["parent_id"] == "c1"
+    assert writes[5][0] == "COMMIT"
+
+    head[0] = "someone-else"
+    before = len(pool.log)
+    with pytest.raises(CheckpointConflictError) as info:
+        await cp.save(AgentState(iteration=3), "t1", "c3", expect_parent="c2")
+    assert info.value.expected_parent == "c2"
+    lost = pool.statements()[before:]
+    assert "ROLLBACK" in lost
+    assert not any(s.startswith("INSERT") for s in lost)  # nothing written

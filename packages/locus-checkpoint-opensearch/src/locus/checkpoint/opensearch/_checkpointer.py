@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import json
 import time
@@ -15,6 +16,13 @@ from locus.checkpoint import (
     CheckpointRecord,
     decode_info,
     decode_record,
+)
+from locus.checkpoint.opensearch._claims import (
+    STALE_CLAIM_SECONDS,
+    claim_body,
+    claim_id,
+    claims_index,
+    claims_mapping,
 )
 from locus.core.errors import CheckpointError, ConfigError, ValidationError
 
@@ -63,8 +71,12 @@ class OpenSearchCheckpointer(BaseCheckpointer):
     by a ``seq`` field (nanosecond clock, monotonic per process). Writes
     refresh the index so the next read sees them (``refresh=True``);
     ``refresh="wait_for"`` trades latency for indexing throughput. Parent
-    links are read before the write, so two processes racing on one thread
-    may both link to the same parent (no checkpoint is lost).
+    links of plain saves are read before the write, so two processes racing
+    on one thread may both link to the same parent (no checkpoint is lost);
+    compare-and-set saves (what agent and graph runs use) first create a
+    claim document with ``op_type=create`` in ``<index>-claims`` (see
+    :mod:`locus.checkpoint.opensearch._claims`), so one writer wins and the
+    others get ``CheckpointConflictError``. Thread leases are this process's.
 
     Args:
         client: An ``opensearchpy.AsyncOpenSearch`` (you own it) — or use :meth:`from_url`.
@@ -146,6 +158,11 @@ class OpenSearchCheckpointer(BaseCheckpointer):
                 if not await self.client.indices.exists(index=self.index):
                     await self.client.indices.create(
                         index=self.index, body={"mappings": mapping()}, ignore=400
+                    )
+                claims = claims_index(self.index)
+                if not await self.client.indices.exists(index=claims):
+                    await self.client.indices.create(
+                        index=claims, body={"mappings": claims_mapping()}, ignore=400
                     )
                 found: dict[str, Any] = await self.client.indices.get_mapping(index=self.index)
             except Exception as exc:
@@ -251,19 +268,93 @@ class OpenSearchCheckpointer(BaseCheckpointer):
             decode_info(thread_id, src.get("checkpoint_id"), **_info_kwargs(src)) for src in hits
         ]
 
+    async def _write_checked(self, record: CheckpointRecord, expected_parent: str | None) -> bool:
+        await self._conn_ready()
+        try:
+            hits = await self._search(record.thread_id, size=1, payload=False)
+        except Exception as exc:
+            raise _wrap(exc, f"reading the head of thread {record.thread_id!r}") from exc
+        if (hits[0]["checkpoint_id"] if hits else None) != expected_parent:
+            return False
+        if not await self._claim(record, expected_parent):
+            return False
+        record.parent_id = expected_parent
+        try:
+            await self._write(record)
+        except BaseException:
+            await self._unclaim(record.thread_id, expected_parent)
+            raise
+        return True
+
+    async def _claim(self, record: CheckpointRecord, parent: str | None) -> bool:
+        """Create the claim on ``parent``'s child (atomic); replace one whose writer died."""
+        from opensearchpy.exceptions import ConflictError
+
+        claims = claims_index(self.index)
+        doc = claim_id(record.thread_id, parent)
+        body = claim_body(record.thread_id, parent, record.checkpoint_id, time.time())
+        for attempt in range(2):
+            try:
+                await self.client.index(
+                    index=claims,
+                    id=doc,
+                    body=body,
+                    op_type="create",
+                    refresh=_refresh(self.refresh),
+                )
+                return True
+            except ConflictError:
+                if attempt or not await self._stale_claim(record.thread_id, doc):
+                    return False
+                await self._unclaim(record.thread_id, parent)
+            except Exception as exc:
+                raise _wrap(exc, f"claiming a checkpoint of {record.thread_id!r}") from exc
+        return False  # pragma: no cover - the loop returns
+
+    async def _stale_claim(self, thread_id: str, doc: str) -> bool:
+        """Whether a claim's checkpoint never appeared and its writer is long gone."""
+        try:
+            found = await self.client.get(index=claims_index(self.index), id=doc, ignore=404)
+            source = found.get("_source") if found.get("found") else None
+            if source is None:
+                return True
+            if time.time() - float(source.get("ts", 0)) < STALE_CLAIM_SECONDS:
+                return False
+            child = await self.client.get(
+                index=self.index, id=self.doc_id(thread_id, source["child_id"]), ignore=404
+            )
+        except Exception as exc:
+            raise _wrap(exc, f"checking a claim of {thread_id!r}") from exc
+        return not child.get("found")
+
+    async def _unclaim(self, thread_id: str, parent: str | None) -> None:
+        with contextlib.suppress(Exception):  # best effort: a stale claim is replaced later
+            await self.client.delete(
+                index=claims_index(self.index), id=claim_id(thread_id, parent), ignore=404
+            )
+
     async def _delete(self, thread_id: str, checkpoint_ids: Sequence[str] | None) -> int:
         await self._conn_ready()
         filters: list[dict[str, Any]] = [{"term": {"thread_id": thread_id}}]
+        claim_filters: list[dict[str, Any]] = list(filters)
         if checkpoint_ids is not None:
             if not checkpoint_ids:
                 return 0
             filters.append({"terms": {"checkpoint_id": list(checkpoint_ids)}})
+            claim_filters.append({"terms": {"child_id": list(checkpoint_ids)}})
         try:
             result = await self.client.delete_by_query(
                 index=self.index,
                 body={"query": {"bool": {"filter": filters}}},
                 refresh=True,
                 conflicts="proceed",
+            )
+            await self.client.delete_by_query(  # a deleted checkpoint's parent may be built on
+                index=claims_index(self.index),
+                body={"query": {"bool": {"filter": claim_filters}}},
+                refresh=True,
+                conflicts="proceed",
+                ignore=404,
             )
         except Exception as exc:
             raise _wrap(exc, f"deleting from thread {thread_id!r}") from exc

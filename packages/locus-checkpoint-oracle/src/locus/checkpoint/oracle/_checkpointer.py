@@ -35,7 +35,11 @@ class OracleCheckpointer(BaseCheckpointer):
     """Checkpoints in Oracle Database (21c+ ``JSON`` columns; 23ai/26ai recommended).
 
     Writes of one thread are serialised by locking the thread's row in the
-    threads table, so parent links stay a chain with many writer processes.
+    threads table, so parent links stay a chain with many writer processes;
+    a compare-and-set save reads the thread's newest checkpoint under that
+    lock and writes only if it is the expected parent. Thread leases are
+    this process's (the base class's); across processes the compare-and-set
+    keeps a thread from forking (the losing run gets CheckpointConflictError).
 
     Args:
         pool: An ``oracledb.AsyncConnectionPool`` (you own it) — or use
@@ -188,6 +192,43 @@ class OracleCheckpointer(BaseCheckpointer):
                 await conn.commit()
         except Exception as exc:
             raise _wrap(exc, f"saving checkpoint {record.checkpoint_id!r}") from exc
+
+    async def _write_checked(self, record: CheckpointRecord, expected_parent: str | None) -> bool:
+        import oracledb
+
+        await self._conn_ready()
+        sql = self.sql
+        binds = {"thread_id": record.thread_id}
+        try:
+            async with self.pool.acquire() as conn:
+                cur = conn.cursor()
+                await cur.execute(sql.ensure_thread, binds)
+                await cur.execute(sql.lock_thread, binds)  # held until commit/rollback
+                await cur.execute(sql.head, binds)
+                row = await cur.fetchone()
+                if (row[0] if row else None) != expected_parent:
+                    await conn.rollback()
+                    return False
+                await cur.execute(sql.delete_one, {**binds, "cid": record.checkpoint_id})
+                cur.setinputsizes(payload=oracledb.DB_TYPE_CLOB, metadata=oracledb.DB_TYPE_CLOB)
+                await cur.execute(
+                    sql.insert_with_parent,
+                    {
+                        **binds,
+                        "cid": record.checkpoint_id,
+                        "parent_id": expected_parent,
+                        "created_at": record.created_at,
+                        "expires_at": record.expires_at,
+                        "v": record.schema_version,
+                        "metadata": json.dumps(record.metadata) if record.metadata else "{}",
+                        "payload": record.payload,
+                    },
+                )
+                await conn.commit()
+        except Exception as exc:
+            raise _wrap(exc, f"saving checkpoint {record.checkpoint_id!r}") from exc
+        record.parent_id = expected_parent
+        return True
 
     async def _fetch(self, query: str, binds: dict[str, Any], one: bool) -> list[Any]:
         async with self.pool.acquire() as conn:

@@ -103,6 +103,22 @@ class OracleStatements:
         return f"DELETE FROM {self.table} WHERE thread_id = :thread_id AND checkpoint_id = :cid"
 
     @property
+    def head(self) -> str:
+        """The thread's newest checkpoint id (read under the thread lock for compare-and-set)."""
+        return (
+            f"SELECT checkpoint_id FROM {self.table} WHERE thread_id = :thread_id "
+            "ORDER BY seq DESC FETCH FIRST 1 ROWS ONLY"
+        )
+
+    @property
+    def insert_with_parent(self) -> str:
+        """Insert a checkpoint whose parent the caller checked (compare-and-set)."""
+        return (
+            f"INSERT INTO {self.table} ({COLUMNS}, metadata, payload) VALUES ("
+            ":thread_id, :cid, :parent_id, :created_at, :expires_at, :v, :metadata, :payload)"
+        )
+
+    @property
     def insert(self) -> str:
         return (
             f"INSERT INTO {self.table} ({COLUMNS}, metadata, payload) VALUES ("
