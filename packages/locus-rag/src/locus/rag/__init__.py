@@ -14,6 +14,8 @@ See ``docs/rag.md``.
 
 from __future__ import annotations
 
+from typing import Any
+
 from locus.rag.chunking import Chunk, ChunkConfig, chunk_text
 from locus.rag.embeddings import (
     EmbeddingConfig,
@@ -37,6 +39,16 @@ from locus.rag.stores import (
 )
 from locus.rag.tools import RAGToolkit, create_rag_context_tool, create_rag_tool
 
+
+def __getattr__(name: str) -> Any:
+    # stores whose client library is an optional extra import on first use
+    import locus.rag.stores as stores
+
+    if name in stores._OPTIONAL:
+        return getattr(stores, name)
+    raise AttributeError(f"module 'locus.rag' has no attribute {name!r}")
+
+
 __all__ = [
     "BM25Reranker",
     "BaseVectorStore",
@@ -53,6 +65,7 @@ __all__ = [
     "MiniLMEmbeddings",
     "MultimodalProcessor",
     "ProcessedContent",
+    "QdrantVectorStore",
     "RAGRetriever",
     "RAGToolkit",
     "Reranker",

@@ -13,7 +13,7 @@ LOCUS_REGISTRIES: dict[str, tuple[str, dict[str, str]]] = {VECTOR_STORE_HOOK: ("
 
 @hookimpl
 def locus_register_vector_stores(register: Registrar) -> None:
-    """``memory://`` and ``sqlite:///path.db``."""
+    """``memory://``, ``sqlite:///path.db`` and ``qdrant://...``."""
     register(
         "memory",
         "locus.rag.stores.memory:from_url",
@@ -24,3 +24,9 @@ def locus_register_vector_stores(register: Registrar) -> None:
         "locus.rag.stores.sqlite:from_url",
         description="one SQLite file, exact numpy search",
     )
+    register(
+        "qdrant",
+        "locus.rag.stores.qdrant:from_url",
+        description="Qdrant: embedded (memory or a folder) or a server (qdrant-client)",
+    )
+    register("qdrants", "locus.rag.stores.qdrant:from_url", description="Qdrant over https")

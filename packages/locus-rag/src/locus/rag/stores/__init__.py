@@ -1,8 +1,14 @@
 """Vector stores: the :class:`VectorStore` contract and locus's stores.
 
 ``get_vector_store("sqlite:///kb.db")`` builds a store from a URL through
-the ``locus_register_vector_stores`` plugin hook.
+the ``locus_register_vector_stores`` plugin hook. Stores whose client
+library is an extra (``QdrantVectorStore``...) import on first use.
 """
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
 
 from locus.rag.stores._url import get_vector_store, vector_store_registry
 from locus.rag.stores.base import (
@@ -24,6 +30,7 @@ __all__ = [
     "Document",
     "Filter",
     "InMemoryVectorStore",
+    "QdrantVectorStore",
     "SQLiteVectorStore",
     "SearchResult",
     "Vector",
@@ -32,3 +39,16 @@ __all__ = [
     "get_vector_store",
     "vector_store_registry",
 ]
+
+_OPTIONAL = {
+    "QdrantVectorStore": "locus.rag.stores.qdrant",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _OPTIONAL.get(name)
+    if module is None:
+        raise AttributeError(f"module 'locus.rag.stores' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value

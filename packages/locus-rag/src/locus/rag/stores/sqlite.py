@@ -133,7 +133,16 @@ class SQLiteVectorStore(BaseVectorStore):
         self._version = version
 
     async def _mirror(self) -> FlatIndex:
-        await self._call(self._reload_if_stale)
+        # the version check is microseconds: done inline; only a reload hops to a thread
+        try:
+            with self._lock:
+                version = int(self._conn.execute("PRAGMA data_version").fetchone()[0])
+        except sqlite3.Error as exc:
+            raise VectorStoreError(
+                f"SQLite vector store {self.path!r} failed: {exc}", cause=exc
+            ) from exc
+        if version != self._version:
+            await self._call(self._reload_if_stale)
         return self._index
 
     # -- the contract ------------------------------------------------------------
