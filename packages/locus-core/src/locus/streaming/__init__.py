@@ -20,7 +20,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from locus.streaming._event import AnyEvent, EventView, event_view
-from locus.streaming._handler import (
+from locus.streaming.handler import (
     BaseStreamHandler,
     BufferingHandler,
     CompositeHandler,
@@ -28,8 +28,14 @@ from locus.streaming._handler import (
     StreamHandler,
     stream_to,
 )
-from locus.streaming._sse import SSEMessage, create_sse_response_headers, encode_sse, sse_payload
-from locus.streaming._sse_handler import AsyncSSEHandler, SSEHandler
+from locus.streaming.sse import (
+    AsyncSSEHandler,
+    SSEHandler,
+    SSEMessage,
+    create_sse_response_headers,
+    encode_sse,
+    sse_payload,
+)
 
 if TYPE_CHECKING:
     from locus.streaming.console import ConsoleHandler, MinimalConsoleHandler

@@ -12,7 +12,7 @@ import time
 from typing import IO, TYPE_CHECKING, Any
 
 from locus.streaming._event import AnyEvent, event_view
-from locus.streaming._handler import BaseStreamHandler
+from locus.streaming.handler import BaseStreamHandler
 
 if TYPE_CHECKING:
     from rich.console import Console
