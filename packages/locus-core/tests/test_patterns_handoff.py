@@ -275,3 +275,6 @@ def test_registering_twice_and_an_empty_desk_are_clear_errors() -> None:
     desk.register_agent(create_handoff_agent("a"))
     with pytest.raises(ValidationError, match="already registered"):
         desk.register_agent(create_handoff_agent("a"))
+    desk.register_agent(create_handoff_agent("Customer Care"))
+    with pytest.raises(ValidationError, match="transfer_to_customer_care"):
+        desk.register_agent(create_handoff_agent("customer-care"))

@@ -145,6 +145,12 @@ class Handoff(PatternBase[HandoffResult]):
         """Add an agent (chainable)."""
         if agent.id in self.agents:
             raise ValidationError(f"an agent with id {agent.id!r} is already registered")
+        clash = next((a for a in self.agents if _slug(a) == _slug(agent.id)), None)
+        if clash is not None:
+            raise ValidationError(
+                f"agent ids {clash!r} and {agent.id!r} give the same transfer tool "
+                f"transfer_to_{_slug(agent.id)}; rename one"
+            )
         self.agents[agent.id] = agent
         return self
 
@@ -283,7 +289,14 @@ class Handoff(PatternBase[HandoffResult]):
     def _runner(self, agent: HandoffAgent, contract: HandoffContract | None) -> Agent:
         targets = agent.targets()
         model = agent.model if agent.model is not None else self.model
-        key = (agent.id, id(model), tuple(sorted(targets.items())), id(contract), len(agent.tools))
+        key = (
+            agent.id,
+            id(model),
+            tuple(sorted(targets.items())),
+            id(contract),
+            len(agent.tools),
+            agent.system_prompt,
+        )
         runner = self._runners.get(key)
         if runner is None:
             from locus.agent import Agent
