@@ -191,3 +191,27 @@ async def test_llm_compactor_elides_old_tool_outputs_and_folds_on_budget() -> No
 def test_agent_rejects_a_non_manager() -> None:
     with pytest.raises(ValidationError, match="ConversationManager"):
         Agent(model="test", conversation_manager="window")
+
+
+async def test_reflexion_judges_the_managed_view_not_the_whole_thread() -> None:
+    reflections: list[int] = []
+
+    def model(messages: list[Message], tools: Any, options: dict[str, Any]) -> str:
+        if "You compress conversations" in (messages[0].content or ""):
+            return "summary"
+        if options.get("response_format", {}).get("json_schema", {}).get("name") == "reflection":
+            reflections.append(len(messages))
+            return '{"assessment": "fine", "confidence": 0.9}'
+        return "reply"
+
+    agent = Agent(
+        model=FunctionModel(model),
+        system_prompt="sys",
+        reflexion=True,
+        conversation_manager=SummarizingManager(threshold=6, keep_recent=2),
+    )
+    for i in range(15):
+        await agent.invoke(f"q{i}", thread_id="t")
+    # system + summary + at most threshold + prompt + the reply + the instruction
+    assert max(reflections) <= 1 + 1 + 6 + 1 + 1 + 1
+    assert len(reflections) == 15

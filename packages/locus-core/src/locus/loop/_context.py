@@ -52,6 +52,8 @@ class LoopContext:
     agent: Any = None
     agent_name: str | None = None
     conversation_manager: Any = None
+    # the manager's view of the last model turn and the thread length it covered
+    conversation_view: tuple[list[Message], int] | None = None
     # run-time bookkeeping
     force_continue: bool = False
     structured_attempts: int = 0

@@ -103,6 +103,7 @@ async def _conversation_view(ctx: LoopContext, messages: list[Message]) -> list[
     usage = memory.pop("usage", None)
     if usage:
         ctx.emit(_add_usage(ctx, usage))
+    ctx.conversation_view = (view, len(messages))
     return view
 
 
@@ -270,7 +271,11 @@ class ReflectNode:
     async def _reflect(self, ctx: LoopContext) -> None:
         reflexion = ctx.reflexion
         assert reflexion is not None
-        messages = reflexion.messages(list(ctx.state.messages))
+        conversation = list(ctx.state.messages)
+        if ctx.conversation_view is not None:  # judge what the model saw, not the whole thread
+            view, covered = ctx.conversation_view
+            conversation = [*view, *conversation[covered:]]
+        messages = reflexion.messages(conversation)
         kwargs = {"response_format": reflexion.response_format()}
         response, _ = await ctx.call_model(messages, None, kwargs)
         ctx.emit(_add_usage(ctx, response.usage))
