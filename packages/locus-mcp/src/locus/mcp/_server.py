@@ -200,6 +200,8 @@ class LocusMCPServer:
             final = await run_agent(self.agent, prompt, thread_id, report)
         except LocusError as exc:
             return error_result(f"The agent failed ({exc.kind}): {exc.message}")
+        except Exception as exc:  # the calling model reads it as the tool's error
+            return error_result(f"The agent failed: {type(exc).__name__}: {exc}")
         structured = final.structured_output
         return mt.CallToolResult(
             content=[mt.TextContent(type="text", text=final.final_message)],
