@@ -100,6 +100,8 @@ async def test_agents_share_findings_blackboard_and_add_sub_tasks() -> None:
     result = await Swarm(agents=[agent]).execute("Why tides?")
     sub = next(t for t in result.completed_tasks if t.description == "check the sun")
     root = next(t for t in result.completed_tasks if t.description == "Why tides?")
+    assert agent.current_task is None
+    assert agent.tasks_completed == 2
     assert sub.parent_task_id == root.id
     assert sub.result == "sun helps too"
     assert result.context.findings[0]["finding"] == "moon pulls water"

@@ -56,7 +56,12 @@ __all__ = [
 
 
 class TaskStatus(StrEnum):
-    """Where a swarm task is: PENDING → CLAIMED → IN_PROGRESS → COMPLETED / FAILED."""
+    """Where a swarm task is: PENDING → CLAIMED → IN_PROGRESS → COMPLETED / FAILED.
+
+    IN_PROGRESS is the status of the copy the agent works on (and the task is
+    its ``SwarmAgent.current_task``); the checkpointed queue shows CLAIMED
+    until the result is in.
+    """
 
     PENDING = "pending"
     CLAIMED = "claimed"
@@ -483,6 +488,7 @@ class Swarm(PatternBase[SwarmResult]):
         )
         context = SharedContext(findings=payload["findings"], blackboard=payload["blackboard"])
         update: dict[str, Any] = {}
+        agent.current_task = task.id
         try:
             work = await asyncio.wait_for(
                 agent.work_on_task(task, context, model=self.model),
@@ -522,6 +528,7 @@ class Swarm(PatternBase[SwarmResult]):
                 "tasks": subtasks,
                 "log": [f"{agent.id} added {k}" for k in subtasks],
             }
+        agent.current_task = None
         update.setdefault("tasks", {})[task.id] = done.model_dump(mode="json")
         update["log"] = [*update.get("log", []), f"{agent.id} {done.status.value} {task.id}"]
         emit(
