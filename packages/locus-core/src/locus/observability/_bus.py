@@ -6,9 +6,9 @@ import asyncio
 import threading
 import time
 from collections import deque
-from dataclasses import dataclass, field
 from typing import Any
 
+from locus.observability._busevent import BusEvent
 from locus.observability._subscription import (
     END_CLOSED,
     END_IDLE,
@@ -20,28 +20,6 @@ from locus.observability._subscription import (
 __all__ = ["BusEvent", "EventBus", "Subscription"]
 
 _MAX_NESTING = 32
-
-
-@dataclass(frozen=True, slots=True)
-class BusEvent:
-    """One event on the bus.
-
-    Attributes:
-        event_type: Canonical dotted type (``"agent.think"``); see ``EVENT_CATALOGUE``.
-        run_id: The run the event belongs to.
-        data: JSON-compatible payload; its keys are listed in the catalogue.
-        seq: Position in the run, starting at 1, strictly increasing.
-        timestamp: Unix time the bus received the event.
-        parent_run_id: The enclosing run when the event comes from a nested
-            ``run_context()``; ``None`` for a top-level run.
-    """
-
-    event_type: str
-    run_id: str
-    data: dict[str, Any]
-    seq: int
-    timestamp: float = field(default_factory=time.time)
-    parent_run_id: str | None = None
 
 
 class _Run:

@@ -7,12 +7,19 @@ import threading
 from collections import deque
 from collections.abc import AsyncIterator
 from types import TracebackType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
-    from locus.observability._bus import BusEvent, EventBus
+    from locus.observability._busevent import BusEvent
 
 __all__ = ["END_CLOSED", "END_IDLE", "END_RUN_CLOSED", "Subscription", "wake_waiters"]
+
+
+class _Owner(Protocol):
+    """What a subscription needs of its bus (the EventBus)."""
+
+    def _unsubscribe(self, sub: Subscription) -> None: ...
+
 
 END_RUN_CLOSED = "run_closed"
 END_IDLE = "idle"
@@ -41,7 +48,7 @@ class Subscription:
 
     def __init__(
         self,
-        bus: EventBus,
+        bus: _Owner,
         run_id: str | None,
         *,
         maxsize: int,

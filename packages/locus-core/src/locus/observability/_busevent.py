@@ -1,0 +1,31 @@
+"""The event record the bus stores and delivers."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = ["BusEvent"]
+
+
+@dataclass(frozen=True, slots=True)
+class BusEvent:
+    """One event on the bus.
+
+    Attributes:
+        event_type: Canonical dotted type (``"agent.think"``); see ``EVENT_CATALOGUE``.
+        run_id: The run the event belongs to.
+        data: JSON-compatible payload; its keys are listed in the catalogue.
+        seq: Position in the run, starting at 1, strictly increasing.
+        timestamp: Unix time the bus received the event.
+        parent_run_id: The enclosing run when the event comes from a nested
+            ``run_context()``; ``None`` for a top-level run.
+    """
+
+    event_type: str
+    run_id: str
+    data: dict[str, Any]
+    seq: int
+    timestamp: float = field(default_factory=time.time)
+    parent_run_id: str | None = None
