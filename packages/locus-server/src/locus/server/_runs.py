@@ -102,7 +102,7 @@ class RunRegistry:
         retention: Seconds a finished run's log stays available for replay.
     """
 
-    def __init__(self, retention: float = 300.0) -> None:
+    def __init__(self, retention: float = 120.0) -> None:
         self.retention = retention
         self._runs: dict[str, RunLog] = {}
         self._active: dict[str, set[RunLog]] = {}

@@ -99,7 +99,7 @@ class AgentServer:
         max_body_bytes: int = 1_048_576,
         max_prompt_chars: int = 100_000,
         approval_secret: str | bytes | None = None,
-        stream_retention: float = 300.0,
+        stream_retention: float = 120.0,
         playground: bool = True,
         observe: bool = False,
     ) -> None:
