@@ -98,7 +98,14 @@ def serve(kind: str, port: int) -> None:
     import uvicorn
 
     app = locus_app() if kind == "locus" else bare_app()
-    uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
+    uvicorn.run(
+        app,
+        host="127.0.0.1",
+        port=port,
+        log_level="warning",
+        access_log=False,
+        timeout_keep_alive=60,
+    )
 
 
 def free_port() -> int:

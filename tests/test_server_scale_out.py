@@ -59,6 +59,8 @@ APP = textwrap.dedent(
         Args:
             label: What to work on.
         """
+        if "slowly" in label:
+            await asyncio.sleep(1.0)
         if os.environ.get("HANG_IN_TOOL") == "1":
             Path(os.environ["HANG_MARKER"]).write_text("in tool")
             await asyncio.sleep(3600)
@@ -107,6 +109,7 @@ class Worker:
             "WORKER": name,
             "PG_DSN": dsn,
             "PG_SCHEMA": SCHEMA,
+            "LOCUS_SERVER_STREAM_MIRROR": "redis://127.0.0.1:6379/0",
             "LOCUS_ALLOW_MODEL_REQUESTS": "0",
             **env,
         }
@@ -288,3 +291,47 @@ def test_a_worker_killed_mid_run_is_resumed_on_the_other(
     assert [m["content"] for m in after["messages"] if m["role"] == "tool"] == [
         "step work X done on B"
     ]
+
+
+def test_a_stream_started_on_one_worker_is_resumed_through_the_other(
+    workers: tuple[Worker, Worker],
+) -> None:
+    a, b = workers
+    thread = f"m-{uuid.uuid4().hex[:8]}"
+    seen: list[dict[str, str]] = []
+    with httpx.stream(
+        "POST",
+        f"{a.url}/stream",
+        json={"prompt": "work slowly", "thread_id": thread},
+        headers=AUTH,
+        timeout=30,
+    ) as response:
+        buffer = ""
+        for chunk in response.iter_text():
+            buffer += chunk
+            *blocks, buffer = buffer.split("\n\n")
+            seen += _frames("\n\n".join(blocks))
+            if any(f["event"] == "agent.tool.started" for f in seen):
+                break  # the client drops while the tool still runs
+    last_id = seen[-1]["id"]
+    resumed = httpx.post(
+        f"{b.url}/stream",
+        json={"prompt": "ignored", "thread_id": thread},
+        headers={**AUTH, "Last-Event-ID": last_id},
+        timeout=30,
+    )
+    assert resumed.status_code == 200
+    rest = _frames(resumed.text)
+    ids = [f["id"] for f in seen + rest]
+    assert [int(i.rsplit(":", 1)[1]) for i in ids] == list(range(len(ids)))  # no gap, no repeat
+    assert rest[-1]["event"] == "agent.terminate"
+    assert (
+        json.loads(rest[-1]["data"])["data"]["final_message"]
+        == "finished: step work slowly done on A"
+    )
+    other_user = httpx.post(
+        f"{b.url}/stream",
+        json={"prompt": "x"},
+        headers={"Authorization": "Bearer wrong", "Last-Event-ID": last_id},
+    )
+    assert other_user.status_code == 401

@@ -56,6 +56,7 @@ class ServerCore:
     secret: bytes
     max_prompt_chars: int
     registry: RunRegistry = field(default_factory=RunRegistry)
+    mirror: Any = None  # a RedisStreamMirror, when streams are shared between processes
     busy: dict[str, int] = field(default_factory=dict)
 
     async def user(self, request: Request) -> str:

@@ -50,8 +50,9 @@ class EnvApp:
 
     ``LOCUS_SERVER_AGENT=app:agent uvicorn locus.server:run --workers 4``
     starts N workers serving the same agent; the API key comes from
-    ``$LOCUS_SERVER_API_KEY`` and CORS origins from the comma-separated
-    ``$LOCUS_SERVER_CORS_ORIGINS``.
+    ``$LOCUS_SERVER_API_KEY``, CORS origins from the comma-separated
+    ``$LOCUS_SERVER_CORS_ORIGINS`` and a shared stream mirror from
+    ``$LOCUS_SERVER_STREAM_MIRROR`` (a Redis URL).
     """
 
     def __init__(self) -> None:
@@ -67,7 +68,8 @@ class EnvApp:
                 "(e.g. LOCUS_SERVER_AGENT=app:agent uvicorn locus.server:run)"
             )
         origins = [o for o in os.environ.get("LOCUS_SERVER_CORS_ORIGINS", "").split(",") if o]
-        return AgentServer(load_target(spec), cors_origins=origins).app
+        mirror = os.environ.get("LOCUS_SERVER_STREAM_MIRROR") or None
+        return AgentServer(load_target(spec), cors_origins=origins, stream_mirror=mirror).app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if self._app is None:

@@ -14,7 +14,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from locus.observability import emit
 from locus.server._core import ServerCore
 from locus.server._errors import ApiError, error_responses
-from locus.server._runs import RunLog, parse_event_id, sse_frame
+from locus.server._runs import parse_event_id, sse_frame
 from locus.server._schemas import (
     THREAD_ID_PATTERN,
     HealthResponse,
@@ -116,8 +116,7 @@ def build_router(core: ServerCore, version: str) -> APIRouter:
         """
         if last_event_id:
             key, after = _parse_last_event_id(last_event_id)
-            run = _owned_run(core, user, key)
-            return _sse(run, after, public_thread(run.thread))
+            return await _replay(core, user, key, after)
         core.check_prompt(body.prompt)
         public = body.thread_id or core.new_thread_id()
         scoped = core.scope(user, public)
@@ -128,8 +127,10 @@ def build_router(core: ServerCore, version: str) -> APIRouter:
             first = await run.first()
             if first is not None and first["data"].get("error_kind") == "thread_busy":
                 raise ApiError(409, "thread_busy", str(first["data"].get("message", "")))
+        if core.mirror is not None:
+            core.mirror.mirror(run)
         emit("server.stream.opened", thread_id=public)
-        return _sse(run, -1, public)
+        return _sse(run.key, run.follow(-1), public)
 
     @router.get(
         "/streams/{run_key}",
@@ -143,13 +144,12 @@ def build_router(core: ServerCore, version: str) -> APIRouter:
         last_event_id: LastEventId = "",
     ) -> StreamingResponse:
         """Replay a streamed run from the start (or after ``Last-Event-ID``), then follow it."""
-        run = _owned_run(core, user, run_key)
         after = -1
         if last_event_id:
             key, after = _parse_last_event_id(last_event_id)
             if key != run_key:
                 raise ApiError(409, "conflict", "Last-Event-ID names another run than the path.")
-        return _sse(run, after, public_thread(run.thread))
+        return await _replay(core, user, run_key, after)
 
     @router.get(
         "/threads", response_model=ThreadList, responses=error_responses(401, 403), tags=["threads"]
@@ -300,25 +300,32 @@ def _parse_last_event_id(value: str) -> tuple[str, int]:
     return parsed
 
 
-def _owned_run(core: ServerCore, user: str, key: str) -> RunLog:
+async def _replay(core: ServerCore, user: str, key: str, after: int) -> StreamingResponse:
+    """The events of run ``key`` after ``after``: from this process, else from the mirror."""
     run = core.registry.get(key)
-    if run is None or run.owner != user:
-        raise ApiError(
-            404,
-            "stream_not_found",
-            "No stream with this id on this server (it finished too long ago, or ran "
-            "elsewhere); GET /threads/{id} has the thread's outcome.",
-        )
-    return run
+    if run is not None and run.owner == user:
+        return _sse(run.key, run.follow(after), public_thread(run.thread))
+    if run is None and core.mirror is not None:
+        meta = await core.mirror.meta(key)
+        if meta is not None and meta[0] == user:
+            return _sse(key, core.mirror.follow(key, after), public_thread(meta[1]))
+    raise ApiError(
+        404,
+        "stream_not_found",
+        "No stream with this id (it finished too long ago, or ran on another server "
+        "without a shared stream mirror); GET /threads/{id} has the thread's outcome.",
+    )
 
 
-def _sse(run: RunLog, after: int, public: str) -> StreamingResponse:
+def _sse(
+    key: str, events: AsyncIterator[tuple[int, dict[str, Any]]], public: str
+) -> StreamingResponse:
     async def frames() -> AsyncIterator[bytes]:
         sent = 0
         try:
-            async for seq, item in run.follow(after):
+            async for seq, item in events:
                 sent += 1
-                yield sse_frame(run.key, seq, item)
+                yield sse_frame(key, seq, item)
         finally:
             emit("server.stream.closed", thread_id=public, events=sent, dropped=0)
 

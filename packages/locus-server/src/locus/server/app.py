@@ -75,6 +75,9 @@ class AgentServer:
             ``$LOCUS_SERVER_SECRET``, else derived from the API keys. Set it
             when several server processes use an authenticator.
         stream_retention: Seconds a finished stream stays replayable.
+        stream_mirror: A Redis URL (or a ``RedisStreamMirror``): every stream
+            is copied there so any server process sharing it can replay and
+            follow it (``Last-Event-ID`` through any instance).
         observe: Run every request in a ``run_context()`` so the server's
             and the agent's events reach the EventBus (subscribers, telemetry);
             the response names the run in ``X-Locus-Run-Id``.
@@ -102,6 +105,7 @@ class AgentServer:
         stream_retention: float = 120.0,
         playground: bool = True,
         observe: bool = False,
+        stream_mirror: str | Any = None,
     ) -> None:
         self.served = as_served(agent)
         self.agent = self.served.target
@@ -132,6 +136,7 @@ class AgentServer:
             secret=_secret(approval_secret, keys),
             max_prompt_chars=max_prompt_chars,
             registry=RunRegistry(retention=stream_retention),
+            mirror=_mirror(stream_mirror, stream_retention),
         )
         self._app: FastAPI | None = None
 
@@ -149,6 +154,8 @@ class AgentServer:
         async def lifespan(app: FastAPI) -> AsyncIterator[None]:
             yield
             await core.registry.aclose()
+            if core.mirror is not None:
+                await core.mirror.aclose()
 
         app = FastAPI(
             title=self.title,
@@ -191,6 +198,14 @@ def _add_playground(app: FastAPI) -> None:
     @app.get("/", include_in_schema=False)
     async def root() -> RedirectResponse:
         return RedirectResponse("playground")
+
+
+def _mirror(given: Any, retention: float) -> Any:
+    if given is None or not isinstance(given, str):
+        return given
+    from locus.server._mirror import RedisStreamMirror
+
+    return RedisStreamMirror(given, retention=retention)
 
 
 def _secret(given: str | bytes | None, keys: ApiKeyAuth | None) -> bytes:
