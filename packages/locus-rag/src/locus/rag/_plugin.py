@@ -30,3 +30,8 @@ def locus_register_vector_stores(register: Registrar) -> None:
         description="Qdrant: embedded (memory or a folder) or a server (qdrant-client)",
     )
     register("qdrants", "locus.rag.stores.qdrant:from_url", description="Qdrant over https")
+    register(
+        "pgvector",
+        "locus.rag.stores.pgvector:from_url",
+        description="PostgreSQL with pgvector (HNSW / IVFFlat), psycopg 3",
+    )

@@ -30,6 +30,7 @@ __all__ = [
     "Document",
     "Filter",
     "InMemoryVectorStore",
+    "PgVectorStore",
     "QdrantVectorStore",
     "SQLiteVectorStore",
     "SearchResult",
@@ -42,6 +43,7 @@ __all__ = [
 
 _OPTIONAL = {
     "QdrantVectorStore": "locus.rag.stores.qdrant",
+    "PgVectorStore": "locus.rag.stores.pgvector",
 }
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
-from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -139,29 +138,39 @@ class FlatIndex:
         else:
             rows = None
             matrix, sq_norms = self._matrix[:n], self._sq_norms[:n]
-        scores, distances = self._score(matrix, sq_norms, query)
-        k = min(limit, scores.shape[0])
-        if k < scores.shape[0]:
-            top = np.argpartition(-scores, k - 1)[:k]
-            top = top[np.argsort(-scores[top], kind="stable")]
-        else:
-            top = np.argsort(-scores, kind="stable")
+        scores = self._score(matrix, sq_norms, query)
+        m = scores.shape[0]
+        k = min(limit, m)
+        # partition without negating (no extra 100k-element temporary)
+        top = np.argpartition(scores, m - k)[m - k :] if k < m else np.arange(m)
+        top = top[np.argsort(-scores[top], kind="stable")]
         results = []
         for i in top.tolist():
             row = i if rows is None else int(rows[i])
-            results.append(SearchResult(self._docs[row], float(scores[i]), float(distances[i])))
+            score = float(scores[i])
+            results.append(SearchResult(self._docs[row], score, self._distance(score)))
         return results
 
-    def _score(self, matrix: F32, sq_norms: F32, query: F32) -> tuple[Any, Any]:
-        dots = matrix @ query
+    def _score(self, matrix: F32, sq_norms: F32, query: F32) -> F32:
+        """Higher-is-better scores of every row (cosine rows are unit length)."""
         if self.metric == "cosine":
             qn = float(np.linalg.norm(query))
-            sims = dots / qn if qn else dots
-            return sims, 1.0 - sims
+            unit = (query / qn if qn else query).astype(np.float32, copy=False)
+            sims: F32 = matrix @ unit
+            return sims
+        dots: F32 = matrix @ query
         if self.metric == "dot":
-            return dots, -dots
+            return dots
         dist = np.sqrt(np.maximum(sq_norms - 2.0 * dots + float(query @ query), 0.0))
-        return 1.0 / (1.0 + dist), dist
+        out: F32 = (1.0 / (1.0 + dist)).astype(np.float32)
+        return out
+
+    def _distance(self, score: float) -> float:
+        if self.metric == "cosine":
+            return 1.0 - score
+        if self.metric == "dot":
+            return -score
+        return 1.0 / score - 1.0
 
 
 def check_ids(ids: Sequence[str]) -> list[str]:
