@@ -23,7 +23,6 @@ CATALOGUE_MODULES = {"_catalogue.py", "_catalogue_data.py", "_catalogue_services
 
 # (prefix, owner): catalogued events of areas whose emitting code is not on main yet
 OWNED_ELSEWHERE = (
-    ("rag.", "RAG (locus-rag)"),
     ("router.", "cognitive router (locus-router)"),
 )
 
