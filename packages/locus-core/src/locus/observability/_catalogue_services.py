@@ -170,6 +170,12 @@ SERVICE_EVENTS: tuple[tuple[str, str, tuple[str, ...], str], ...] = (
         _SERVER,
     ),
     (
+        "server.request.completed",
+        "AgentServer answered a request.",
+        ("method", "path", "status", "duration_ms"),
+        _SERVER,
+    ),
+    (
         "server.stream.opened",
         "A client opened an SSE stream.",
         ("thread_id",),
