@@ -52,7 +52,7 @@ def text_of(model: ScriptedModel, call: int) -> str:
 
 async def test_routes_runs_chosen_specialists_and_correlates_their_findings() -> None:
     logs = specialist("logs", "OOMKilled on api-3 at 09:02. Confidence: 0.9")
-    metrics = specialist("metrics", "memory at 98% since 08:55. Confidence: 0.8")
+    metrics = specialist("metrics", "memory of API-3 at 98% since 08:55. Confidence: 0.8")
     code = specialist("code", "never consulted")
     model = ScriptedModel(
         [
@@ -76,9 +76,12 @@ async def test_routes_runs_chosen_specialists_and_correlates_their_findings() ->
     # the roster (names and types) went to the router; the findings went to the summary
     assert "- metrics (general)" in text_of(model, 0)
     synthesis = text_of(model, 1)
-    assert "Corroborated findings" in synthesis
+    assert "Confident findings" in synthesis
+    # both answers name api-3: the correlation is in the prompt and in the result
+    assert "- api-3: logs, metrics" in synthesis
+    assert result.correlations == {"api-3": ["logs", "metrics"]}
     assert "OOMKilled on api-3" in synthesis
-    assert "memory at 98%" in synthesis
+    assert "memory of API-3 at 98%" in synthesis
 
 
 async def test_low_confidence_findings_are_weak_signals() -> None:
@@ -297,3 +300,26 @@ def test_the_four_ready_made_analysts() -> None:
 def test_routing_decision_is_typed() -> None:
     with pytest.raises(Exception, match="decision_type"):
         RoutingDecision.model_validate({"decision_type": "guess"})
+
+
+def test_correlate_finds_identifiers_named_by_several_specialists() -> None:
+    from locus.multiagent.orchestrator import correlate
+    from locus.multiagent.specialist import SpecialistResult
+
+    def r(name: str, text: str, error: str | None = None) -> SpecialistResult:
+        return SpecialistResult(specialist_id=name, output=text, error=error)
+
+    shared = correlate(
+        [
+            r("logs", "pool exhausted at 09:02 on api-3. Confidence: 0.9"),
+            r("metrics", "connections at 50 since 09:02 on API-3. Confidence: 0.8"),
+            r("deploys", "v2.14.0 set pool_size to 50. Confidence: 0.8"),
+            r("traces", "api-3 everywhere", error="RuntimeError: down"),
+        ]
+    )
+    assert shared == {
+        "09:02": ["logs", "metrics"],
+        "50": ["metrics", "deploys"],
+        "api-3": ["logs", "metrics"],
+    }
+    assert correlate([r("a", "nothing in common"), r("b", "Confidence: 0.9")]) == {}

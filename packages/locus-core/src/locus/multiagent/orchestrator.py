@@ -33,6 +33,7 @@ assert [r.specialist_id for r in result.specialist_results] == ["logs", "metrics
 from __future__ import annotations
 
 import asyncio
+import re
 from typing import TYPE_CHECKING, Annotated, Any, Literal, TypedDict
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
@@ -49,7 +50,13 @@ if TYPE_CHECKING:
     from locus.multiagent._graph_builder import StateGraph
     from locus.multiagent._graph_draw import DrawableGraph
 
-__all__ = ["Orchestrator", "OrchestratorResult", "RoutingDecision", "create_orchestrator"]
+__all__ = [
+    "Orchestrator",
+    "OrchestratorResult",
+    "RoutingDecision",
+    "correlate",
+    "create_orchestrator",
+]
 
 
 class RoutingDecision(BaseModel):
@@ -85,6 +92,9 @@ class OrchestratorResult(BaseModel):
         decisions: The routing decisions taken.
         duration_ms: Wall time of the call.
         error: Why it did not succeed, else ``None``.
+        correlations: Identifiers (``api-3``, ``v2.14.0``, ``09:02``, ``pool_size``...)
+            that answers of two or more specialists share, each with those
+            specialists: where their findings meet. See :func:`correlate`.
     """
 
     orchestrator_id: str
@@ -94,6 +104,7 @@ class OrchestratorResult(BaseModel):
     decisions: list[RoutingDecision] = Field(default_factory=list)
     duration_ms: float = 0.0
     error: str | None = None
+    correlations: dict[str, list[str]] = Field(default_factory=dict)
 
 
 class _State(TypedDict, total=False):
@@ -314,7 +325,13 @@ class Orchestrator(PatternBase[OrchestratorResult]):
         else:
             parts = [f"Task: {task}"]
             if strong:
-                parts.append("Corroborated findings:\n" + "\n".join(_finding(r) for r in strong))
+                parts.append("Confident findings:\n" + "\n".join(_finding(r) for r in strong))
+            shared = correlate([r for r, _ in results])
+            if shared:
+                parts.append(
+                    "Named by several specialists:\n"
+                    + "\n".join(f"- {term}: {', '.join(who)}" for term, who in shared.items())
+                )
             if weak:
                 parts.append(
                     "Weak signals (low confidence):\n" + "\n".join(_finding(r) for r in weak)
@@ -357,7 +374,37 @@ class Orchestrator(PatternBase[OrchestratorResult]):
             decisions=[decision],
             duration_ms=duration_ms,
             error="every consulted specialist failed" if all_failed else None,
+            correlations=correlate(results),
         )
+
+
+_IDENTIFIER = re.compile(r"[A-Za-z0-9][\w.:/-]*[A-Za-z0-9]|\d")
+
+
+def correlate(results: list[SpecialistResult]) -> dict[str, list[str]]:
+    """Identifiers that answers of two or more successful specialists share.
+
+    An identifier is a token holding a digit or one of ``_ . : / -``
+    (hosts, versions, times, error codes, config keys), compared
+    case-insensitively. Most shared first, then alphabetically.
+    """
+    seen: dict[str, list[str]] = {}
+    for result in results:
+        if result.error is not None:
+            continue
+        tokens = {t.lower() for t in _IDENTIFIER.findall(result.output)}
+        for token in tokens:
+            if any(c.isdigit() or c in "_.:/-" for c in token) and not _is_confidence(token):
+                seen.setdefault(token, []).append(result.specialist_id)
+    shared = {t: who for t, who in seen.items() if len(who) > 1}
+    return dict(sorted(shared.items(), key=lambda item: (-len(item[1]), item[0])))
+
+
+def _is_confidence(token: str) -> bool:
+    try:
+        return 0.0 <= float(token) <= 1.0  # the "Confidence: 0.9" every answer ends with
+    except ValueError:
+        return False
 
 
 def _finding(result: SpecialistResult) -> str:
