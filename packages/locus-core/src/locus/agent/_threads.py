@@ -89,6 +89,8 @@ def settle_dangling_calls(state: AgentState, tools: dict[str, ToolProtocol]) -> 
                     content = record.content
                 elif status == "pending":
                     content += f" It is in doubt (idempotency key {key}); it was not run again."
+                    if target.in_doubt == "retry":
+                        content += " Call it again to retry it with the same idempotency key."
         result = ToolResult(tool_call_id=call.id, name=call.name, content=content)
         state.messages.append(Message.tool(result))
         settled += 1

@@ -17,12 +17,13 @@ def page_oncall(reason: str) -> str:
 from __future__ import annotations
 
 from locus.tools.context import ToolContext
-from locus.tools.decorator import IdempotencyScope, Tool, render_result, tool
+from locus.tools.decorator import IdempotencyScope, InDoubtPolicy, Tool, render_result, tool
 from locus.tools.executor import ToolExecutor, ToolOutcome
 from locus.tools.ledger import idempotency_key
 
 __all__ = [
     "IdempotencyScope",
+    "InDoubtPolicy",
     "Tool",
     "ToolContext",
     "ToolExecutor",

@@ -30,8 +30,12 @@ class ToolContext:
         tool_call_id: The model's id for this call.
         tool_name: The tool's name.
         idempotency_key: The ledger key of an idempotent call
-            (``name:sha256(args)``); forward it to a downstream API so it can
-            dedupe too. ``None`` for non-idempotent tools.
+            (``name:sha256(canonical JSON of the validated arguments)``). It
+            depends only on the tool and its arguments, so it is the same in
+            every attempt of a call: after a crash and resume, and when the
+            ``in_doubt="retry"`` policy runs the body again. Forward it to the
+            downstream API (an ``Idempotency-Key`` header...) so it dedupes
+            too. ``None`` for non-idempotent tools.
         iteration: Loop iteration of the call.
         agent_name: Name of the calling agent, if it has one.
         metadata: Free-form values the caller attached.

@@ -16,9 +16,21 @@ from locus.core.errors import ToolError, ValidationError
 from locus.tools._schema import ArgsSpec, build_args_spec, parse_docstring
 from locus.tools.context import ToolContext
 
-__all__ = ["IdempotencyScope", "Tool", "render_result", "tool"]
+__all__ = ["IdempotencyScope", "InDoubtPolicy", "Tool", "render_result", "tool"]
 
 IdempotencyScope = Literal["thread", "run"]
+
+InDoubtPolicy = Literal["report", "retry", "fail"]
+"""What an idempotent tool does with a call found *in doubt* (intent recorded, no result):
+
+- ``"report"`` (default): do not run the body; tell the model the outcome is
+  unknown (``ToolResult.in_doubt``). At most once: an effect may be lost.
+- ``"retry"``: run the body again with the same ``ToolContext.idempotency_key``.
+  Exactly once when the downstream system dedupes on that key; at least once
+  otherwise.
+- ``"fail"``: do not run the body; the run fails with ``ToolInDoubtError`` so
+  someone reconciles with the downstream system first. At most once.
+"""
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -63,6 +75,7 @@ class Tool:
         idempotency_scope: ``"thread"`` (default; the ledger persists with the
             thread's checkpoint) or ``"run"``.
         idempotency_ttl: Seconds a ledger record dedupes, or ``None`` for ever.
+        in_doubt: What an idempotent call found in doubt does (:data:`InDoubtPolicy`).
         timeout: Seconds before a call fails with a timeout error, or ``None``.
 
     ``localns`` resolves string annotations naming local types (``@tool``
@@ -78,6 +91,7 @@ class Tool:
         idempotent: bool = False,
         idempotency_scope: IdempotencyScope = "thread",
         idempotency_ttl: float | None = None,
+        in_doubt: InDoubtPolicy = "report",
         timeout: float | None = None,
         localns: dict[str, Any] | None = None,
     ) -> None:
@@ -94,6 +108,13 @@ class Tool:
             )
         if idempotency_ttl is not None and idempotency_ttl <= 0:
             raise ValidationError(f"idempotency_ttl must be > 0 seconds, got {idempotency_ttl}")
+        if in_doubt not in ("report", "retry", "fail"):
+            raise ValidationError(f"in_doubt must be 'report', 'retry' or 'fail', got {in_doubt!r}")
+        if in_doubt != "report" and not idempotent:
+            raise ValidationError(
+                f"in_doubt={in_doubt!r} applies to idempotent tools only: "
+                "pass @tool(idempotent=True, in_doubt=...)"
+            )
         if timeout is not None and timeout <= 0:
             raise ValidationError(f"timeout must be > 0 seconds, got {timeout}")
         summary, arg_docs = parse_docstring(inspect.getdoc(fn))
@@ -103,6 +124,7 @@ class Tool:
         self.idempotent = idempotent
         self.idempotency_scope: IdempotencyScope = idempotency_scope
         self.idempotency_ttl = idempotency_ttl
+        self.in_doubt: InDoubtPolicy = in_doubt
         self.timeout = timeout
         self._spec: ArgsSpec = build_args_spec(fn, tool_name, arg_docs, localns)
         self.parameters: dict[str, Any] = self._spec.parameters
@@ -175,6 +197,7 @@ def tool(
     idempotent: bool = False,
     idempotency_scope: IdempotencyScope = "thread",
     idempotency_ttl: float | None = None,
+    in_doubt: InDoubtPolicy = "report",
     timeout: float | None = None,
 ) -> Callable[[Callable[..., Any]], Tool]: ...
 
@@ -188,6 +211,7 @@ def tool(
     idempotent: bool = False,
     idempotency_scope: IdempotencyScope = "thread",
     idempotency_ttl: float | None = None,
+    in_doubt: InDoubtPolicy = "report",
     timeout: float | None = None,
 ) -> Tool | Callable[[Callable[..., Any]], Tool]:
     """Make a tool from a sync or async function.
@@ -206,6 +230,11 @@ def tool(
             the body, within a run and after a checkpoint resume.
         idempotency_scope: ``"thread"`` (default) or ``"run"``.
         idempotency_ttl: Seconds a record dedupes (``None``: no expiry).
+        in_doubt: A call whose intent was recorded but not its result (the
+            process died mid-call, or it timed out): ``"report"`` (default:
+            not run again, reported in doubt), ``"retry"`` (run again with the
+            same ``ToolContext.idempotency_key``) or ``"fail"`` (the run fails
+            with ``ToolInDoubtError``). See :data:`InDoubtPolicy`.
         timeout: Per-call timeout in seconds (overrides the agent's ``tool_timeout``).
 
     Returns:
@@ -221,6 +250,7 @@ def tool(
         "idempotent": idempotent,
         "idempotency_scope": idempotency_scope,
         "idempotency_ttl": idempotency_ttl,
+        "in_doubt": in_doubt,
         "timeout": timeout,
     }
     if fn is not None:

@@ -17,7 +17,7 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from locus.core.errors import ToolValidationError
+from locus.core.errors import ToolInDoubtError, ToolValidationError
 from locus.core.events import LocusEvent, ToolCompleteEvent, ToolStartEvent
 from locus.core.interrupt import (
     InterruptException,
@@ -262,6 +262,18 @@ class ToolExecutor:
         status, record = ledger.lookup(
             turn.state, key, scope=target.idempotency_scope, run_id=turn.run_id
         )
+        if status == "pending" and target.in_doubt == "fail":
+            _publish_dedup(call, key, True)
+            raise ToolInDoubtError(
+                f"The call {call.name}({canonical}) is in doubt: an earlier attempt recorded its "
+                f"intent (idempotency key {key}) but no result, and the tool's in_doubt policy is "
+                "'fail'. Check the outcome with the downstream system (using the key), then "
+                "answer the thread or use in_doubt='retry' if the system dedupes on the key.",
+                tool_name=call.name,
+                idempotency_key=key,
+            )
+        if status == "pending" and target.in_doubt == "retry":
+            status, record = "miss", None  # run again below, with the same key
         if status != "miss" and record is not None:
             in_doubt = status == "pending"
             _publish_dedup(call, key, in_doubt)
