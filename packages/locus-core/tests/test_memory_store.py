@@ -90,3 +90,24 @@ async def test_context_without_user_says_what_to_do() -> None:
     ctx = StoreContext(InMemoryStore())
     with pytest.raises(ConfigError, match="user_id"):
         await ctx.remember("k", 1)
+
+
+def test_checkpointer_registry_under_locus_memory() -> None:
+    from locus.checkpoint.memory import MemoryCheckpointer
+    from locus.memory import (
+        BaseCheckpointer,
+        get_checkpointer,
+        list_checkpointers,
+        register_checkpointer,
+    )
+    from locus.plugins import reset_plugin_manager
+
+    assert isinstance(get_checkpointer("memory://"), BaseCheckpointer)
+    try:
+        register_checkpointer("scratch", lambda url, **options: MemoryCheckpointer())
+        assert "scratch" in list_checkpointers()
+        assert isinstance(get_checkpointer("scratch://x"), MemoryCheckpointer)
+        with pytest.raises(ValidationError, match="already registered"):
+            register_checkpointer("memory", lambda url, **options: None)
+    finally:
+        reset_plugin_manager()

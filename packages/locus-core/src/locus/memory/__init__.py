@@ -8,7 +8,8 @@
   tools as ``ToolContext.store``): :class:`BaseStore`, :class:`InMemoryStore`,
   :class:`NamespacedStore`, :class:`StoreContext`; PostgreSQL / Redis stores
   by URL with :func:`get_store`.
-- Checkpointer backends by name: :mod:`locus.memory.backends`.
+- Checkpointers: :func:`get_checkpointer`, :func:`list_checkpointers`,
+  :func:`register_checkpointer`; backend classes by name in :mod:`locus.memory.backends`.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from locus.checkpoint import BaseCheckpointer
     from locus.memory.compactor import LLMCompactor, estimate_tokens
     from locus.memory.conversation import (
         ConversationManager,
@@ -24,7 +26,13 @@ if TYPE_CHECKING:
         SlidingWindowManager,
         SummarizingManager,
     )
-    from locus.memory.registry import get_store, list_stores
+    from locus.memory.registry import (
+        get_checkpointer,
+        get_store,
+        list_checkpointers,
+        list_stores,
+        register_checkpointer,
+    )
     from locus.memory.store import (
         BaseStore,
         InMemoryStore,
@@ -52,10 +60,15 @@ _EXPORTS = {
     "StoreError": "locus.memory.store",
     "StoreItem": "locus.memory.store",
     "get_store": "locus.memory.registry",
+    "get_checkpointer": "locus.memory.registry",
+    "list_checkpointers": "locus.memory.registry",
+    "register_checkpointer": "locus.memory.registry",
+    "BaseCheckpointer": "locus.checkpoint",
     "list_stores": "locus.memory.registry",
 }
 
 __all__ = [
+    "BaseCheckpointer",
     "BaseStore",
     "ConversationManager",
     "InMemoryStore",
@@ -70,8 +83,11 @@ __all__ = [
     "StoreItem",
     "SummarizingManager",
     "estimate_tokens",
+    "get_checkpointer",
     "get_store",
+    "list_checkpointers",
     "list_stores",
+    "register_checkpointer",
 ]
 
 

@@ -1,13 +1,26 @@
-"""Stores by URL: ``get_store("postgresql://...")`` through the ``locus_register_stores`` hook."""
+"""Stores and checkpointers by URL, through the plugin registry.
+
+``get_store("postgresql://...")`` resolves through the ``locus_register_stores``
+hook; ``get_checkpointer`` / ``list_checkpointers`` / ``register_checkpointer``
+are the checkpointer registry under its original ``locus.memory`` names.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from locus.core.errors import ValidationError
 from locus.memory.store import BaseStore, InMemoryStore
 
-__all__ = ["get_store", "list_stores", "memory_store"]
+__all__ = [
+    "get_checkpointer",
+    "get_store",
+    "list_checkpointers",
+    "list_stores",
+    "memory_store",
+    "register_checkpointer",
+]
 
 
 def memory_store(url: str, **options: Any) -> InMemoryStore:
@@ -49,3 +62,37 @@ def list_stores() -> list[str]:
     from locus.plugins import store_registry
 
     return store_registry().names()
+
+
+def get_checkpointer(checkpointer_string: str, **kwargs: Any) -> Any:
+    """The checkpointer a URL names (same as :func:`locus.checkpoint.get_checkpointer`)."""
+    from locus.checkpoint import get_checkpointer as build
+
+    return build(checkpointer_string, **kwargs)
+
+
+def list_checkpointers() -> list[str]:
+    """URL schemes of the installed checkpointers."""
+    from locus.plugins import checkpointer_registry
+
+    return checkpointer_registry().names()
+
+
+def register_checkpointer(name: str, factory: Callable[..., Any]) -> None:
+    """Register a checkpointer URL scheme in this process (plugins use the hook instead).
+
+    Args:
+        name: The URL scheme (``"mydb"`` for ``"mydb://..."``).
+        factory: ``factory(url, **options)`` returning a checkpointer.
+
+    Raises:
+        locus.core.errors.ValidationError: the scheme is taken, or ``factory`` is not callable.
+    """
+    from locus.plugins import checkpointer_registry
+
+    if not callable(factory):
+        raise ValidationError(f"factory must be callable, got {factory!r}")
+    registry = checkpointer_registry()
+    if not registry.add("runtime", name, factory, description="registered at run time"):
+        owner = registry.entries[name].plugin
+        raise ValidationError(f"checkpointer scheme {name!r} is already registered by {owner}")
