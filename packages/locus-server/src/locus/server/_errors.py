@@ -164,8 +164,11 @@ class BodyLimitMiddleware:
                 if declared > self.max_bytes:
                     await _send_error(send, 413, "payload_too_large", self._message())
                     return
-        # buffer the body (it is small by construction) so a refusal happens
-        # before the app sees any of it
+                # the server reads no more than the declared length: nothing to count
+                await self.app(scope, receive, send)
+                return
+        # no declared length (chunked): buffer the body (small by construction)
+        # so that a refusal happens before the app sees any of it
         chunks: list[bytes] = []
         received = 0
         while True:
