@@ -51,6 +51,13 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 from locus.core.command import Command
 from locus.core.errors import StructuredOutputError, ValidationError
+from locus.multiagent._handoff_runner import (
+    build_runner,
+    check_contract,
+    key_messages,
+    slug,
+    type_name,
+)
 from locus.multiagent._handoff_types import (
     HandoffAgent,
     HandoffBudget,
@@ -69,7 +76,6 @@ from locus.multiagent.specialist import parse_confidence
 
 if TYPE_CHECKING:
     from locus.agent import Agent
-    from locus.agent.result import AgentResult
     from locus.multiagent._graph_builder import StateGraph
     from locus.multiagent._graph_draw import DrawableGraph
     from locus.tools import Tool
@@ -91,23 +97,12 @@ __all__ = [
     "create_handoff_manager",
 ]
 
-_BUDGET_STOPS = ("TokenLimit", "TimeLimit", "MaxIterations")
-
 
 class _State(TypedDict, total=False):
     task: str
     current: str
     contexts: Annotated[list[Any], extend]
     final: dict[str, Any] | None
-
-
-def _type_name(contract: HandoffContract | None) -> str:
-    output_type = contract.output_type if contract is not None else None
-    return output_type.__name__ if output_type is not None else "its type"
-
-
-def _slug(text: str) -> str:
-    return "".join(c if c.isalnum() else "_" for c in text).strip("_").lower() or "agent"
 
 
 class Handoff(PatternBase[HandoffResult]):
@@ -145,11 +140,11 @@ class Handoff(PatternBase[HandoffResult]):
         """Add an agent (chainable)."""
         if agent.id in self.agents:
             raise ValidationError(f"an agent with id {agent.id!r} is already registered")
-        clash = next((a for a in self.agents if _slug(a) == _slug(agent.id)), None)
+        clash = next((a for a in self.agents if slug(a) == slug(agent.id)), None)
         if clash is not None:
             raise ValidationError(
                 f"agent ids {clash!r} and {agent.id!r} give the same transfer tool "
-                f"transfer_to_{_slug(agent.id)}; rename one"
+                f"transfer_to_{slug(agent.id)}; rename one"
             )
         self.agents[agent.id] = agent
         return self
@@ -272,6 +267,17 @@ class Handoff(PatternBase[HandoffResult]):
         self._get(start)
         return {"task": task, "current": start, "contexts": [], "final": None}
 
+    def _runner(self, agent: HandoffAgent, contract: HandoffContract | None) -> Agent:
+        targets = {t: (self._get(t), r) for t, r in agent.targets().items()}
+        model = agent.model if agent.model is not None else self.model
+        routes = tuple(sorted(agent.targets().items()))
+        key = (agent.id, id(model), routes, id(contract), len(agent.tools), agent.system_prompt)
+        runner = self._runners.get(key)
+        if runner is None:
+            runner = build_runner(agent, targets, contract, model)
+            self._runners[key] = runner
+        return runner
+
     def get_graph(self) -> DrawableGraph:
         """Who may hand off to whom; any agent may answer (to END)."""
         from locus.multiagent._graph_draw import DrawableGraph
@@ -285,85 +291,6 @@ class Handoff(PatternBase[HandoffResult]):
             edges += [(agent.id, t, True) for t in agent.targets() if t in self.agents]
             edges.append((agent.id, END, True))
         return DrawableGraph([START, *ids, END], edges)
-
-    def _runner(self, agent: HandoffAgent, contract: HandoffContract | None) -> Agent:
-        targets = agent.targets()
-        model = agent.model if agent.model is not None else self.model
-        key = (
-            agent.id,
-            id(model),
-            tuple(sorted(targets.items())),
-            id(contract),
-            len(agent.tools),
-            agent.system_prompt,
-        )
-        runner = self._runners.get(key)
-        if runner is None:
-            from locus.agent import Agent
-
-            tools = [*agent.tools, *(self._transfer_tool(t, r) for t, r in targets.items())]
-            prompt = agent.system_prompt or f"You are {agent.name}."
-            if targets:
-                prompt += "\nIf another agent should handle this, call its transfer tool."
-            budget = contract.budget if contract is not None else HandoffBudget()
-            from locus.core.termination import ToolCalled
-
-            termination = budget.termination()
-            for target_id in targets:  # a transfer ends the turn
-                called = ToolCalled(f"transfer_to_{_slug(target_id)}")
-                termination = called if termination is None else termination | called
-            runner = Agent(
-                model=model,
-                tools=tools,
-                system_prompt=prompt,
-                name=agent.name,
-                output_schema=contract.output_type if contract is not None else None,
-                structured_output_retries=contract.retries if contract is not None else 2,
-                max_iterations=budget.iterations or 20,
-                termination=termination,
-            )
-            self._runners[key] = runner
-        return runner
-
-    def _transfer_tool(self, target_id: str, reason: HandoffReason) -> Tool:
-        from locus.tools import Tool
-
-        target = self._get(target_id)
-
-        async def transfer(
-            summary: str,
-            instructions: str = "",
-            findings: list[str] | None = None,
-            confidence: float = 0.5,
-        ) -> str:
-            """Hand the conversation to another agent; your turn ends.
-
-            Args:
-                summary: What the conversation is about and what happened so far.
-                instructions: What the receiving agent should do.
-                findings: Facts you established.
-                confidence: Your confidence in those findings, 0..1.
-            """
-            return f"Handing off to {target.name}."
-
-        verb = "Escalate" if reason is HandoffReason.ESCALATION else "Hand off"
-        about = f": {target.description}" if target.description else ""
-        return Tool(
-            transfer,
-            name=f"transfer_to_{_slug(target_id)}",
-            description=f"{verb} to {target.name}{about}",
-        )
-
-    def _key_messages(self, result: AgentResult) -> list[str]:
-        state = result.state
-        if state is None:
-            return []
-        lines = [
-            f"{m.role.value}: {m.content}"
-            for m in state.messages
-            if m.content and m.role.value in ("user", "assistant")
-        ]
-        return lines if self.preserve_full_history else lines[-4:]
 
     async def _turn(self, state: dict[str, Any]) -> Command:
         current = self._get(state["current"])
@@ -394,12 +321,12 @@ class Handoff(PatternBase[HandoffResult]):
         except StructuredOutputError as exc:
             raise HandoffOutputError(
                 f"{current.id!r} answered the handoff with output that does not match "
-                f"{_type_name(contract)} "
+                f"{type_name(contract)} "
                 f"after {contract.retries if contract else 0} re-ask(s): {exc}. Loosen the type, "
                 f"raise HandoffContract.retries or fix the agent's prompt",
                 cause=exc,
             ) from exc
-        targets = {f"transfer_to_{_slug(t)}": t for t in current.targets()}
+        targets = {f"transfer_to_{slug(t)}": t for t in current.targets()}
         for call in result.tool_executions:
             target_id = targets.get(call.name)
             if target_id is None or call.error is not None:
@@ -414,7 +341,7 @@ class Handoff(PatternBase[HandoffResult]):
                 instructions=str(args.get("instructions", "")),
                 findings=[str(f) for f in args.get("findings") or []],
                 confidence=float(args.get("confidence", 0.5)),
-                key_messages=self._key_messages(result),
+                key_messages=key_messages(result, full=self.preserve_full_history),
                 chain=chain,
             )
             emit(
@@ -428,7 +355,7 @@ class Handoff(PatternBase[HandoffResult]):
                 goto="agent",
             )
         if contract is not None:
-            self._check_contract(current, contract, result)
+            check_contract(current, contract, result)
         output: Any = result.message
         if contract is not None and contract.output_type is not None:
             value = result.structured_output
@@ -446,19 +373,6 @@ class Handoff(PatternBase[HandoffResult]):
             returned_context=context,
         )
         return Command(update={"final": final.model_dump(mode="json")}, goto="__end__")
-
-    @staticmethod
-    def _check_contract(
-        agent: HandoffAgent, contract: HandoffContract, result: AgentResult
-    ) -> None:
-        stopped_by_budget = result.stop_reason.startswith(_BUDGET_STOPS)
-        missing = contract.output_type is not None and result.structured_output is None
-        if stopped_by_budget and (missing or contract.output_type is None):
-            raise HandoffBudgetExceededError(
-                f"{agent.id!r} was stopped by its handoff budget ({result.stop_reason}; budget "
-                f"{contract.budget.model_dump(exclude_none=True)}) before it answered. Raise the "
-                f"budget or give it a narrower task"
-            )
 
     def _result(self, values: dict[str, Any], duration_ms: float) -> HandoffResult:
         final = values.get("final")
