@@ -64,3 +64,10 @@ async def test_agent_searches_then_answers_with_a_citation() -> None:
     (execution,) = result.tool_executions
     assert execution.name == "kb_search"
     assert json.loads(str(execution.result))["results"][0]["source"] == "policy.md"
+
+
+async def test_retriever_as_tool_is_the_search_tool() -> None:
+    search = (await _kb()).as_tool(name="docs", limit=2)
+    assert search.name == "docs"
+    out = await search.execute(query="shipping canada")
+    assert out["results"][0]["source"] == "shipping.md"

@@ -12,6 +12,7 @@ from typing import Any
 from locus.core.errors import ValidationError
 from locus.models.retry import RetryPolicy
 from locus.observability import current_run_id, emit
+from locus.plugins import resolve_target
 from locus.rag.chunking import ChunkConfig, Strategy, chunk_text
 from locus.rag.embeddings.base import EmbeddingProvider
 from locus.rag.reranker._bm25 import BM25Index
@@ -312,8 +313,8 @@ class RAGRetriever:
 
     def as_tool(self, **options: Any) -> Any:
         """A search tool for agents (see :func:`locus.rag.tools.create_rag_tool`)."""
-        from locus.rag.tools import create_rag_tool
-
+        # tools sit above the retriever: named by string, not imported from here
+        create_rag_tool = resolve_target("locus.rag.tools:create_rag_tool")
         return create_rag_tool(self, **options)
 
     # -- hybrid ------------------------------------------------------------------
