@@ -11,8 +11,9 @@ metadata dict; Q query vectors drawn the same way. One process, one run:
   efSearch=128).
 
 Ingest is measured through each store's own add call in batches of 1,000;
-a query is one top-10 search (LangChain's store answers the first 20
-queries only: it takes seconds per query at 100k). recall@10 is measured against exact numpy
+a query is one top-10 search, and each query runs on every store in turn
+(so a busy machine slows them alike). LangChain's store answers the first
+20 queries only: it takes seconds per query at 100k. recall@10 is measured against exact numpy
 search. Goal: locus in-memory query p50 <= 1.2x faiss flat at 100k.
 
 Run: ``python bench/bench_rag.py [--sizes 10000 100000] [--queries 200]``.
@@ -66,24 +67,30 @@ class Result:
         self.ingest_s = 0.0
         self.lat: list[float] = []
         self.recall: float | None = None
+        self.max_queries = 1 << 30
+
+
+Search = Callable[[np.ndarray[Any, Any]], list[int]]
 
 
 def time_queries(
-    search: Callable[[np.ndarray[Any, Any]], list[int]],
-    queries: np.ndarray[Any, Any],
-    truth: list[set[int]],
-    res: Result,
+    stores: list[tuple[Result, Search]], queries: np.ndarray[Any, Any], truth: list[set[int]]
 ) -> None:
-    hits = 0
-    for q, expect in zip(queries, truth, strict=True):
-        t = time.perf_counter()
-        got = search(q)
-        res.lat.append(time.perf_counter() - t)
-        hits += len(set(got[:K]) & expect)
-    res.recall = hits / (K * len(queries))
+    """Each query on every store in turn, so a busy machine slows them alike."""
+    hits = {id(res): 0 for res, _ in stores}
+    for n, (q, expect) in enumerate(zip(queries, truth, strict=True)):
+        for res, search in stores:
+            if n >= res.max_queries:
+                continue
+            t = time.perf_counter()
+            got = search(q)
+            res.lat.append(time.perf_counter() - t)
+            hits[id(res)] += len(set(got[:K]) & expect)
+    for res, _ in stores:
+        res.recall = hits[id(res)] / (K * len(res.lat))
 
 
-def bench_locus(kind: str, data: Any, queries: Any, truth: Any, tmp: Path) -> Result:
+def bench_locus(kind: str, data: Any, queries: Any, tmp: Path) -> tuple[Result, Search]:
     from locus.rag.stores import Document, InMemoryVectorStore, SQLiteVectorStore
 
     n = len(data)
@@ -112,13 +119,10 @@ def bench_locus(kind: str, data: Any, queries: Any, truth: Any, tmp: Path) -> Re
         return [int(r.document.id) for r in found]
 
     search(queries[0])  # warm (SQLite loads its mirror on first read)
-    time_queries(search, queries, truth, res)
-    loop.run_until_complete(store.close())
-    loop.close()
-    return res
+    return res, search
 
 
-def bench_langchain(data: Any, queries: Any, truth: Any) -> Result | None:
+def bench_langchain(data: Any) -> tuple[Result, Search] | None:
     try:
         from langchain_core.documents import Document as LCDocument
         from langchain_core.embeddings import Embeddings
@@ -149,12 +153,11 @@ def bench_langchain(data: Any, queries: Any, truth: Any) -> Result | None:
     def search(q: Any) -> list[int]:
         return [int(d.id) for d in store.similarity_search_by_vector(q.tolist(), k=K)]
 
-    # its queries take ~0.25 s at 10k: a subset keeps the run short
-    time_queries(search, queries[:LC_QUERIES], truth[:LC_QUERIES], res)
-    return res
+    res.max_queries = LC_QUERIES  # ~0.25 s per query at 10k: a subset keeps the run short
+    return res, search
 
 
-def bench_faiss(kind: str, data: Any, queries: Any, truth: Any) -> Result | None:
+def bench_faiss(kind: str, data: Any) -> tuple[Result, Search] | None:
     try:
         import faiss
     except ImportError as exc:
@@ -176,8 +179,7 @@ def bench_faiss(kind: str, data: Any, queries: Any, truth: Any) -> Result | None
         _, idx = index.search(q[None, :], K)
         return [int(i) for i in idx[0]]
 
-    time_queries(search, queries, truth, res)
-    return res
+    return res, search
 
 
 def main() -> None:
@@ -200,14 +202,16 @@ def main() -> None:
             queries = vectors(args.queries, seed=2)
             exact = np.argsort(-(queries @ data.T), axis=1)[:, :K]
             truth = [set(map(int, row)) for row in exact]
-            results = [
-                bench_locus("in-memory", data, queries, truth, tmp),
-                bench_locus("SQLite", data, queries, truth, tmp),
-                bench_langchain(data, queries, truth),
-                bench_faiss("flat", data, queries, truth),
-                bench_faiss("HNSW", data, queries, truth),
+            built = [
+                bench_locus("in-memory", data, queries, tmp),
+                bench_locus("SQLite", data, queries, tmp),
+                bench_langchain(data),
+                bench_faiss("flat", data),
+                bench_faiss("HNSW", data),
             ]
-            by_name = {r.name: r for r in results if r is not None}
+            stores = [b for b in built if b is not None]
+            time_queries(stores, queries, truth)
+            by_name = {r.name: r for r, _ in stores}
             for r in by_name.values():
                 rows.append(
                     (
