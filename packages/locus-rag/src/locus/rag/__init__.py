@@ -64,6 +64,8 @@ __all__ = [
     "InMemoryVectorStore",
     "MiniLMEmbeddings",
     "MultimodalProcessor",
+    "OpenSearchVectorStore",
+    "PgVectorStore",
     "ProcessedContent",
     "QdrantVectorStore",
     "RAGRetriever",

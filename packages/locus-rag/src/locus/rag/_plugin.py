@@ -35,3 +35,9 @@ def locus_register_vector_stores(register: Registrar) -> None:
         "locus.rag.stores.pgvector:from_url",
         description="PostgreSQL with pgvector (HNSW / IVFFlat), psycopg 3",
     )
+    register(
+        "opensearch",
+        "locus.rag.stores.opensearch:from_url",
+        description="OpenSearch k-NN index (opensearch-py)",
+    )
+    register("opensearchs", "locus.rag.stores.opensearch:from_url", description="OpenSearch, https")

@@ -244,12 +244,14 @@ class RAGRetriever:
         """The chunks most relevant to ``query``.
 
         Stages, in order: vector search (``limit``, or ``rerank_candidate_pool``
-        candidates when reranking or MMR follows); with ``hybrid``, fusion
-        with the BM25 ranking; ``threshold`` drops hits whose vector score
-        (see :class:`~locus.rag.stores.base.SearchResult`) is lower; ``mmr``
-        picks ``limit`` diverse hits; the reranker reorders; the list is cut
-        to ``limit``. Each hit's ``score`` is that of the last stage that
-        scored it: vector similarity, the fused RRF score, or the reranker's.
+        candidates when reranking, MMR or hybrid search follows); ``threshold``
+        drops vector hits whose score (see
+        :class:`~locus.rag.stores.base.SearchResult`) is lower; with
+        ``hybrid``, fusion with the BM25 ranking (keyword-only hits have no
+        vector score and are not thresholded); ``mmr`` picks ``limit`` diverse
+        hits; the reranker reorders; the list is cut to ``limit``. Each hit's
+        ``score`` is that of the last stage that scored it: vector similarity,
+        the fused RRF score, or the reranker's.
 
         Raises:
             ValidationError: Empty query, ``limit < 1`` or a bad filter.

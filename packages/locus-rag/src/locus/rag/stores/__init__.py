@@ -30,6 +30,7 @@ __all__ = [
     "Document",
     "Filter",
     "InMemoryVectorStore",
+    "OpenSearchVectorStore",
     "PgVectorStore",
     "QdrantVectorStore",
     "SQLiteVectorStore",
@@ -44,6 +45,7 @@ __all__ = [
 _OPTIONAL = {
     "QdrantVectorStore": "locus.rag.stores.qdrant",
     "PgVectorStore": "locus.rag.stores.pgvector",
+    "OpenSearchVectorStore": "locus.rag.stores.opensearch",
 }
 
 
