@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[1]
 CATALOGUE_MODULES = {"_catalogue.py", "_catalogue_data.py", "_catalogue_services.py"}
 
 # (prefix, owner): catalogued events of areas whose emitting code is not on main yet
-OWNED_ELSEWHERE = (("router.", "cognitive router (locus-router)"),)
+OWNED_ELSEWHERE: tuple[tuple[str, str], ...] = ()
 
 LITERAL = re.compile(r"""["']([a-z0-9_]+(?:\.[a-z0-9_]+)+)["']""")
 EMIT_CALL = re.compile(

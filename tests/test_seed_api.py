@@ -22,7 +22,6 @@ SEEDS = Path(
 )
 
 PENDING = {
-    "locus.router": "locus-router is not built yet",
     "locus.multiagent.handoff": "Handoff is not built yet",
 }
 

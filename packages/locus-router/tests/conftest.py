@@ -65,10 +65,15 @@ def role_reply(messages: list[Message], tools: Any) -> Any:
         return "def add(a, b):\n    return a + b\n\nPASS"
     if role.startswith("Weigh both cases"):
         return json.dumps(
-            {"winner": "advocate", "reasoning": "lower ops", "answer": "Postgres", "confidence": 0.7}
+            {
+                "winner": "advocate",
+                "reasoning": "lower ops",
+                "answer": "Postgres",
+                "confidence": 0.7,
+            }
         )
     last = str(messages[-1].content)
-    return f"[{role}] " + (" | ".join(tool_out) if tool_out else last[:80])
+    return f"[{role}] " + (" | ".join(tool_out) if tool_out else last)
 
 
 @pytest.fixture

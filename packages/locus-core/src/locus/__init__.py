@@ -54,11 +54,28 @@ _EXPORTS: dict[str, str] = {
     "HandoffReason": "locus.multiagent.handoff",
     "create_deepagent": "locus.deepagent",
     "create_research_workflow": "locus.deepagent",
+    # cognitive router
+    "Router": "locus.router",
+    "GoalFrame": "locus.router",
+    "TaskType": "locus.router",
+    "Complexity": "locus.router",
+    "Risk": "locus.router",
+    "Protocol": "locus.router",
+    "ProtocolRegistry": "locus.router",
+    "builtin_protocols": "locus.router",
+    "CognitiveCompiler": "locus.router",
+    "PolicyGate": "locus.router",
+    "PolicyVerdict": "locus.router",
+    "Capability": "locus.router",
+    "CapabilityIndex": "locus.router",
+    "SkillIndex": "locus.router",
+    "RunnableResult": "locus.router",
 }
 
 # modules another distribution provides: their names need it installed
 _DISTRIBUTIONS: dict[str, str] = {
     "locus.deepagent": "locus-deepagent",
+    "locus.router": "locus-router",
 }
 
 

@@ -39,9 +39,7 @@ def _prompt(role: str, frame: GoalFrame, ctx: BuilderContext) -> str:
     return f"{role} Domain: {frame.domain}.{done}{skills_prompt(ctx.skills, frame.domain)}"
 
 
-def _agent(
-    name: str, role: str, frame: GoalFrame, ctx: BuilderContext, tools: Any = None
-) -> Agent:
+def _agent(name: str, role: str, frame: GoalFrame, ctx: BuilderContext, tools: Any = None) -> Agent:
     return Agent(model=ctx.model, tools=tools, system_prompt=_prompt(role, frame, ctx), name=name)
 
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from locus.router._protocol_model import Protocol
 from locus.router.goal_frame import Risk, TaskType
-from locus.router.protocol import Protocol
 
 __all__ = ["A2A_CAPABILITY", "BUILTIN_PROTOCOLS"]
 

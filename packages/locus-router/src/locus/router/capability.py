@@ -84,7 +84,7 @@ class CapabilityIndex:
     ) -> None:
         from locus.tools import Tool
 
-        values = tools.values() if isinstance(tools, Mapping) else tools
+        values: Iterable[Any] = tools.values() if isinstance(tools, Mapping) else tools
         self._tools: dict[str, Tool] = {}
         for item in values:
             tool = item if isinstance(item, Tool) else Tool(item)

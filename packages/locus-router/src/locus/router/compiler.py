@@ -66,7 +66,7 @@ class RoutingDecision(BaseModel):
     verdict: PolicyVerdict
 
     def explain(self) -> str:
-        """The decision in plain text: frame, each protocol kept or dropped and why, pick, verdict."""
+        """Plain text: the frame, each protocol kept or dropped and why, the pick, the verdict."""
         f = self.frame
         lines = [
             f"frame: {f.primary_goal.value} in {f.domain!r}, risk {f.risk.value}, "

@@ -80,7 +80,9 @@ class PolicyGate:
         if risk > risk_rank(self.max_risk):
             return PolicyVerdict(
                 allow=False,
-                reason=f"risk {frame.risk.value} is above the gate's max_risk {self.max_risk.value}",
+                reason=(
+                    f"risk {frame.risk.value} is above the gate's max_risk {self.max_risk.value}"
+                ),
             )
         if risk > risk_rank(protocol.risk_max):
             return PolicyVerdict(
