@@ -11,7 +11,8 @@ Serve a locus agent to any A2A client, or call any A2A agent from locus::
         answer = await billing.invoke("Refund order ORD-42")
         tool = billing.as_tool()  # give it to an Agent
 
-See ``docs/a2a.md``.
+The models exported here are the A2A JSON models (:mod:`locus.a2a.spec`);
+the SDK's v1.0 protobuf types are in :mod:`locus.a2a.types`. See ``docs/a2a.md``.
 """
 
 from __future__ import annotations
@@ -23,13 +24,29 @@ from locus.a2a.spec import (
     AgentProvider,
     AgentSkill,
     Artifact,
+    DataPart,
+    FilePart,
+    FileWithBytes,
+    FileWithUri,
+    JsonRpcError,
+    JsonRpcErrorResponse,
+    JsonRpcRequest,
+    JsonRpcSuccessResponse,
     Message,
+    MessageSendConfiguration,
+    MessageSendParams,
     Part,
+    PushNotificationAuthenticationInfo,
+    PushNotificationConfig,
     Task,
     TaskArtifactUpdateEvent,
+    TaskIdParams,
+    TaskPushNotificationConfig,
+    TaskQueryParams,
     TaskState,
     TaskStatus,
     TaskStatusUpdateEvent,
+    TextPart,
 )
 
 __all__ = [
@@ -43,11 +60,27 @@ __all__ = [
     "AgentProvider",
     "AgentSkill",
     "Artifact",
+    "DataPart",
+    "FilePart",
+    "FileWithBytes",
+    "FileWithUri",
+    "JsonRpcError",
+    "JsonRpcErrorResponse",
+    "JsonRpcRequest",
+    "JsonRpcSuccessResponse",
     "Message",
+    "MessageSendConfiguration",
+    "MessageSendParams",
     "Part",
+    "PushNotificationAuthenticationInfo",
+    "PushNotificationConfig",
     "Task",
     "TaskArtifactUpdateEvent",
+    "TaskIdParams",
+    "TaskPushNotificationConfig",
+    "TaskQueryParams",
     "TaskState",
     "TaskStatus",
     "TaskStatusUpdateEvent",
+    "TextPart",
 ]

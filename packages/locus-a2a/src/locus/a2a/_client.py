@@ -9,6 +9,7 @@ import httpx
 
 from a2a.client import A2ACardResolver, ClientConfig, ClientFactory
 from a2a.client.client import Client
+from a2a.compat.v0_3 import conversions
 from a2a.helpers.proto_helpers import get_stream_response_text, new_text_message
 from a2a.types import (
     AgentCard,
@@ -20,6 +21,7 @@ from a2a.types import (
     StreamResponse,
     Task,
 )
+from locus.a2a import spec
 from locus.observability import emit
 from locus.tools import Tool
 
@@ -29,7 +31,10 @@ PREVIEW = 200
 
 
 class A2AClient:
-    """A client of one remote A2A agent.
+    """A client of one remote A2A agent (the official a2a-sdk client underneath).
+
+    Results are the A2A JSON models of :mod:`locus.a2a.spec` (``Task``,
+    ``Message``, ``AgentCard``...); :meth:`invoke` returns the answer's text.
 
     Args:
         url: The agent's base URL (its card is at ``<url>/.well-known/agent-card.json``).
@@ -55,8 +60,11 @@ class A2AClient:
         self._card: AgentCard | None = None
         self._clients: dict[bool, Client] = {}
 
-    async def get_agent_card(self) -> AgentCard:
+    async def get_agent_card(self) -> spec.AgentCard:
         """Fetch (once) and return the agent's card."""
+        return _compat_card(await self._resolve_card())
+
+    async def _resolve_card(self) -> AgentCard:
         if self._card is None:
             self._card = await A2ACardResolver(self._http, self.url).get_agent_card()
         return self._card
@@ -64,7 +72,7 @@ class A2AClient:
     async def _client(self, streaming: bool) -> Client:
         if streaming not in self._clients:
             config = ClientConfig(streaming=streaming, httpx_client=self._http)
-            self._clients[streaming] = ClientFactory(config).create(await self.get_agent_card())
+            self._clients[streaming] = ClientFactory(config).create(await self._resolve_card())
         return self._clients[streaming]
 
     @staticmethod
@@ -76,12 +84,18 @@ class A2AClient:
 
     async def send_message(
         self, text: str, *, context_id: str | None = None, task_id: str | None = None
-    ) -> Task | Message:
+    ) -> spec.Task | spec.Message:
         """Send ``text`` and return the finished task (or the agent's direct message).
 
         ``context_id`` continues a conversation; ``task_id`` answers a task
         waiting for input.
         """
+        outcome = await self._send(text, context_id, task_id)
+        if isinstance(outcome, Task):
+            return conversions.to_compat_task(outcome)
+        return conversions.to_compat_message(outcome)
+
+    async def _send(self, text: str, context_id: str | None, task_id: str | None) -> Task | Message:
         started = time.perf_counter()
         emit("a2a.request.sent", url=self.url, task_id=task_id, message_preview=text[:PREVIEW])
         last: StreamResponse | None = None
@@ -106,26 +120,32 @@ class A2AClient:
 
     async def send_message_streaming(
         self, text: str, *, context_id: str | None = None, task_id: str | None = None
-    ) -> AsyncIterator[StreamResponse]:
-        """Send ``text`` and yield the agent's updates (task, status, artifacts) as they come."""
+    ) -> AsyncIterator[
+        spec.Task | spec.Message | spec.TaskStatusUpdateEvent | spec.TaskArtifactUpdateEvent
+    ]:
+        """Send ``text`` and yield the agent's updates as they come.
+
+        Each is a ``Task``, a ``Message``, a ``TaskStatusUpdateEvent`` or a
+        ``TaskArtifactUpdateEvent`` (``.kind`` says which).
+        """
         emit("a2a.request.sent", url=self.url, task_id=task_id, message_preview=text[:PREVIEW])
         client = await self._client(streaming=True)
         async for response in client.send_message(self._request(text, context_id, task_id)):
-            yield response
+            yield _compat_update(response)
 
-    async def get_task(self, task_id: str) -> Task:
+    async def get_task(self, task_id: str) -> spec.Task:
         """The task's current state, history and artifacts."""
         client = await self._client(streaming=False)
-        return await client.get_task(GetTaskRequest(id=task_id))
+        return conversions.to_compat_task(await client.get_task(GetTaskRequest(id=task_id)))
 
-    async def cancel_task(self, task_id: str) -> Task:
+    async def cancel_task(self, task_id: str) -> spec.Task:
         """Ask the agent to cancel a task; returns the task."""
         client = await self._client(streaming=False)
-        return await client.cancel_task(CancelTaskRequest(id=task_id))
+        return conversions.to_compat_task(await client.cancel_task(CancelTaskRequest(id=task_id)))
 
     async def invoke(self, text: str, *, context_id: str | None = None) -> str:
         """Send ``text`` and return the answer's text."""
-        outcome = await self.send_message(text, context_id=context_id)
+        outcome = await self._send(text, context_id, None)
         if isinstance(outcome, Task):
             return get_stream_response_text(StreamResponse(task=outcome)) or _status_text(outcome)
         return get_stream_response_text(StreamResponse(message=outcome))
@@ -161,6 +181,29 @@ class A2AClient:
 
     async def __aexit__(self, *exc: object) -> None:
         await self.aclose()
+
+
+def _compat_card(card: AgentCard) -> spec.AgentCard:
+    """The card as the JSON model; a v1.0-only card is shown through its first interface."""
+    if any(i.protocol_version.startswith("0.") for i in card.supported_interfaces):
+        return conversions.to_compat_agent_card(card)
+    view = AgentCard()
+    view.CopyFrom(card)
+    for interface in view.supported_interfaces:
+        interface.protocol_version = ""
+    return conversions.to_compat_agent_card(view)
+
+
+def _compat_update(
+    response: StreamResponse,
+) -> spec.Task | spec.Message | spec.TaskStatusUpdateEvent | spec.TaskArtifactUpdateEvent:
+    if response.HasField("task"):
+        return conversions.to_compat_task(response.task)
+    if response.HasField("message"):
+        return conversions.to_compat_message(response.message)
+    if response.HasField("status_update"):
+        return conversions.to_compat_task_status_update_event(response.status_update)
+    return conversions.to_compat_task_artifact_update_event(response.artifact_update)
 
 
 def _state_name(outcome: Task | Message) -> str:

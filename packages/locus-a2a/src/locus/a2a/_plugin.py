@@ -18,17 +18,15 @@ def configure_a2a(parser: argparse.ArgumentParser) -> None:
 def a2a_command(args: argparse.Namespace) -> int:
     """Print a remote agent's card, or send it a message and print the answer."""
     import asyncio
-    import json
     import os
 
-    from a2a.server.request_handlers.response_helpers import agent_card_to_dict
     from locus.a2a import A2AClient
 
     async def main() -> int:
         async with A2AClient(args.url, api_key=os.environ.get(args.api_key_env)) as client:
             if args.prompt is None:
-                card = agent_card_to_dict(await client.get_agent_card())
-                print(json.dumps(card, indent=2))
+                card = await client.get_agent_card()
+                print(card.model_dump_json(indent=2, exclude_none=True, by_alias=True))
             else:
                 print(await client.invoke(args.prompt))
         return 0

@@ -12,6 +12,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from a2a.compat.v0_3 import conversions
 from a2a.server.request_handlers import DefaultRequestHandlerV2
 from a2a.server.routes import create_agent_card_routes, create_jsonrpc_routes
 from a2a.server.tasks import InMemoryTaskStore, TaskStore
@@ -26,7 +27,8 @@ from a2a.types import (
     SecurityScheme,
     StringList,
 )
-from a2a.utils.constants import PROTOCOL_VERSION_CURRENT
+from a2a.utils.constants import PROTOCOL_VERSION_0_3, PROTOCOL_VERSION_CURRENT
+from locus.a2a import spec
 from locus.a2a._executor import LocusAgentExecutor
 from locus.core.errors import ConfigError
 
@@ -49,10 +51,11 @@ class A2AServer:
         agent: A locus Agent (or an object with ``run``/``invoke``).
         name: Card name.
         description: Card description (default: the agent's description).
-        skills: ``AgentSkill`` s, or skill names (one skill each).
+        skills: ``AgentSkill`` s (:mod:`locus.a2a.types`), or skill names
+            (one skill each).
         url: Public base URL of this server (written in the card); default:
             the URL each card request came to.
-        provider: The card's provider.
+        provider: The card's provider (``locus.a2a.types.AgentProvider``).
         version: The agent's version.
         api_key: Bearer key required on JSON-RPC calls (the card stays public).
         allow_unauthenticated: Serve without a key (local development).
@@ -70,9 +73,9 @@ class A2AServer:
         agent: Any,
         name: str = "Locus Agent",
         description: str = "",
-        skills: Sequence[AgentSkill] | Sequence[str] | None = None,
+        skills: Sequence[AgentSkill | spec.AgentSkill | str] | None = None,
         url: str = "",
-        provider: AgentProvider | None = None,
+        provider: AgentProvider | spec.AgentProvider | None = None,
         version: str = "0.1.0",
         api_key: str | None = None,
         allow_unauthenticated: bool = False,
@@ -133,9 +136,9 @@ def _card(
     *,
     name: str,
     description: str,
-    skills: Sequence[AgentSkill] | Sequence[str] | None,
+    skills: Sequence[AgentSkill | spec.AgentSkill | str] | None,
     url: str,
-    provider: AgentProvider | None,
+    provider: AgentProvider | spec.AgentProvider | None,
     version: str,
     secured: bool,
 ) -> AgentCard:
@@ -143,6 +146,8 @@ def _card(
     for skill in skills or [name]:
         if isinstance(skill, AgentSkill):
             built.append(skill)
+        elif isinstance(skill, spec.AgentSkill):  # the JSON model: converted
+            built.append(conversions.to_core_agent_skill(skill))
         else:
             built.append(
                 AgentSkill(
@@ -156,16 +161,21 @@ def _card(
         name=name,
         description=description,
         version=version,
-        supported_interfaces=[
+        supported_interfaces=[  # one endpoint, both protocol versions
             AgentInterface(
                 url=url, protocol_binding="JSONRPC", protocol_version=PROTOCOL_VERSION_CURRENT
-            )
+            ),
+            AgentInterface(
+                url=url, protocol_binding="JSONRPC", protocol_version=PROTOCOL_VERSION_0_3
+            ),
         ],
         capabilities=AgentCapabilities(streaming=True, push_notifications=False),
         default_input_modes=["text/plain"],
         default_output_modes=["text/plain"],
         skills=built,
     )
+    if isinstance(provider, spec.AgentProvider):
+        provider = conversions.to_core_agent_provider(provider)
     if provider is not None:
         card.provider.CopyFrom(provider)
     if secured:
