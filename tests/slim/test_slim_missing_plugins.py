@@ -86,6 +86,7 @@ def test_star_import_never_fails_and_leaves_missing_names_out() -> None:
         "from locus import *\n"
         "import locus\n"
         "assert 'create_deepagent' not in locus.__all__\n"
+        "assert 'GoalFrame' not in locus.__all__\n"
         "assert 'Agent' in locus.__all__\n"
         "print(Agent.__name__)\n"
     )
@@ -94,14 +95,22 @@ def test_star_import_never_fails_and_leaves_missing_names_out() -> None:
     assert proc.stdout.strip() == "Agent"
 
 
-@pytest.mark.parametrize("name", ["create_deepagent", "create_research_workflow"])
-def test_root_name_of_a_missing_distribution_names_it(name: str) -> None:
+@pytest.mark.parametrize(
+    ("name", "dist"),
+    [
+        ("create_deepagent", "locus-deepagent"),
+        ("create_research_workflow", "locus-deepagent"),
+        ("GoalFrame", "locus-router"),
+        ("CognitiveCompiler", "locus-router"),
+    ],
+)
+def test_root_name_of_a_missing_distribution_names_it(name: str, dist: str) -> None:
     proc = subprocess.run(
         [sys.executable, "-c", f"from locus import {name}"], capture_output=True, text=True
     )
     assert proc.returncode == 1
     assert "ImportError" in proc.stderr
-    assert "pip install locus-deepagent" in proc.stderr
+    assert f"pip install {dist}" in proc.stderr
 
 
 @pytest.mark.parametrize(

@@ -136,17 +136,18 @@ def build_approval_gated_execution(frame: GoalFrame, ctx: BuilderContext) -> Age
 def build_a2a_delegate(frame: GoalFrame, ctx: BuilderContext) -> A2ARunnable:
     """The remote agent at ``a2a_endpoint`` (or the given ``a2a_client``)."""
     client = ctx.a2a_client
-    if client is None:
-        if ctx.a2a_endpoint is None:
-            raise ConfigError("a2a_delegate needs CognitiveCompiler(a2a_endpoint=...)")
-        try:
-            from locus.a2a import A2AClient
-        except ModuleNotFoundError as exc:
-            raise ConfigError(
-                "a2a_delegate needs locus-a2a: pip install 'locus-router[a2a]'", cause=exc
-            ) from exc
-        client = A2AClient(ctx.a2a_endpoint)
-    return wrap_a2a(client, "a2a_delegate", frame)
+    if client is not None:
+        return wrap_a2a(client, "a2a_delegate", frame)
+    if ctx.a2a_endpoint is None:
+        raise ConfigError("a2a_delegate needs CognitiveCompiler(a2a_endpoint=...)")
+    try:
+        from locus.a2a import A2AClient
+    except ModuleNotFoundError as exc:
+        raise ConfigError(
+            "a2a_delegate needs locus-a2a: pip install 'locus-router[a2a]'", cause=exc
+        ) from exc
+    owned = A2AClient(ctx.a2a_endpoint)
+    return A2ARunnable(client=owned, owns_client=True, protocol_id="a2a_delegate", frame=frame)
 
 
 def build_handoff_chain(frame: GoalFrame, ctx: BuilderContext) -> PipelineRunnable:

@@ -128,9 +128,16 @@ class DebateRunnable(_Wrapped):
 
 
 class A2ARunnable(_Wrapped):
-    """A remote agent reached through an A2A client (``locus.a2a.A2AClient``)."""
+    """A remote agent reached through an A2A client (``locus.a2a.A2AClient``).
+
+    Attributes:
+        client: Anything with ``async invoke(text) -> str``.
+        owns_client: Close the client (``aclose()``) after the run: set when
+            the compiler built it from an endpoint.
+    """
 
     client: Any
+    owns_client: bool = False
 
     @property
     def shape(self) -> str:
@@ -139,7 +146,11 @@ class A2ARunnable(_Wrapped):
 
     async def execute(self, text: str) -> RunnableResult:
         """Send the request to the remote agent."""
-        answer = await self.client.invoke(text)
+        try:
+            answer = await self.client.invoke(text)
+        finally:
+            if self.owns_client:
+                await self.client.aclose()
         return self._done(str(answer), answer)
 
 
