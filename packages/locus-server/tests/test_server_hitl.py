@@ -16,6 +16,12 @@ async def start_paused(client: Any, thread: str, prompt: str = "refund order A1"
     return body
 
 
+async def approve(client: Any, thread: str, call_id: str, token: str, who: dict[str, str]) -> Any:
+    """POST /threads/{thread}/resume answering "yes" with a call id and token."""
+    body = {"answer": "yes", "tool_call_id": call_id, "approval_token": token}
+    return await client.post(f"/threads/{thread}/resume", json=body, headers=who)
+
+
 async def test_a_paused_call_is_listed_and_resumed_with_its_token(client_for: Any) -> None:
     client = client_for(AgentServer(refund_agent(), api_key=KEYS).app)
     paused = await start_paused(client, "h1")
@@ -29,28 +35,12 @@ async def test_a_paused_call_is_listed_and_resumed_with_its_token(client_for: An
     assert view["status"] == "interrupted"
     assert view["pending"] == paused["pending"]
 
-    done = await client.post(
-        "/threads/h1/resume",
-        json={
-            "answer": "yes",
-            "tool_call_id": call["tool_call_id"],
-            "approval_token": call["approval_token"],
-        },
-        headers=ALICE,
-    )
+    done = await approve(client, "h1", call["tool_call_id"], call["approval_token"], ALICE)
     assert done.status_code == 200
     assert done.json()["message"] == "done: refunded 10.0 on A1"
     assert done.json()["pending"] == []
     # the token was for that pause: the run finished, nothing is left to approve
-    again = await client.post(
-        "/threads/h1/resume",
-        json={
-            "answer": "yes",
-            "tool_call_id": call["tool_call_id"],
-            "approval_token": call["approval_token"],
-        },
-        headers=ALICE,
-    )
+    again = await approve(client, "h1", call["tool_call_id"], call["approval_token"], ALICE)
     assert again.status_code == 409
     assert again.json()["error"]["kind"] == "not_resumable"
 
@@ -60,15 +50,7 @@ async def test_a_token_cannot_approve_another_thread_or_call(client_for: Any) ->
     one = (await start_paused(client, "h-one"))["pending"][0]
     two = (await start_paused(client, "h-two", "refund order B2"))["pending"][0]
     # thread two's token does not approve thread one's call, even with the right call id
-    crossed = await client.post(
-        "/threads/h-one/resume",
-        json={
-            "answer": "yes",
-            "tool_call_id": one["tool_call_id"],
-            "approval_token": two["approval_token"],
-        },
-        headers=ALICE,
-    )
+    crossed = await approve(client, "h-one", one["tool_call_id"], two["approval_token"], ALICE)
     assert crossed.status_code == 403
     assert crossed.json()["error"]["kind"] == "approval_invalid"
     forged = await client.post(
@@ -78,15 +60,7 @@ async def test_a_token_cannot_approve_another_thread_or_call(client_for: Any) ->
     )
     assert forged.status_code == 403
     # bob cannot use alice's token on her thread: for him it does not exist
-    bob = await client.post(
-        "/threads/h-one/resume",
-        json={
-            "answer": "yes",
-            "tool_call_id": one["tool_call_id"],
-            "approval_token": one["approval_token"],
-        },
-        headers=BOB,
-    )
+    bob = await approve(client, "h-one", one["tool_call_id"], one["approval_token"], BOB)
     assert bob.status_code == 404
     # nothing ran: still paused
     assert (await client.get("/threads/h-one", headers=ALICE)).json()["status"] == "interrupted"
@@ -107,15 +81,7 @@ async def test_a_token_does_not_approve_changed_arguments(client_for: Any) -> No
             if tool_call.id == call["tool_call_id"]:
                 tool_call.arguments["amount"] = 10_000.0
     await agent.checkpointer.save(state, scoped)
-    refused = await client.post(
-        "/threads/h-tamper/resume",
-        json={
-            "answer": "yes",
-            "tool_call_id": call["tool_call_id"],
-            "approval_token": call["approval_token"],
-        },
-        headers=ALICE,
-    )
+    refused = await approve(client, "h-tamper", call["tool_call_id"], call["approval_token"], ALICE)
     assert refused.status_code == 403
     view = (await client.get("/threads/h-tamper", headers=ALICE)).json()
     assert view["status"] == "interrupted"

@@ -20,6 +20,14 @@ def configure_serve(parser: argparse.ArgumentParser) -> None:
         help="browser origin allowed to call the API (repeatable)",
     )
     parser.add_argument(
+        "--stream-mirror",
+        default=None,
+        help="Redis URL shared by all server processes: streams resumable through any of them",
+    )
+    parser.add_argument(
+        "--observe", action="store_true", help="publish every request's events on the EventBus"
+    )
+    parser.add_argument(
         "--allow-unauthenticated",
         action="store_true",
         help="serve without an API key (local development only)",
@@ -39,6 +47,8 @@ def serve(args: argparse.Namespace) -> int:
             load_target(args.target),
             cors_origins=args.cors_origin,
             allow_unauthenticated=args.allow_unauthenticated,
+            stream_mirror=args.stream_mirror,
+            observe=args.observe,
         )
     except ConfigError as exc:
         print(f"locus serve: {exc}", file=sys.stderr)
