@@ -198,3 +198,23 @@ async def test_invalid_structured_summary_is_a_typed_error() -> None:
     )
     with pytest.raises(StructuredOutputError, match="Report"):
         await app.invoke({KEY_PROMPT: "q"})
+
+
+async def test_checkpointed_workflow_keeps_its_state_per_thread(tmp_path: Any) -> None:
+    app = create_research_workflow(
+        model=FunctionModel(researcher),
+        tools=[search_docs],
+        output_schema=Report,
+        summarization_model=FunctionModel(writer),
+        grounding_threshold=0.8,
+        max_regenerations=0,
+        reflexion=False,
+        checkpointer=f"sqlite:///{tmp_path}/research.db",
+    )
+    await app.invoke({KEY_PROMPT: "Why did the Lisbon ferry stop on 3 March?"}, thread_id="r1")
+    snapshot = await app.get_state("r1")
+    assert snapshot is not None
+    assert snapshot.values[KEY_REPLAN_COUNT] == 1
+    assert snapshot.values[KEY_GROUNDING_SCORE] >= 0.8
+    # the typed report survives the round trip as data the schema validates
+    assert Report.model_validate(snapshot.values[KEY_STRUCTURED_OUTPUT]).confidence == 0.9
