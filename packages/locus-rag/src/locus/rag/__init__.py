@@ -65,6 +65,7 @@ __all__ = [
     "MiniLMEmbeddings",
     "MultimodalProcessor",
     "OpenSearchVectorStore",
+    "OracleVectorStore",
     "PgVectorStore",
     "ProcessedContent",
     "QdrantVectorStore",

@@ -41,3 +41,8 @@ def locus_register_vector_stores(register: Registrar) -> None:
         description="OpenSearch k-NN index (opensearch-py)",
     )
     register("opensearchs", "locus.rag.stores.opensearch:from_url", description="OpenSearch, https")
+    register(
+        "oracle-vector",
+        "locus.rag.stores.oracle:from_url",
+        description="Oracle Database 23ai/26ai AI Vector Search (oracledb)",
+    )

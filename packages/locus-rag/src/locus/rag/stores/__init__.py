@@ -31,6 +31,7 @@ __all__ = [
     "Filter",
     "InMemoryVectorStore",
     "OpenSearchVectorStore",
+    "OracleVectorStore",
     "PgVectorStore",
     "QdrantVectorStore",
     "SQLiteVectorStore",
@@ -46,6 +47,7 @@ _OPTIONAL = {
     "QdrantVectorStore": "locus.rag.stores.qdrant",
     "PgVectorStore": "locus.rag.stores.pgvector",
     "OpenSearchVectorStore": "locus.rag.stores.opensearch",
+    "OracleVectorStore": "locus.rag.stores.oracle",
 }
 
 
