@@ -218,3 +218,36 @@ def test_on_frame_sees_each_frame_and_dispatch_sync(compiler: CognitiveCompiler)
     result = router.dispatch_sync("What is our refund window?")
     assert result.protocol_id == "direct_response"
     assert [f.primary_goal for f in seen] == [TaskType.ANSWER]
+
+
+async def test_denied_dispatch_runs_nothing(registry: Any, caps: Any, model: FunctionModel) -> None:
+    from locus.router import PolicyDeniedError, PolicyGate, Risk
+
+    calls: list[str] = []
+
+    def extractor(messages: list[Message], tools: Any) -> str:
+        return json.dumps({"primary_goal": "plan", "risk": "high"})
+
+    def agents(messages: list[Message], tools: Any) -> str:
+        calls.append("agent")
+        return "planned"
+
+    compiler = CognitiveCompiler(
+        protocols=registry,
+        capabilities=caps,
+        policy=PolicyGate(max_risk=Risk.MEDIUM),
+        model=FunctionModel(agents),
+    )
+    router = Router(
+        extractor=Agent(model=FunctionModel(extractor), output_schema=GoalFrame),
+        compiler=compiler,
+    )
+    async with run_context() as run_id:
+        with pytest.raises(PolicyDeniedError) as info:
+            await router.dispatch("Drop the orders table and re-create it.")
+    assert info.value.verdict.decision == "deny"
+    assert calls == []
+    events = [e async for e in get_event_bus().subscribe(run_id)]
+    checked = [e.data for e in events if e.event_type == "router.policy.checked"]
+    assert checked[0]["decision"] == "deny"
+    assert not any(e.event_type == "router.compiled" for e in events)

@@ -222,3 +222,23 @@ def test_plugin_registering_a_non_protocol_is_skipped_by_name(
     assert [p.id for p in plugin_protocols()] == [p.id for p in builtin_protocols()]
     assert "'acme-protocols' registered protocol 'acme_triage'" in caplog.text
     assert "'acme-protocols' registered 'acme_gone'" in caplog.text
+
+
+async def test_a_builder_returning_a_non_runnable_is_refused_by_protocol_id(
+    caps: CapabilityIndex, model: Any
+) -> None:
+    from locus.router import Protocol
+
+    registry = ProtocolRegistry()
+    registry.register(
+        Protocol(
+            id="broken",
+            handles=frozenset({TaskType.ANSWER}),
+            builder=lambda frame, ctx: "not a runnable",
+        )
+    )
+    compiler = CognitiveCompiler(
+        protocols=registry, capabilities=caps, policy=PolicyGate(), model=model
+    )
+    with pytest.raises(ValidationError, match=r"'broken'\'s builder returned 'not a runnable'"):
+        await compiler.compile(GoalFrame(primary_goal=TaskType.ANSWER))

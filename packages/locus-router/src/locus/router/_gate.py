@@ -192,7 +192,12 @@ class ApprovalGate:
 
 
 class GatedRunnable(BaseModel):
-    """A protocol behind the approval gate (what the compiler returns when approval is due)."""
+    """A protocol behind the approval gate (what the compiler returns when approval is due).
+
+    ``inner`` is the protocol's runnable as compiled, for inspection; once
+    approved, the ``execute`` node builds it again from the checkpointed
+    frame, which is what lets any process resume the run.
+    """
 
     model_config = ConfigDict(arbitrary_types_allowed=True)
 

@@ -7,7 +7,9 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from locus.router.capability import CapabilityIndex
 from locus.router.goal_frame import GoalFrame, Risk, TaskType
+from locus.router.skill_index import SkillIndex
 
 __all__ = ["Builder", "BuilderContext", "Protocol"]
 
@@ -27,8 +29,8 @@ class BuilderContext(BaseModel):
     model_config = ConfigDict(arbitrary_types_allowed=True)
 
     model: Any
-    capabilities: Any
-    skills: Any = None
+    capabilities: CapabilityIndex
+    skills: SkillIndex | None = None
     a2a_endpoint: str | None = None
     a2a_client: Any = None
 

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from locus.core.errors import ValidationError
 from locus.router._builtin_table import A2A_CAPABILITY
 from locus.router._events import publish
 from locus.router._gate import ApprovalCallback, ApprovalGate, GatedRunnable
@@ -31,13 +32,14 @@ from locus.router.goal_frame import GoalFrame
 from locus.router.picker import PickerError
 from locus.router.policy import PolicyDeniedError, PolicyVerdict
 from locus.router.protocol import BuilderContext, CandidateReport, NoMatchingProtocolError
+from locus.router.runnable import Runnable
 
 if TYPE_CHECKING:
     from locus.router.capability import CapabilityIndex
     from locus.router.picker import LLMProtocolPicker
     from locus.router.policy import PolicyGate
     from locus.router.protocol import ProtocolRegistry
-    from locus.router.runnable import Runnable, RunnableResult
+    from locus.router.runnable import RunnableResult
     from locus.router.skill_index import SkillIndex
 
 __all__ = ["CognitiveCompiler", "RoutingDecision"]
@@ -204,7 +206,7 @@ class CognitiveCompiler:
         if not verdict.allow:
             raise PolicyDeniedError(verdict)
         protocol = self.protocols.get(decision.protocol_id)
-        runnable: Runnable = protocol.build(decision.frame, self.context)
+        runnable = _checked(protocol.id, protocol.build(decision.frame, self.context))
         if verdict.require_approval:
             runnable = GatedRunnable(
                 protocol_id=protocol.id,
@@ -239,5 +241,16 @@ class CognitiveCompiler:
         return await self._gate.resume(thread_id, answer)
 
     async def _run_approved(self, protocol_id: str, frame: GoalFrame, text: str) -> RunnableResult:
-        runnable: Runnable = self.protocols.get(protocol_id).build(frame, self.context)
+        runnable = _checked(protocol_id, self.protocols.get(protocol_id).build(frame, self.context))
         return await runnable.execute(text)
+
+
+def _checked(protocol_id: str, runnable: Any) -> Runnable:
+    """A builder's output, refused with the protocol's id unless it is a Runnable."""
+    if not isinstance(runnable, Runnable):
+        raise ValidationError(
+            f"protocol {protocol_id!r}'s builder returned {runnable!r}, which is not a Runnable "
+            "(it needs a protocol_id, a shape property and async execute(text) -> RunnableResult; "
+            "wrap primitives with locus.router.runnable.wrap_agent / wrap_pipeline / ...)"
+        )
+    return runnable
