@@ -18,15 +18,12 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from pydantic import BaseModel, PrivateAttr
 
 from locus.core.events import preview
-from locus.multiagent._graph_exec import publish_node_event
+from locus.multiagent.graph import publish_node_event
 
 if TYPE_CHECKING:
     from locus.agent.result import AgentResult
     from locus.core.events import LocusEvent
-    from locus.multiagent._graph_builder import StateGraph
-    from locus.multiagent._graph_compiled import CompiledGraph
-    from locus.multiagent._graph_draw import DrawableGraph
-    from locus.multiagent._graph_types import GraphConfig
+    from locus.multiagent.graph import CompiledGraph, DrawableGraph, GraphConfig, StateGraph
     from locus.tools import Tool
 
 __all__ = ["PatternBase", "Replace", "ask", "collect", "emit", "extend", "new_id", "text_preview"]
@@ -97,7 +94,7 @@ class PatternBase(BaseModel, Generic[R]):
         return {}
 
     def _config(self) -> GraphConfig:
-        from locus.multiagent._graph_types import GraphConfig
+        from locus.multiagent.graph import GraphConfig
 
         return GraphConfig(recursion_limit=_RECURSION_LIMIT, configurable=self._configurable())
 

@@ -38,8 +38,7 @@ from locus.multiagent._pattern import PatternBase, ask, emit, extend, new_id, te
 
 if TYPE_CHECKING:
     from locus.agent import Agent
-    from locus.multiagent._graph_builder import StateGraph
-    from locus.multiagent._graph_draw import DrawableGraph
+    from locus.multiagent.graph import DrawableGraph, StateGraph
 
 __all__ = ["Argument", "Debate", "DebateResult", "Verdict"]
 
@@ -165,7 +164,7 @@ class Debate(PatternBase[DebateResult]):
         return self._judge[1]
 
     def _build(self) -> StateGraph:
-        from locus.multiagent._graph_builder import StateGraph
+        from locus.multiagent.graph import StateGraph
 
         graph = StateGraph(_State, name=self.name)
         graph.add_node("round", self._round, destinations=("argue", "judge"))
@@ -178,8 +177,7 @@ class Debate(PatternBase[DebateResult]):
 
     def get_graph(self) -> DrawableGraph:
         """Rounds of both debaters, then the judge."""
-        from locus.multiagent._graph_draw import DrawableGraph
-        from locus.multiagent._graph_types import END, START
+        from locus.multiagent.graph import END, START, DrawableGraph
 
         names = self.names()
         edges = [(START, "round", False)]

@@ -52,7 +52,7 @@ from locus.core.interrupt import (
     interrupt_scope,
 )
 from locus.core.send import Send, SendBatch
-from locus.multiagent._graph_types import RetryPolicy
+from locus.multiagent.graph import RetryPolicy
 
 __all__ = [
     "Entrypoint",

@@ -76,8 +76,7 @@ from locus.multiagent.specialist import parse_confidence
 
 if TYPE_CHECKING:
     from locus.agent import Agent
-    from locus.multiagent._graph_builder import StateGraph
-    from locus.multiagent._graph_draw import DrawableGraph
+    from locus.multiagent.graph import DrawableGraph, StateGraph
     from locus.tools import Tool
 
 __all__ = [
@@ -252,7 +251,7 @@ class Handoff(PatternBase[HandoffResult]):
     # -- the graph -------------------------------------------------------------------
 
     def _build(self) -> StateGraph:
-        from locus.multiagent._graph_builder import StateGraph
+        from locus.multiagent.graph import StateGraph
 
         graph = StateGraph(_State, name=self.name)
         graph.add_node("agent", self._turn, destinations=("agent",))
@@ -280,8 +279,7 @@ class Handoff(PatternBase[HandoffResult]):
 
     def get_graph(self) -> DrawableGraph:
         """Who may hand off to whom; any agent may answer (to END)."""
-        from locus.multiagent._graph_draw import DrawableGraph
-        from locus.multiagent._graph_types import END, START
+        from locus.multiagent.graph import END, START, DrawableGraph
 
         ids = list(self.agents)
         edges: list[tuple[str, str, bool]] = []

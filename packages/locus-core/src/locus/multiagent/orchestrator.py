@@ -41,14 +41,13 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 from locus.core.command import Command
 from locus.core.errors import ValidationError
 from locus.core.send import Send
-from locus.multiagent._graph_types import END, START
 from locus.multiagent._pattern import PatternBase, collect, emit, new_id, text_preview
+from locus.multiagent.graph import END, START
 from locus.multiagent.specialist import Specialist, SpecialistResult
 
 if TYPE_CHECKING:
     from locus.agent import Agent
-    from locus.multiagent._graph_builder import StateGraph
-    from locus.multiagent._graph_draw import DrawableGraph
+    from locus.multiagent.graph import DrawableGraph, StateGraph
 
 __all__ = [
     "Orchestrator",
@@ -210,7 +209,7 @@ class Orchestrator(PatternBase[OrchestratorResult]):
         return agent
 
     def _build(self) -> StateGraph:
-        from locus.multiagent._graph_builder import StateGraph
+        from locus.multiagent.graph import StateGraph
 
         graph = StateGraph(_State, name=self.name)
         graph.add_node("route", self._route, destinations=("specialist", "synthesize"))
@@ -226,7 +225,7 @@ class Orchestrator(PatternBase[OrchestratorResult]):
 
     def get_graph(self) -> DrawableGraph:
         """Routing to each specialist, their findings to the summary."""
-        from locus.multiagent._graph_draw import DrawableGraph
+        from locus.multiagent.graph import DrawableGraph
 
         names = [s.name for s in self.specialists]
         edges = [(START, "route", False), ("route", "synthesize", True)]

@@ -45,8 +45,7 @@ from locus.multiagent._swarm_types import (
 )
 
 if TYPE_CHECKING:
-    from locus.multiagent._graph_builder import StateGraph
-    from locus.multiagent._graph_draw import DrawableGraph
+    from locus.multiagent.graph import DrawableGraph, StateGraph
 
 __all__ = [
     "SharedContext",
@@ -143,7 +142,7 @@ class Swarm(PatternBase[SwarmResult]):
     # -- the graph -------------------------------------------------------------------
 
     def _build(self) -> StateGraph:
-        from locus.multiagent._graph_builder import StateGraph
+        from locus.multiagent.graph import StateGraph
 
         graph = StateGraph(_State, name=self.name)
         graph.add_node("claim", self._claim, destinations=("work", "claim", "finish"))
@@ -171,8 +170,7 @@ class Swarm(PatternBase[SwarmResult]):
 
     def get_graph(self) -> DrawableGraph:
         """Each round: claims go to agents, results come back to the queue."""
-        from locus.multiagent._graph_draw import DrawableGraph
-        from locus.multiagent._graph_types import END, START
+        from locus.multiagent.graph import END, START, DrawableGraph
 
         ids = [a.id for a in self.agents]
         edges = [(START, "claim", False)]

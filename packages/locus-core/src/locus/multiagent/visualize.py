@@ -37,7 +37,7 @@ from __future__ import annotations
 from typing import Any
 
 from locus.core.errors import ValidationError
-from locus.multiagent._graph_draw import DrawableGraph
+from locus.multiagent.graph import DrawableGraph
 
 __all__ = ["DrawableGraph", "draw_ascii", "draw_mermaid", "drawable"]
 

@@ -19,8 +19,8 @@ if TYPE_CHECKING:
     from locus.agent.result import AgentResult
     from locus.core.events import LocusEvent
     from locus.core.interrupt import InterruptHandler
-    from locus.multiagent._graph_exec import Run
-    from locus.multiagent._graph_types import GraphConfig, GraphResult
+    from locus.multiagent.graph._exec import Run
+    from locus.multiagent.graph._types import GraphConfig, GraphResult
     from locus.tools import Tool
 
 __all__ = ["GraphAgentSurface", "final_text"]

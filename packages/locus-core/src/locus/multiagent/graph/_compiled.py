@@ -14,10 +14,17 @@ from locus.core.command import Command
 from locus.core.errors import CheckpointConflictError, ValidationError
 from locus.core.interrupt import GraphInterrupted, InterruptHandler, InterruptState
 from locus.core.send import Send
-from locus.multiagent._graph_agent import GraphAgentSurface
-from locus.multiagent._graph_checkpoint import dump_run, load_position, load_raw_position
-from locus.multiagent._graph_exec import NodeContext, Out, Run, Task
-from locus.multiagent._graph_types import (
+from locus.multiagent.graph._agent import GraphAgentSurface
+from locus.multiagent.graph._draw import DrawableGraph
+from locus.multiagent.graph._exec import Run
+from locus.multiagent.graph._persist import (
+    dump_position,
+    dump_run,
+    load_position,
+    load_raw_position,
+)
+from locus.multiagent.graph._tasks import NodeContext, Out, Task
+from locus.multiagent.graph._types import (
     END,
     START,
     GraphConfig,
@@ -28,8 +35,7 @@ from locus.multiagent._graph_types import (
 )
 
 if TYPE_CHECKING:
-    from locus.multiagent._graph_builder import Branch, StateGraph
-    from locus.multiagent._graph_draw import DrawableGraph
+    from locus.multiagent.graph._shape import Blueprint, Branch
 
 __all__ = ["CompiledGraph"]
 
@@ -50,7 +56,7 @@ class CompiledGraph(GraphAgentSurface):
 
     def __init__(
         self,
-        builder: StateGraph,
+        builder: Blueprint,
         *,
         checkpointer: Any,
         interrupt_handler: InterruptHandler | None,
@@ -208,8 +214,6 @@ class CompiledGraph(GraphAgentSurface):
 
     def get_graph(self) -> DrawableGraph:
         """The graph's structure, for rendering (``get_graph().draw_mermaid()``)."""
-        from locus.multiagent._graph_draw import DrawableGraph
-
         return DrawableGraph.from_compiled(self)
 
     # -- executor hooks --------------------------------------------------------------
@@ -294,6 +298,10 @@ class CompiledGraph(GraphAgentSurface):
         async for _ in run.iterate(None):
             pass
         return run
+
+    def paused_position(self, run: Run) -> dict[str, Any]:
+        """The saved position (JSON) of an embedded run that paused, for its parent to keep."""
+        return dump_position(self, run, "interrupted")
 
     @contextlib.asynccontextmanager
     async def hold_thread(

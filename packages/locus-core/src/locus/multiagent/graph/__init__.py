@@ -26,6 +26,21 @@ graph.add_edge(START, "research").add_edge("research", "write").add_edge("write"
 app = graph.compile()
 assert app.invoke_sync({"topic": "tides"})["notes"] == ["facts about tides", "draft"]
 ```
+
+The modules follow the data, and each imports only those listed after it:
+
+- ``_builder``: :class:`StateGraph` (build), whose ``compile()`` hands over to
+- ``_compiled``: :class:`CompiledGraph` (compile; runs, threads, resumes), over
+- ``_agent``: the Agent surface of a compiled graph (``run``/``run_sync``/``as_tool``);
+- ``_exec``: the superstep executor (execute);
+- ``_persist``: a run's position in a checkpoint (persist);
+- ``_draw``: :class:`DrawableGraph`, mermaid and ASCII (draw);
+- the vocabulary they share: ``_nodes`` (node specs), ``_shape`` (what a
+  built graph is made of, as protocols), ``_events``, ``_tasks``,
+  ``_position``, ``_schema``, ``_types``.
+
+``tests/test_import_layers.py`` (every import, lazy or type-only, is an arrow)
+finds no circle among them.
 """
 
 from __future__ import annotations
@@ -33,12 +48,12 @@ from __future__ import annotations
 from locus.core.command import Command, End
 from locus.core.interrupt import AutoApproveHandler, GraphInterrupted, InterruptHandler, interrupt
 from locus.core.send import Send, SendBatch
-from locus.multiagent._graph_agent import final_text
-from locus.multiagent._graph_builder import StateGraph
-from locus.multiagent._graph_compiled import CompiledGraph
-from locus.multiagent._graph_draw import DrawableGraph
-from locus.multiagent._graph_exec import emit_custom, publish_node_event
-from locus.multiagent._graph_types import (
+from locus.multiagent.graph._agent import final_text
+from locus.multiagent.graph._builder import StateGraph
+from locus.multiagent.graph._compiled import CompiledGraph
+from locus.multiagent.graph._draw import DrawableGraph
+from locus.multiagent.graph._events import emit_custom, publish_node_event
+from locus.multiagent.graph._types import (
     END,
     START,
     CachePolicy,

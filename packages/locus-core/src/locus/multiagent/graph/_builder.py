@@ -5,28 +5,19 @@ from __future__ import annotations
 import inspect
 import itertools
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from locus.core.errors import ValidationError
-from locus.multiagent._graph_nodes import NodeSpec, make_node, node_name
-from locus.multiagent._graph_schema import StateSchema
-from locus.multiagent._graph_types import END, START, CachePolicy, RetryPolicy
+from locus.multiagent.graph._compiled import CompiledGraph
+from locus.multiagent.graph._nodes import NodeSpec, make_node, node_name
+from locus.multiagent.graph._schema import StateSchema
+from locus.multiagent.graph._shape import Branch
+from locus.multiagent.graph._types import END, START, CachePolicy, RetryPolicy
 
 if TYPE_CHECKING:
     from locus.core.interrupt import InterruptHandler
-    from locus.multiagent._graph_compiled import CompiledGraph
 
-__all__ = ["Branch", "StateGraph"]
-
-
-@dataclass(slots=True)
-class Branch:
-    """A conditional edge: ``path(state)`` picks the next node(s), maybe through ``path_map``."""
-
-    path: Callable[..., Any]
-    path_map: dict[Any, str] | None
-    is_async: bool
+__all__ = ["StateGraph"]
 
 
 class StateGraph:
@@ -247,8 +238,6 @@ class StateGraph:
                 (one more checkpoint write per such task). Shown by
                 ``test_patterns_crash.py``.
         """
-        from locus.multiagent._graph_compiled import CompiledGraph
-
         self.validate()
         if isinstance(checkpointer, str):
             from locus.checkpoint import get_checkpointer

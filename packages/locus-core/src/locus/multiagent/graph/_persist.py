@@ -14,12 +14,12 @@ from typing import TYPE_CHECKING, Any
 from locus.core.errors import CheckpointSerializationError, ValidationError
 from locus.core.interrupt import InterruptValue
 from locus.core.send import Send
-from locus.multiagent._graph_exec import Out, Task
+from locus.multiagent.graph._tasks import Out, Task
 
 if TYPE_CHECKING:
     from locus.core.state import AgentState, RunStatus
-    from locus.multiagent._graph_compiled import CompiledGraph
-    from locus.multiagent._graph_exec import Run
+    from locus.multiagent.graph._exec import Run
+    from locus.multiagent.graph._shape import GraphShape
 
 __all__ = ["FORMAT_VERSION", "dump_position", "dump_run", "load_position", "load_raw_position"]
 
@@ -50,7 +50,7 @@ def _load_target(raw: Any) -> Any:
     return raw
 
 
-def dump_run(graph: CompiledGraph, run: Run, status: str) -> AgentState:
+def dump_run(graph: GraphShape, run: Run, status: str) -> AgentState:
     """The checkpoint of ``run``'s current position."""
     from locus.core.state import AgentState
 
@@ -68,7 +68,7 @@ def dump_run(graph: CompiledGraph, run: Run, status: str) -> AgentState:
     return AgentState(thread_id=run.thread_id, status=run_status, metadata=metadata)
 
 
-def dump_position(graph: CompiledGraph, run: Run, status: str) -> dict[str, Any]:
+def dump_position(graph: GraphShape, run: Run, status: str) -> dict[str, Any]:
     """``run``'s position as JSON-compatible data (what ``metadata["graph"]`` holds).
 
     A paused subgraph node's own position is nested under ``"subgraphs"``,
@@ -106,7 +106,7 @@ def dump_position(graph: CompiledGraph, run: Run, status: str) -> dict[str, Any]
     }
 
 
-def load_position(graph: CompiledGraph, state: AgentState) -> dict[str, Any]:
+def load_position(graph: GraphShape, state: AgentState) -> dict[str, Any]:
     """Read a graph position back (typed values restored through the state schema)."""
     raw = state.metadata.get("graph")
     if not isinstance(raw, dict):
@@ -117,7 +117,7 @@ def load_position(graph: CompiledGraph, state: AgentState) -> dict[str, Any]:
     return load_raw_position(graph, raw)
 
 
-def load_raw_position(graph: CompiledGraph, raw: dict[str, Any]) -> dict[str, Any]:
+def load_raw_position(graph: GraphShape, raw: dict[str, Any]) -> dict[str, Any]:
     """Read a JSON position (see :func:`dump_position`) back."""
     if raw.get("version", 0) > FORMAT_VERSION:
         raise CheckpointSerializationError(

@@ -13,11 +13,8 @@ import contextlib
 import inspect
 import time
 from collections.abc import AsyncIterator
-from contextvars import ContextVar
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
-from locus.core.command import End, normalize_node_output
 from locus.core.errors import CheckpointConflictError, RunSupersededError, ValidationError
 from locus.core.interrupt import (
     InterruptException,
@@ -29,31 +26,25 @@ from locus.core.interrupt import (
 )
 from locus.core.reducers import reduce_into
 from locus.core.send import Send
-from locus.multiagent._graph_events import completed_event, graph_event, routed_events
-from locus.multiagent._graph_position import answer_position
-from locus.multiagent._graph_types import END, GraphEvent, GraphRecursionError
+from locus.multiagent.graph._events import (
+    CUSTOM_EVENT,
+    STEP_EVENTS,
+    completed_event,
+    graph_event,
+    routed_events,
+)
+from locus.multiagent.graph._position import answer_position
+from locus.multiagent.graph._shape import GraphShape
+from locus.multiagent.graph._tasks import NODE, NodeContext, Out, SubgraphInterrupt, Task, to_out
+from locus.multiagent.graph._types import END, GraphEvent, GraphRecursionError
 
 if TYPE_CHECKING:
     from locus.checkpoint._thread_run import ThreadRun
     from locus.core.interrupt import InterruptHandler
-    from locus.multiagent._graph_compiled import CompiledGraph
-    from locus.multiagent._graph_nodes import NodeSpec
+    from locus.multiagent.graph._nodes import NodeSpec
+    from locus.multiagent.graph._shape import Branch
 
-__all__ = [
-    "CUSTOM_EVENT",
-    "NodeContext",
-    "Out",
-    "Run",
-    "SubgraphInterrupt",
-    "Task",
-    "current_node",
-    "emit_custom",
-    "publish_node_event",
-    "to_out",
-]
-
-CUSTOM_EVENT = "multiagent.graph.custom"
-"""``event_type`` of what :func:`emit_custom` reports."""
+__all__ = ["Run", "RunnableGraph"]
 
 _NODE_LIFECYCLE = frozenset(
     {
@@ -64,106 +55,22 @@ _NODE_LIFECYCLE = frozenset(
 )
 
 
-@dataclass(slots=True)
-class NodeContext:
-    """What an Agent or subgraph node sees of the run executing it.
+class RunnableGraph(GraphShape, Protocol):
+    """What a :class:`Run` needs of the compiled graph it executes."""
 
-    Attributes:
-        node: The node's name.
-        step: The superstep.
-        events: Sink for typed events (``None`` when nobody streams events).
-        handler: The run's interrupt handler.
-        position: The subgraph's saved position (JSON) when resuming a paused subgraph.
-    """
+    static: dict[str, list[str]]
+    joins_by_source: dict[str, list[int]]
+    durable_tasks: bool
 
-    node: str
-    step: int
-    events: list[GraphEvent] | None
-    handler: InterruptHandler | None
-    position: dict[str, Any] | None = None
+    async def _save(self, run: Run, status: str, outs: list[Out] | None) -> None: ...
 
+    def _cache_get(self, key: str) -> Out | None: ...
 
-_NODE: ContextVar[NodeContext | None] = ContextVar("locus_graph_node", default=None)
+    def _cache_put(self, key: str, out: Out, ttl: float | None) -> None: ...
 
+    async def eval_branch(self, source: str, branch: Branch, view: Any) -> list[Any]: ...
 
-def current_node() -> NodeContext | None:
-    """The :class:`NodeContext` of the Agent/subgraph node running now, if any."""
-    return _NODE.get()
-
-
-_STEP_EVENTS: ContextVar[list[GraphEvent] | None] = ContextVar("locus_graph_step", default=None)
-
-
-def publish_node_event(event_type: str, **data: Any) -> None:
-    """Report an event from inside a running node.
-
-    The graph publishes it on the EventBus (inside ``run_context()``) and
-    yields it in ``"events"``/``"debug"`` streams, after the node's step, in
-    the order reported. A no-op (nothing allocated) when nobody listens.
-    """
-    events = _STEP_EVENTS.get()
-    if events is not None:
-        events.append(graph_event(event_type, **data))
-
-
-def emit_custom(data: Any, *, node_id: str | None = None) -> None:
-    """Send ``data`` to ``astream(..., stream_mode="custom")`` from inside a node.
-
-    It is also published on the EventBus as ``multiagent.graph.custom``.
-    Outside a graph step, or when nobody streams or listens, it does nothing.
-
-    Args:
-        data: Any value (progress, partial results...).
-        node_id: The node it comes from, as the consumer should see it.
-    """
-    events = _STEP_EVENTS.get()
-    if events is not None:
-        events.append(graph_event(CUSTOM_EVENT, node=node_id, data=data))
-
-
-class SubgraphInterrupt(InterruptException):
-    """A subgraph node paused: its interrupts, and its position to resume from."""
-
-    def __init__(self, values: list[InterruptValue], position: dict[str, Any]) -> None:
-        super().__init__(values[0])
-        self.values = values
-        self.position = position
-
-
-@dataclass(slots=True)
-class Task:
-    """One node execution of a superstep (``payload`` set for ``Send`` tasks)."""
-
-    node: str
-    key: str
-    is_send: bool = False
-    payload: Any = None
-
-
-@dataclass(slots=True)
-class Out:
-    """A normalised node result."""
-
-    update: dict[str, Any]
-    goto: list[Any] | None = None
-    end: bool = False
-
-
-def to_out(result: Any) -> Out:
-    """Normalise what a node returned (dict, Command, Send(s), model, None...)."""
-    if type(result) is dict:
-        return Out(result)
-    if isinstance(result, Send):
-        return Out({}, [result])
-    if isinstance(result, list) and result and all(isinstance(r, Send) for r in result):
-        return Out({}, list(result))
-    update, command = normalize_node_output(result)
-    if command is None:
-        return Out(update)
-    goto = command.goto
-    if goto is not None and not isinstance(goto, list | tuple):
-        goto = [goto]
-    return Out(update, None if goto is None else list(goto), isinstance(command, End))
+    def check_targets(self, names: set[str], sends: list[Send]) -> None: ...
 
 
 _NO_FAIL_SAVE = (InterruptException, RunSupersededError, CheckpointConflictError)
@@ -174,7 +81,7 @@ class Run:
 
     def __init__(
         self,
-        graph: CompiledGraph,
+        graph: RunnableGraph,
         values: dict[str, Any],
         tasks: list[Task],
         *,
@@ -300,13 +207,13 @@ class Run:
 
     async def _run_step(self, tasks: list[Task]) -> list[Out]:
         events = self.events
-        if events is None and _STEP_EVENTS.get() is None:
+        if events is None and STEP_EVENTS.get() is None:
             return await self._run_tasks(tasks)
-        token = _STEP_EVENTS.set(events)
+        token = STEP_EVENTS.set(events)
         try:
             return await self._run_tasks(tasks)
         finally:
-            _STEP_EVENTS.reset(token)
+            STEP_EVENTS.reset(token)
 
     async def _run_tasks(self, tasks: list[Task]) -> list[Out]:
         outs: list[Out | None] = [self.completed.get(t.key) for t in tasks]
@@ -482,7 +389,7 @@ class Run:
                 ctx = NodeContext(
                     task.node, self.step, events, self.handler, self.subgraphs.get(task.key)
                 )
-                node_token = _NODE.set(ctx)
+                node_token = NODE.set(ctx)
             try:
                 result = self._call(task, spec)
                 if inspect.isawaitable(result):
@@ -508,7 +415,7 @@ class Run:
                 if token is not None:
                     exit_interrupt_scope(token)
                 if node_token is not None:
-                    _NODE.reset(node_token)
+                    NODE.reset(node_token)
             out = to_out(result)
             if events is not None:
                 events.append(completed_event(task, out, self.step, started))

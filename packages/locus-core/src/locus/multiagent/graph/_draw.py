@@ -13,10 +13,10 @@ import typing
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from locus.multiagent._graph_types import END, START
+from locus.multiagent.graph._types import END, START
 
 if TYPE_CHECKING:
-    from locus.multiagent._graph_compiled import CompiledGraph
+    from locus.multiagent.graph._exec import RunnableGraph
 
 __all__ = ["DrawableGraph", "inferred_targets"]
 
@@ -68,7 +68,7 @@ class DrawableGraph:
     edges: list[tuple[str, str, bool]] = field(default_factory=list)
 
     @classmethod
-    def from_compiled(cls, graph: CompiledGraph) -> DrawableGraph:
+    def from_compiled(cls, graph: RunnableGraph) -> DrawableGraph:
         """Read the structure of a compiled graph."""
         edges: list[tuple[str, str, bool]] = []
         for source, targets in graph.static.items():

@@ -8,11 +8,11 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from locus.core.errors import ValidationError
-from locus.multiagent._graph_exec import SubgraphInterrupt, current_node
-from locus.multiagent._graph_types import CachePolicy, RetryPolicy
+from locus.multiagent.graph._tasks import SubgraphInterrupt, current_node
+from locus.multiagent.graph._types import CachePolicy, GraphEvent, RetryPolicy
 
 if TYPE_CHECKING:
-    from locus.multiagent._graph_schema import StateSchema
+    from locus.multiagent.graph._schema import StateSchema
 
 __all__ = ["NODE_EVENT", "NodeSpec", "make_node", "node_name"]
 
@@ -59,9 +59,10 @@ def node_name(action: Any) -> str:
 
 
 def _is_compiled_graph(action: Any) -> bool:
-    from locus.multiagent._graph_compiled import CompiledGraph
-
-    return isinstance(action, CompiledGraph)
+    # structural: a compiled graph runs embedded and saves its paused position
+    return callable(getattr(action, "run_embedded", None)) and callable(
+        getattr(action, "paused_position", None)
+    )
 
 
 def _is_agent(action: Any) -> bool:
@@ -145,7 +146,6 @@ def _agent_fn(
 async def _stream_agent(agent: Any, prompt: Any, node: str, events: list[Any]) -> str:
     """Run ``agent`` collecting its typed events (wrapped) into ``events``; return its answer."""
     from locus.core.events import TerminateEvent
-    from locus.multiagent._graph_types import GraphEvent
 
     text = ""
     async for event in agent.run(prompt):
@@ -176,13 +176,11 @@ def _subgraph_fn(graph: Any, parent: StateSchema) -> Callable[..., Any]:
         ctx = current_node()
         run = await graph.run_embedded(inp, ctx)
         if run.interrupts:
-            from locus.multiagent._graph_checkpoint import dump_position
-
             name = ctx.node if ctx is not None else graph.name
             pending = [
                 v.model_copy(update={"namespace": [name, *v.namespace]}) for _, v in run.interrupts
             ]
-            raise SubgraphInterrupt(pending, dump_position(graph, run, "interrupted"))
+            raise SubgraphInterrupt(pending, graph.paused_position(run))
         out = run.values
         update: dict[str, Any] = {}
         for key, value in out.items():
