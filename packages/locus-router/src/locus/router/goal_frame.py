@@ -48,7 +48,8 @@ _RANK = {Risk.LOW: 0, Risk.MEDIUM: 1, Risk.HIGH: 2}
 
 def risk_rank(risk: Risk) -> int:
     """``0`` / ``1`` / ``2`` for ``LOW`` / ``MEDIUM`` / ``HIGH`` (risks compare by rank)."""
-    return _RANK[Risk(risk)]
+    rank = _RANK.get(risk)  # a Risk, or its str value: they hash alike
+    return rank if rank is not None else _RANK[Risk(risk)]
 
 
 class GoalFrame(BaseModel):
