@@ -10,6 +10,7 @@ import subprocess
 import sys
 import textwrap
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -118,3 +119,26 @@ async def test_policy_approval_wraps_any_protocol(tmp_path: Path) -> None:
     done = await router.resume(paused.thread_id or "", True)
     assert done.status == "completed"
     assert done.protocol_id == "plan_execute_validate"
+
+
+async def test_default_in_memory_gate_pauses_and_resumes_in_process(
+    registry: Any, caps: Any, model: Any
+) -> None:
+    from locus import Agent
+    from locus.models import ScriptedModel
+    from locus.router import CognitiveCompiler, PolicyGate, Router
+
+    compiler = CognitiveCompiler(
+        protocols=registry, capabilities=caps, policy=PolicyGate(), model=model
+    )
+    unused = Agent(model=ScriptedModel([]), output_schema=GoalFrame)  # the frame is given
+    router = Router(extractor=unused, compiler=compiler)
+    frame = GoalFrame(primary_goal=TaskType.ESCALATE, domain="payments")
+    paused = await router.dispatch("Page the database on-call.", frame=frame)
+    assert paused.status == "awaiting_approval"
+    assert paused.result.interrupts[0]["payload"]["reason"] == (
+        "protocol 'approval_gated_execution' always runs behind an approval"
+    )
+    done = await router.resume(paused.thread_id or "", "yes")
+    assert done.status == "completed"
+    assert "p99 1800ms" in done.text

@@ -74,15 +74,28 @@ class GoalFrame(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    primary_goal: TaskType
-    secondary_goals: list[TaskType] = Field(default_factory=list)
-    domain: str = "general"
-    complexity: Complexity = Complexity.LOW
-    risk: Risk = Risk.LOW
-    requires_tools: bool = False
-    requires_memory: bool = False
-    requires_code_generation: bool = False
-    requires_multi_agent: bool = False
-    approval_required: bool = False
-    success_criteria: list[str] = Field(default_factory=list)
-    required_capabilities: list[str] = Field(default_factory=list)
+    primary_goal: TaskType = Field(description="The one task type that best describes the request.")
+    secondary_goals: list[TaskType] = Field(
+        default_factory=list, description="Other task types the request also involves."
+    )
+    domain: str = Field(
+        default="general", description="Area of the request, one lowercase word (payments, infra)."
+    )
+    complexity: Complexity = Field(default=Complexity.LOW, description="How much work it is.")
+    risk: Risk = Field(
+        default=Risk.LOW,
+        description="What acting on it could break: low (read-only), medium, high (production).",
+    )
+    requires_tools: bool = Field(default=False, description="Needs live data or actions.")
+    requires_memory: bool = Field(default=False, description="Needs earlier conversation.")
+    requires_code_generation: bool = Field(default=False, description="The deliverable is code.")
+    requires_multi_agent: bool = Field(default=False, description="Several agents should work.")
+    approval_required: bool = Field(
+        default=False, description="A human must approve before anything runs."
+    )
+    success_criteria: list[str] = Field(
+        default_factory=list, description="How to tell the result is good."
+    )
+    required_capabilities: list[str] = Field(
+        default_factory=list, description="Capability ids the run needs, when known."
+    )
