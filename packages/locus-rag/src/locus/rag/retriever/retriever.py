@@ -134,7 +134,13 @@ class RAGRetriever:
         await embed_missing(docs, self.store, self._embed, model_name(self.embedder))
         if docs:
             await self.store.add(docs)
-        await self.store.delete(filter={"document_id": doc_id, "chunk_index": {"$gte": len(docs)}})
+        # chunk ids are contiguous, so an older, longer version of this document
+        # exists exactly when the id just past the new end does (one lookup,
+        # not a filtered scan, on every ingest)
+        if await self.store.get([f"{doc_id}#{len(docs)}"]):
+            await self.store.delete(
+                filter={"document_id": doc_id, "chunk_index": {"$gte": len(docs)}}
+            )
         if self._keywords is not None:
             self._keywords.remove([i for i in self._keywords_ids() if i.startswith(f"{doc_id}#")])
             self._index_keywords(docs)
