@@ -21,6 +21,7 @@ _DEBATE = "locus.multiagent.debate"
 _GRAPH = "locus.multiagent.graph"
 _FUNC = "locus.multiagent.functional"
 _COMP = "locus.agent.composition"
+_EVAL = "locus.evaluation"
 
 AGENT_EVENTS: tuple[tuple[str, str, tuple[str, ...], str], ...] = (
     # agent.*
@@ -53,6 +54,24 @@ AGENT_EVENTS: tuple[tuple[str, str, tuple[str, ...], str], ...] = (
         "A hook cancelled a model or tool call.",
         ("hook", "point", "reason"),
         "locus.hooks",
+    ),
+    (
+        "agent.eval.started",
+        "An EvalRunner started a suite.",
+        ("cases", "concurrency", "checks"),
+        _EVAL,
+    ),
+    (
+        "agent.eval.case.completed",
+        "One evaluation case ran and was graded.",
+        ("case", "passed", "score", "duration_ms", "failed_checks", "error"),
+        _EVAL,
+    ),
+    (
+        "agent.eval.completed",
+        "An EvalRunner finished a suite.",
+        ("total", "passed", "failed", "avg_score"),
+        _EVAL,
     ),
     (
         "agent.guardrail.triggered",

@@ -5,6 +5,8 @@ Registered through the same hooks as any third-party plugin.
 
 from __future__ import annotations
 
+import argparse
+
 from locus.plugins._hookspecs import hookimpl
 from locus.plugins._registry import CommandRegistrar, Registrar
 
@@ -39,7 +41,7 @@ def locus_register_stores(register: Registrar) -> None:
 
 @hookimpl
 def locus_register_commands(register: CommandRegistrar) -> None:
-    """``locus plugins``, ``locus version`` and ``locus demo``."""
+    """``locus plugins``, ``locus version``, ``locus demo`` and ``locus eval``."""
     from locus.cli import _commands
 
     register(
@@ -55,3 +57,21 @@ def locus_register_commands(register: CommandRegistrar) -> None:
         help="run the offline on-call demo",
         configure=_commands.configure_demo,
     )
+    register(
+        "eval",
+        _eval_main,
+        help="run an evaluation case file (YAML) against an agent",
+        configure=_eval_configure,
+    )
+
+
+def _eval_main(args: argparse.Namespace) -> int:
+    from locus.evaluation._cli import main
+
+    return main(args)
+
+
+def _eval_configure(parser: argparse.ArgumentParser) -> None:
+    from locus.evaluation._cli import configure
+
+    configure(parser)
