@@ -34,6 +34,7 @@ from typing import Any, Literal, get_args
 
 from locus.checkpoint._base import BaseCheckpointer
 from locus.checkpoint._lease import ThreadLease
+from locus.core.durable import StepInfo, run_step
 from locus.core.errors import (
     CheckpointConflictError,
     RunSupersededError,
@@ -347,7 +348,11 @@ class ThreadRun:
     async def load(self) -> AgentState | None:
         """The thread's newest state (``None`` for a new thread); sets :attr:`head`."""
         if self.store is not None:
-            found = await self.store.load_with_id(self.thread_id)
+            store = self.store
+            found = await run_step(
+                StepInfo("checkpoint_load", self.thread_id),
+                lambda: store.load_with_id(self.thread_id),
+            )
             if found is None:
                 self.head = None
                 return None
@@ -388,11 +393,17 @@ class ThreadRun:
             await self.check_stop()
         cid: str | None = None
         if self.store is not None:
-            cid = await self.store.save(
-                state, self.thread_id, metadata=metadata, expect_parent=self.head
+            store, parent = self.store, self.head
+            cid = await run_step(
+                StepInfo("checkpoint_save", self.thread_id),
+                lambda: store.save(state, self.thread_id, metadata=metadata, expect_parent=parent),
             )
         elif self.checkpointer is not None:
-            cid = await self.checkpointer.save(state, self.thread_id, metadata=metadata)
+            plain = self.checkpointer
+            cid = await run_step(
+                StepInfo("checkpoint_save", self.thread_id),
+                lambda: plain.save(state, self.thread_id, metadata=metadata),
+            )
         if cid is not None:
             self.head = cid
             self.written.append(cid)

@@ -9,6 +9,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from locus.core.durable import StepInfo, run_step
 from locus.core.errors import LocusError
 from locus.core.events import LocusEvent, ModelChunkEvent, ToolCallDelta
 from locus.core.messages import Message, Role, ToolCall
@@ -116,9 +117,14 @@ class LoopContext:
             )
         try:
             if hooks is not None and hooks.has("around_model_call"):
-                response = await hooks.call_model(call, event)
+                hooked = hooks
+
+                async def step() -> ModelResponse:
+                    return await hooked.call_model(call, event)
+
             else:
-                response = await call()
+                step = call
+            response = await run_step(StepInfo("model", _model_name(self.model)), step)
         except Exception as exc:
             if model_name is not None:
                 kind = exc.kind if isinstance(exc, LocusError) else type(exc).__name__

@@ -17,6 +17,7 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from locus.core.durable import StepInfo, run_step
 from locus.core.errors import ToolInDoubtError, ToolValidationError
 from locus.core.events import LocusEvent, ToolCompleteEvent, ToolStartEvent
 from locus.core.interrupt import (
@@ -337,6 +338,24 @@ class ToolExecutor:
         return store.for_session(thread_id)
 
     async def _invoke(
+        self,
+        call: ToolCall,
+        target: ToolProtocol,
+        kwargs: dict[str, Any],
+        turn: _Turn,
+        key: str | None,
+    ) -> ToolResult:
+        """The tool body as one step (see :mod:`locus.core.durable`)."""
+        info = StepInfo(
+            "tool",
+            call.name,
+            tool_call_id=call.id,
+            idempotency_key=key,
+            in_doubt=getattr(target, "in_doubt", None) if key is not None else None,
+        )
+        return await run_step(info, lambda: self._invoke_body(call, target, kwargs, turn, key))
+
+    async def _invoke_body(
         self,
         call: ToolCall,
         target: ToolProtocol,

@@ -1,0 +1,94 @@
+"""An :class:`~locus.Agent` whose runs are DBOS workflows."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from typing import Any
+
+from dbos import DBOS, SetWorkflowID, WorkflowHandleAsync
+
+from locus.agent import Agent
+from locus.agent._helpers import split_command
+from locus.agent.result import AgentResult
+from locus.core.errors import ConfigError
+from locus.core.events import LocusEvent
+from locus.dbos._queue import queue_named
+from locus.dbos._workflow import _Done, durable_workflow, event_sink, stream_events
+
+__all__ = ["DBOSAgent"]
+
+
+class DBOSAgent:
+    """Runs ``agent`` as the DBOS workflow ``locus.agent.<name>``.
+
+    Each model call, tool body and checkpoint load/save is a DBOS step: a
+    recovered run replays recorded steps (the model is not called again, a
+    finished tool does not run again) and goes on live from the first step
+    that has no record. Create it at import time, before ``DBOS.launch()``,
+    with the same ``name`` in every process that enqueues or runs it.
+
+    Args:
+        agent: The agent.
+        name: Workflow name suffix (default: the agent's name).
+        queue: Default queue name for :meth:`enqueue`.
+    """
+
+    def __init__(self, agent: Agent, *, name: str | None = None, queue: str | None = None) -> None:
+        self.agent = agent
+        self.name = name or agent.name
+        if not self.name:
+            raise ConfigError("DBOSAgent needs a name: DBOSAgent(agent, name='support').")
+        self.workflow_name = f"locus.agent.{self.name}"
+        self.queue = queue
+
+        @durable_workflow(self.workflow_name)
+        async def run_agent(prompt: Any, thread_id: str | None) -> AgentResult:
+            holder: dict[str, AgentResult] = {}
+            sink = event_sink()
+            async for event in agent._execute(*split_command(prompt), thread_id, holder):
+                if sink is not None:
+                    sink(event)
+            return holder["result"]
+
+        self.workflow = run_agent
+
+    async def invoke(
+        self, prompt: Any, *, thread_id: str | None = None, workflow_id: str | None = None
+    ) -> AgentResult:
+        """Run to completion in this process as a workflow (``workflow_id``: idempotent start)."""
+        with SetWorkflowID(workflow_id or str(uuid.uuid4())):
+            handle = await DBOS.start_workflow_async(self.workflow, prompt, thread_id)
+        return await handle.get_result()
+
+    async def run(
+        self, prompt: Any, *, thread_id: str | None = None, workflow_id: str | None = None
+    ) -> AsyncIterator[LocusEvent]:
+        """Run in this process as a workflow, yielding its events as :meth:`Agent.run` does."""
+        wid = workflow_id or str(uuid.uuid4())
+
+        async def start() -> AgentResult:
+            with SetWorkflowID(wid):
+                handle = await DBOS.start_workflow_async(self.workflow, prompt, thread_id)
+            return await handle.get_result()
+
+        async for item in stream_events(wid, start):
+            if not isinstance(item, _Done):
+                yield item
+
+    async def enqueue(
+        self,
+        prompt: Any,
+        *,
+        thread_id: str | None = None,
+        queue: str | None = None,
+        workflow_id: str | None = None,
+    ) -> WorkflowHandleAsync[AgentResult]:
+        """Put a run on a DBOS queue; any worker listening to it runs it.
+
+        Returns the workflow handle (``await handle.get_result()``).
+        A ``workflow_id`` makes the enqueue idempotent.
+        """
+        target = await queue_named(queue or self.queue)
+        with SetWorkflowID(workflow_id or str(uuid.uuid4())):
+            return await target.enqueue_async(self.workflow, prompt, thread_id)

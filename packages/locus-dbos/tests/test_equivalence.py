@@ -1,0 +1,93 @@
+"""The same agent in-process and as a DBOS workflow: same result, same events."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from dbos import DBOS
+
+from locus import Agent, tool
+from locus.core.messages import Role, ToolCall
+from locus.dbos import DBOSAgent, configure
+from locus.models import FunctionModel
+
+EFFECTS: list[str] = []
+
+
+@tool
+async def add_note(text: str) -> str:
+    """Store a note.
+
+    Args:
+        text: The note.
+    """
+    EFFECTS.append(text)
+    return f"stored {text}"
+
+
+def model(messages, tools):
+    done = sum(1 for m in messages if m.role is Role.TOOL)
+    if done < 2:
+        return [ToolCall(id=f"call-{done}", name="add_note", arguments={"text": f"n{done}"})]
+    return f"stored {done} notes"
+
+
+def _shape(event: Any) -> dict[str, Any]:
+    data = {"class": type(event).__name__, **event.model_dump(mode="json")}
+    for volatile in ("timestamp", "run_id", "duration_ms", "span_id", "event_id"):
+        data.pop(volatile, None)
+    return data
+
+
+def _agent() -> Agent:
+    return Agent(model=FunctionModel(model), tools=[add_note], name="notes")
+
+
+async def test_same_result_and_events_in_process_and_under_dbos(sqlite_url):
+    EFFECTS.clear()
+    plain = [_shape(e) async for e in _agent().run("take notes")]
+    plain_result = await _agent().invoke("take notes")
+    assert EFFECTS == ["n0", "n1", "n0", "n1"]
+
+    EFFECTS.clear()
+    durable = DBOSAgent(_agent())
+    configure(system_database_url=sqlite_url, application_version="t", log_level="WARNING")
+    DBOS.launch()
+    events = [_shape(e) async for e in durable.run("take notes", workflow_id="wf-events")]
+    result = await durable.invoke("take notes", workflow_id="wf-result")
+
+    assert events == plain
+    assert events[-1]["class"] == "TerminateEvent"
+    assert result.message == plain_result.message == "stored 2 notes"
+    assert [t.result for t in result.tool_executions] == ["stored n0", "stored n1"]
+    assert EFFECTS == ["n0", "n1", "n0", "n1"]
+    steps = await DBOS.list_workflow_steps_async("wf-result")
+    assert [s["function_name"] for s in steps] == [
+        "locus.model:function",
+        "locus.tool:add_note",
+        "locus.model:function",
+        "locus.tool:add_note",
+        "locus.model:function",
+    ]
+
+
+async def test_a_finished_workflow_id_returns_its_recorded_result(sqlite_url):
+    EFFECTS.clear()
+    durable = DBOSAgent(_agent(), name="notes-again")
+    configure(system_database_url=sqlite_url, application_version="t", log_level="WARNING")
+    DBOS.launch()
+    first = await durable.invoke("take notes", workflow_id="same")
+    second = await durable.invoke("take notes", workflow_id="same")
+    assert second.message == first.message
+    assert EFFECTS == ["n0", "n1"]  # started twice, ran once
+
+
+async def test_enqueue_without_a_declared_queue_says_how_to_declare_it(sqlite_url):
+    from locus.core.errors import ConfigError
+
+    durable = DBOSAgent(_agent(), name="notes-q")
+    configure(system_database_url=sqlite_url, application_version="t", log_level="WARNING")
+    DBOS.launch()
+    with pytest.raises(ConfigError, match="register_queue"):
+        await durable.enqueue("x", queue="nope")
