@@ -35,7 +35,9 @@ def wait_listening(*procs: subprocess.Popen[bytes], timeout: float = 60) -> None
     """Wait until every worker has launched DBOS and declared its queue."""
     for proc in procs:
         log = proc.log_path  # type: ignore[attr-defined]
-        wait_for(lambda log=log: "listening on queue" in log.read_text(), timeout, "a worker", [proc])
+        wait_for(
+            lambda log=log: "listening on queue" in log.read_text(), timeout, "a worker", [proc]
+        )
 
 
 def wait_for(predicate, timeout: float, what: str, procs=()) -> None:
@@ -45,7 +47,9 @@ def wait_for(predicate, timeout: float, what: str, procs=()) -> None:
             return
         for proc in procs:
             if proc.poll() is not None:
-                raise AssertionError(f"a worker exited ({proc.returncode}) while waiting for {what}")
+                raise AssertionError(
+                    f"a worker exited ({proc.returncode}) while waiting for {what}"
+                )
         time.sleep(0.05)
     raise AssertionError(f"timed out after {timeout}s waiting for {what}")
 

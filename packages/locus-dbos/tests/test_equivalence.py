@@ -91,3 +91,27 @@ async def test_enqueue_without_a_declared_queue_says_how_to_declare_it(sqlite_ur
     DBOS.launch()
     with pytest.raises(ConfigError, match="register_queue"):
         await durable.enqueue("x", queue="nope")
+
+
+async def test_a_thread_with_a_checkpointer_saves_through_steps_and_continues(sqlite_url, tmp_path):
+    from locus.checkpoint.sqlite import SQLiteCheckpointer
+
+    EFFECTS.clear()
+    saver = SQLiteCheckpointer(str(tmp_path / "threads.db"))
+    agent = Agent(model=FunctionModel(model), tools=[add_note], name="notes-t", checkpointer=saver)
+    durable = DBOSAgent(agent)
+    configure(system_database_url=sqlite_url, application_version="t", log_level="WARNING")
+    DBOS.launch()
+    await durable.invoke("take notes", thread_id="t1", workflow_id="t1-a")
+    second = await durable.invoke("and again", thread_id="t1", workflow_id="t1-b")
+
+    state = await saver.load("t1")
+    assert [m.content for m in state.messages if m.role is Role.USER] == ["take notes", "and again"]
+    # the second run saw the first run's two tool results: it answered without calling tools
+    assert second.message == "stored 2 notes"
+    assert second.tool_executions == []
+    assert EFFECTS == ["n0", "n1"]
+    names = [s["function_name"] for s in await DBOS.list_workflow_steps_async("t1-b")]
+    assert names[0] == "locus.checkpoint_load:t1"
+    assert names.count("locus.checkpoint_save:t1") >= 2
+    assert "locus.model:function" in names

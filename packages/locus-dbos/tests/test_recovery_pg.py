@@ -27,7 +27,9 @@ def _enqueue(url: str, prompt: str, workflow_id: str) -> DBOSClient:
 
 
 def _kill_and_recover(pg_url, tmp_path, block: str, workflow_id: str):
-    first = start_worker(pg_url, tmp_path, "w1", "--poll", "0.1", env={"LOCUS_DBOS_BLOCK_IN": block})
+    first = start_worker(
+        pg_url, tmp_path, "w1", "--poll", "0.1", env={"LOCUS_DBOS_BLOCK_IN": block}
+    )
     second = None
     try:
         wait_listening(first)
@@ -53,7 +55,8 @@ def test_killed_during_a_model_call_the_recovery_replays_recorded_steps(pg_url, 
     first_pid = calls[0][1]
     # the dead worker made turns 0, 1, 2 (killed in 2); the second one only turn 2 again
     assert [c[0] for c in calls] == ["A-1 0", "A-1 1", "A-1 2", "A-1 2"]
-    assert {c[1] for c in calls[:3]} == {first_pid} and calls[3][1] != first_pid
+    assert {c[1] for c in calls[:3]} == {first_pid}
+    assert calls[3][1] != first_pid
     # each tool effect once: recorded tool steps are replayed, not re-run
     assert lines(tmp_path, "effects") == ["charge A-1", "ship-start A-1", "ship A-1"]
     assert [t.result for t in result.tool_executions] == ["charged A-1", "shipped A-1"]
@@ -66,7 +69,8 @@ def test_killed_inside_an_idempotent_tool_the_recovery_reports_it_in_doubt(pg_ur
     assert lines(tmp_path, "effects") == ["charge A-1", "ship-start A-1"]
     ship = result.tool_executions[1]
     assert ship.in_doubt is True
-    assert "in doubt" in ship.result and "NOT run again" in ship.result
+    assert "in doubt" in ship.result
+    assert "NOT run again" in ship.result
     assert [line.rsplit(" ", 1)[0] for line in lines(tmp_path, "model")] == [
         "A-1 0",
         "A-1 1",

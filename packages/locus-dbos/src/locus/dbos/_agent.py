@@ -7,7 +7,6 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from dbos import DBOS, SetWorkflowID, WorkflowHandleAsync
-
 from locus.agent import Agent
 from locus.agent._helpers import split_command
 from locus.agent.result import AgentResult
@@ -58,7 +57,9 @@ class DBOSAgent:
     ) -> AgentResult:
         """Run to completion in this process as a workflow (``workflow_id``: idempotent start)."""
         with SetWorkflowID(workflow_id or str(uuid.uuid4())):
-            handle = await DBOS.start_workflow_async(self.workflow, prompt, thread_id)
+            handle: WorkflowHandleAsync[AgentResult] = await DBOS.start_workflow_async(
+                self.workflow, prompt, thread_id
+            )
         return await handle.get_result()
 
     async def run(
@@ -69,7 +70,9 @@ class DBOSAgent:
 
         async def start() -> AgentResult:
             with SetWorkflowID(wid):
-                handle = await DBOS.start_workflow_async(self.workflow, prompt, thread_id)
+                handle: WorkflowHandleAsync[AgentResult] = await DBOS.start_workflow_async(
+                    self.workflow, prompt, thread_id
+                )
             return await handle.get_result()
 
         async for item in stream_events(wid, start):

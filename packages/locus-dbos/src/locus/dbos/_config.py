@@ -40,9 +40,7 @@ def configure(
         **options: More ``DBOSConfig`` keys.
     """
     merged: dict[str, Any] = {"name": name, **options}
-    url = (
-        system_database_url or os.environ.get("DBOS_SYSTEM_DATABASE_URL") or DEFAULT_DATABASE_URL
-    )
+    url = system_database_url or os.environ.get("DBOS_SYSTEM_DATABASE_URL") or DEFAULT_DATABASE_URL
     merged["system_database_url"] = url
     if executor_id is not None:
         merged["executor_id"] = executor_id

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dbos import DBOS, Queue
-
 from locus.core.errors import ConfigError
 
 __all__ = ["DEFAULT_QUEUE", "queue_named", "register_queue"]

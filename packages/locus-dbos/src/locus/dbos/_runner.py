@@ -6,7 +6,6 @@ from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 from dbos import DBOS
-
 from locus.core.durable import StepInfo
 from locus.core.errors import ToolInDoubtError
 from locus.core.messages import ToolResult
@@ -34,6 +33,7 @@ class DBOSStepRunner:
         name = f"locus.{info.kind}:{info.name}"
         if info.kind == "tool" and info.idempotency_key is not None:
             return await self._idempotent(info, name, call)
+
         async def step() -> T:  # DBOS awaits a coroutine function, not a lambda's awaitable
             return await call()
 

@@ -9,7 +9,6 @@ from collections.abc import Sequence
 from typing import Any
 
 from dbos import DBOS
-
 from locus.agent import Agent
 from locus.core.errors import ConfigError
 from locus.dbos._agent import DBOSAgent
@@ -47,7 +46,7 @@ async def run_worker(
     application_version: str | None = None,
     stop: asyncio.Event | None = None,
 ) -> None:
-    """Import ``targets`` (``module:attribute``), launch DBOS and run ``queue`` until ``stop``/SIGTERM.
+    """Import ``targets`` (``module:attribute``), launch DBOS, run ``queue`` until ``stop``/SIGTERM.
 
     On launch the worker recovers the unfinished workflows of its
     ``executor_id`` (a worker restarted under the id of one that died takes

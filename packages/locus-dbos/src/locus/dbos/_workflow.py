@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Iterator
 from typing import Any, ParamSpec, TypeVar
 
 from dbos import DBOS
-
 from locus.core.durable import use_step_runner
 from locus.core.events import LocusEvent
 from locus.dbos._runner import DBOSStepRunner
@@ -24,7 +23,7 @@ _SINKS: dict[str, Callable[[LocusEvent], None]] = {}
 
 def durable_workflow(
     name: str, *, max_recovery_attempts: int | None = None
-) -> Callable[[Callable[P, Awaitable[R]]], Callable[P, Awaitable[R]]]:
+) -> Callable[[Callable[P, Awaitable[R]]], Callable[P, Coroutine[Any, Any, R]]]:
     """Register an async function as the DBOS workflow ``name``; its locus steps become DBOS steps.
 
     Every model call, tool body and checkpoint load/save of every agent,
@@ -39,7 +38,7 @@ def durable_workflow(
             return (await pipeline.invoke({"ticket": ticket}))["summary"]
     """
 
-    def decorate(fn: Callable[P, Awaitable[R]]) -> Callable[P, Awaitable[R]]:
+    def decorate(fn: Callable[P, Awaitable[R]]) -> Callable[P, Coroutine[Any, Any, R]]:
         async def workflow(*args: P.args, **kwargs: P.kwargs) -> R:
             with use_step_runner(_RUNNER):
                 return await fn(*args, **kwargs)
@@ -49,7 +48,7 @@ def durable_workflow(
         options: dict[str, Any] = {"name": name}
         if max_recovery_attempts is not None:
             options["max_recovery_attempts"] = max_recovery_attempts
-        registered: Callable[P, Awaitable[R]] = DBOS.workflow(**options)(workflow)
+        registered: Callable[P, Coroutine[Any, Any, R]] = DBOS.workflow(**options)(workflow)
         return registered
 
     return decorate
