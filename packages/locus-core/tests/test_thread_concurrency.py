@@ -268,3 +268,76 @@ async def test_two_processes_share_one_thread(backend: str, tmp_path: Path) -> N
     )
     await race_processes(cp, url, "shared", tmp_path / "effects.log", workers=2, runs=20)
     await cp.aclose()
+
+
+SLOW_CHILD = """
+import asyncio, sys, time
+from locus.agent import Agent
+from locus.checkpoint.sqlite import SQLiteCheckpointer
+from locus.core.errors import RunSupersededError
+from locus.core.messages import Role, ToolCall
+from locus.models import FunctionModel
+from locus.tools import tool
+
+db, entered = sys.argv[1], sys.argv[2]
+
+@tool
+async def step(n: int) -> str:
+    \"\"\"One slow step.
+
+    Args:
+        n: Step number.
+    \"\"\"
+    open(entered, "a").close()
+    await asyncio.sleep(1)
+    return f"step {n} done"
+
+def model(messages, tools):
+    last = max(i for i, m in enumerate(messages) if m.role is Role.USER)
+    done = sum(1 for m in messages[last:] if m.role is Role.TOOL)
+    if done < 12:
+        return [ToolCall(name="step", arguments={"n": done})]
+    return "all steps done"
+
+async def main():
+    agent = Agent(model=FunctionModel(model), tools=[step], checkpointer=SQLiteCheckpointer(db))
+    try:
+        await agent.invoke("long job", thread_id="t")
+    except RunSupersededError as exc:
+        print("superseded", exc.mode)
+
+asyncio.run(main())
+"""
+
+
+async def test_interrupt_reaches_a_run_in_another_process(tmp_path: Path) -> None:
+    db, entered = tmp_path / "t.db", tmp_path / "entered"
+    child = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-c",
+        SLOW_CHILD,
+        str(db),
+        str(entered),
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+        env={**os.environ, "LOCUS_ALLOW_MODEL_REQUESTS": "0"},
+    )
+    while not await asyncio.to_thread(entered.exists):
+        assert child.returncode is None
+        await asyncio.sleep(0.05)
+    cp = SQLiteCheckpointer(db)
+    mine = Agent(model=FunctionModel(lambda messages, tools: "quick answer"), checkpointer=cp)
+    # the request is stored on the child's lease; the child sees it at a heartbeat and
+    # stops at its next checkpoint, long before its 12 steps are done
+    result = await mine.invoke("quick", thread_id="t", on_busy="interrupt", busy_timeout=60)
+    out, err = await child.communicate()
+    assert child.returncode == 0, err
+    assert out.decode().split() == ["superseded", "interrupt"]
+    assert result.message == "quick answer"
+    state = await cp.load("t")
+    assert _user_prompts(state) == ["long job", "quick"]
+    assert state is not None
+    kept = [m for m in state.messages if m.role is Role.TOOL and "done" in str(m.content)]
+    assert 1 <= len(kept) < 12  # the interrupted run's finished steps were kept
+    await check_parent_chain(cp, "t")
+    await cp.aclose()
