@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import socket
 import sys
@@ -341,3 +342,22 @@ async def test_interrupt_reaches_a_run_in_another_process(tmp_path: Path) -> Non
     assert 1 <= len(kept) < 12  # the interrupted run's finished steps were kept
     await check_parent_chain(cp, "t")
     await cp.aclose()
+
+
+async def test_leaving_does_not_hang_when_a_driver_swallows_the_heartbeats_cancel() -> None:
+    from locus.checkpoint import ThreadRun
+
+    class Swallowing(MemoryCheckpointer):
+        async def _lease_renew(self, thread_id: str, owner: str, expires_at: float) -> Any:
+            with contextlib.suppress(asyncio.CancelledError):  # as some pool waits do
+                await asyncio.sleep(0.5)
+            return await super()._lease_renew(thread_id, owner, expires_at)
+
+    async def hold() -> None:
+        async with ThreadRun(Swallowing(), "t", lease_ttl=0.3):  # renews every 0.1 s
+            await asyncio.sleep(0.3)  # leaves while a renewal is in flight
+
+    task = asyncio.create_task(hold())
+    done, _ = await asyncio.wait({task}, timeout=10)
+    assert task in done, "the run never let go of its thread"  # (the old code hung here)
+    task.result()

@@ -175,6 +175,7 @@ class ThreadRun:
         self._locked = False
         self._leased = False
         self._heartbeat: asyncio.Task[None] | None = None
+        self._stopping = asyncio.Event()
         self._started = 0.0
 
     # -- taking and releasing the thread ------------------------------------------------
@@ -267,8 +268,14 @@ class ThreadRun:
         store = self.store
         assert store is not None
         interval = min(self.lease_ttl / 3, 2.0)
-        while True:
-            await asyncio.sleep(interval)
+        stopping = self._stopping
+        while not stopping.is_set():
+            # wake on the stop event, not by cancellation: a cancel that lands inside a
+            # driver call (a connection pool's wait) may be swallowed by the driver
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stopping.wait(), interval)
+            if stopping.is_set():
+                return
             try:
                 lease = await store._lease_renew(
                     self.thread_id, self.owner, time.time() + self.lease_ttl
@@ -279,12 +286,15 @@ class ThreadRun:
                 self.request_stop(lease.stop)
 
     async def _leave(self) -> None:
-        if self._heartbeat is not None:
-            self._heartbeat.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._heartbeat
-            self._heartbeat = None
         try:
+            beat, self._heartbeat = self._heartbeat, None
+            if beat is not None:
+                self._stopping.set()
+                if not beat.done():
+                    # a renewal in flight finishes (bounded); then the loop sees the event
+                    with contextlib.suppress(Exception):
+                        await asyncio.wait_for(asyncio.shield(beat), self.lease_ttl / 3 + 1)
+                    beat.cancel()
             if self._leased and self.store is not None:
                 self._leased = False
                 with contextlib.suppress(Exception):  # unreleased, it expires after lease_ttl
