@@ -1,5 +1,8 @@
 """Specialists: tool-bound agents with playbooks, consulted by an Orchestrator.
 
+Playbooks are :class:`locus.playbooks.Playbook` (re-exported here): the same
+model the :class:`~locus.playbooks.PlaybookEnforcer` keeps an agent to.
+
 ```python
 from locus.models import ScriptedModel
 from locus.multiagent.specialist import Playbook, PlaybookStep, Specialist
@@ -12,7 +15,7 @@ db = Specialist(
         Playbook(
             name="slow queries",
             description="latency of slow database queries",
-            steps=[PlaybookStep(instruction="List the slowest queries")],
+            steps=[PlaybookStep(description="List the slowest queries")],
         )
     ],
     model=ScriptedModel(["Index missing on orders.user_id. Confidence: 0.9"]),
@@ -29,6 +32,8 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
+
+from locus.playbooks._models import Playbook, PlaybookStep
 
 if TYPE_CHECKING:
     from locus.agent import Agent
@@ -51,61 +56,6 @@ DEFAULT_CONFIDENCE = 0.5
 
 _CONFIDENCE = re.compile(r"confidence\W{0,3}\s*([0-9]+(?:\.[0-9]+)?)\s*(%?)", re.IGNORECASE)
 _WORD = re.compile(r"[a-z0-9]+")
-
-
-class PlaybookStep(BaseModel):
-    """One step of a playbook.
-
-    Attributes:
-        instruction: What to do.
-        required_tools: Tools the step uses (names).
-        expected_output: What the step should produce.
-        on_failure: What to do when the step fails.
-    """
-
-    instruction: str
-    required_tools: list[str] = Field(default_factory=list)
-    expected_output: str = ""
-    on_failure: str = ""
-
-
-class Playbook(BaseModel):
-    """A procedure a specialist follows for one kind of task.
-
-    Attributes:
-        name: Playbook name (also matched against tasks).
-        description: The tasks it is for (matched against tasks).
-        steps: The steps, in order.
-        preconditions: What must hold before starting.
-        success_criteria: What a complete answer contains.
-    """
-
-    name: str
-    description: str = ""
-    steps: list[PlaybookStep] = Field(default_factory=list)
-    preconditions: list[str] = Field(default_factory=list)
-    success_criteria: list[str] = Field(default_factory=list)
-
-    def to_prompt(self) -> str:
-        """The playbook as instructions for the model."""
-        lines = [
-            f"Follow the playbook '{self.name}'"
-            + (f": {self.description}" if self.description else ".")
-        ]
-        if self.preconditions:
-            lines.append("Preconditions: " + "; ".join(self.preconditions))
-        for index, step in enumerate(self.steps, 1):
-            line = f"{index}. {step.instruction}"
-            if step.required_tools:
-                line += f" (tools: {', '.join(step.required_tools)})"
-            if step.expected_output:
-                line += f" -> {step.expected_output}"
-            if step.on_failure:
-                line += f" [if it fails: {step.on_failure}]"
-            lines.append(line)
-        if self.success_criteria:
-            lines.append("Done when: " + "; ".join(self.success_criteria))
-        return "\n".join(lines)
 
 
 class SpecialistResult(BaseModel):
@@ -312,9 +262,9 @@ def create_log_analyst(model: Any = None, tools: list[Tool] | None = None) -> Sp
             name="error burst",
             description="errors exceptions failures in logs",
             steps=[
-                PlaybookStep(instruction="Search the logs around the incident window"),
-                PlaybookStep(instruction="Find the first occurrence of each new error"),
-                PlaybookStep(instruction="Group errors by signature and count them"),
+                PlaybookStep(description="Search the logs around the incident window"),
+                PlaybookStep(description="Find the first occurrence of each new error"),
+                PlaybookStep(description="Group errors by signature and count them"),
             ],
             success_criteria=["the first failing component is named", "evidence lines are quoted"],
         ),
@@ -335,9 +285,9 @@ def create_metrics_analyst(model: Any = None, tools: list[Tool] | None = None) -
             description="latency errors traffic saturation metrics",
             steps=[
                 PlaybookStep(
-                    instruction="Compare latency, errors, traffic, saturation to baseline"
+                    description="Compare latency, errors, traffic, saturation to baseline"
                 ),
-                PlaybookStep(instruction="Find when each signal changed"),
+                PlaybookStep(description="Find when each signal changed"),
             ],
             success_criteria=["the change point is timestamped"],
         ),
@@ -357,8 +307,8 @@ def create_trace_analyst(model: Any = None, tools: list[Tool] | None = None) -> 
             name="critical path",
             description="slow failing spans traces latency services",
             steps=[
-                PlaybookStep(instruction="Find traces of failing or slow requests"),
-                PlaybookStep(instruction="Walk the critical path to the span that dominates"),
+                PlaybookStep(description="Find traces of failing or slow requests"),
+                PlaybookStep(description="Walk the critical path to the span that dominates"),
             ],
             success_criteria=["the responsible service and span are named"],
         ),
@@ -378,8 +328,8 @@ def create_code_analyst(model: Any = None, tools: list[Tool] | None = None) -> S
             name="recent change",
             description="deploy commit diff code change regression",
             steps=[
-                PlaybookStep(instruction="List changes deployed before the incident"),
-                PlaybookStep(instruction="Read the diffs touching the failing path"),
+                PlaybookStep(description="List changes deployed before the incident"),
+                PlaybookStep(description="Read the diffs touching the failing path"),
             ],
             success_criteria=["a suspect change is named or ruled out"],
         ),

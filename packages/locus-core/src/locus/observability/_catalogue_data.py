@@ -22,6 +22,7 @@ _GRAPH = "locus.multiagent.graph"
 _FUNC = "locus.multiagent.functional"
 _COMP = "locus.agent.composition"
 _EVAL = "locus.evaluation"
+_PLAYBOOK = "locus.playbooks"
 
 AGENT_EVENTS: tuple[tuple[str, str, tuple[str, ...], str], ...] = (
     # agent.*
@@ -72,6 +73,24 @@ AGENT_EVENTS: tuple[tuple[str, str, tuple[str, ...], str], ...] = (
         "An EvalRunner finished a suite.",
         ("total", "passed", "failed", "avg_score"),
         _EVAL,
+    ),
+    (
+        "agent.playbook.violation",
+        "A tool call broke the playbook (out of order, precondition, extra tool, step budget).",
+        ("playbook", "violation_type", "step_id", "tool_name", "blocked"),
+        _PLAYBOOK,
+    ),
+    (
+        "agent.playbook.step.completed",
+        "A playbook step completed (its expected tools succeeded) or was skipped.",
+        ("playbook", "step_id", "status", "tool_calls"),
+        _PLAYBOOK,
+    ),
+    (
+        "agent.playbook.completed",
+        "Every step of a playbook is done.",
+        ("playbook", "steps", "tool_calls", "violations"),
+        _PLAYBOOK,
     ),
     (
         "agent.guardrail.triggered",
