@@ -52,6 +52,7 @@ def __getattr__(name: str) -> Any:
 __all__ = [
     "BM25Reranker",
     "BaseVectorStore",
+    "ChromaVectorStore",
     "Chunk",
     "ChunkConfig",
     "CohereReranker",

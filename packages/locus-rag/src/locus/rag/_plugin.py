@@ -46,3 +46,8 @@ def locus_register_vector_stores(register: Registrar) -> None:
         "locus.rag.stores.oracle:from_url",
         description="Oracle Database 23ai/26ai AI Vector Search (oracledb)",
     )
+    register(
+        "chroma",
+        "locus.rag.stores.chroma:from_url",
+        description="Chroma, embedded: in memory or a folder (chromadb)",
+    )

@@ -27,6 +27,7 @@ from locus.rag.stores.sqlite import SQLiteVectorStore
 __all__ = [
     "DISTANCE_METRICS",
     "BaseVectorStore",
+    "ChromaVectorStore",
     "Document",
     "Filter",
     "InMemoryVectorStore",
@@ -44,6 +45,7 @@ __all__ = [
 ]
 
 _OPTIONAL = {
+    "ChromaVectorStore": "locus.rag.stores.chroma",
     "QdrantVectorStore": "locus.rag.stores.qdrant",
     "PgVectorStore": "locus.rag.stores.pgvector",
     "OpenSearchVectorStore": "locus.rag.stores.opensearch",
