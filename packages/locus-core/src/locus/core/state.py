@@ -2,8 +2,10 @@
 
 :class:`AgentState` is the single source of truth of a run: the conversation,
 every tool execution, the iteration counter, the latest self-assessed
-confidence, token usage, and the idempotency ledger that makes
-``@tool(idempotent=True)`` exactly-once across restarts.
+confidence, token usage, and the idempotency ledger that keeps
+``@tool(idempotent=True)`` from running a call twice across restarts
+(exactly once with ``in_doubt="retry"`` and a downstream that dedupes on the
+key; see docs/tools.md and ``tests/test_exactly_once_dedupe.py``).
 """
 
 from __future__ import annotations
@@ -144,7 +146,7 @@ class AgentState(BaseModel):
         iteration: Completed loop iterations of the current run.
         confidence: Latest self-assessed confidence (Reflexion), 0..1.
         token_usage: Tokens used by the current run.
-        idempotency: The exactly-once ledger, by key.
+        idempotency: The idempotency ledger (intent, then result), by key.
         status: Where the run stands.
         stop_reason: Which termination branch fired, once terminated.
         grounding_score: Latest grounding score, 0..1.

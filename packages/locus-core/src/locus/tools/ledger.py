@@ -1,4 +1,10 @@
-"""The idempotency ledger: exactly-once idempotent tools across retries and restarts.
+"""The idempotency ledger: idempotent tools never run a call twice across retries and restarts.
+
+An intent is recorded (and checkpointed) before the body runs, the result
+after; a call with an intent and no result is *in doubt* and handled by the
+tool's ``in_doubt`` policy (at most once with ``"report"``/``"fail"``; exactly
+once with ``"retry"`` when the downstream dedupes on the key, as
+``tests/test_exactly_once_dedupe.py`` shows under SIGKILL).
 
 The ledger lives in :attr:`locus.core.state.AgentState.idempotency`, so it is
 saved with the thread's checkpoint. Keys are ``name:sha256(canonical-json)``
