@@ -9,6 +9,7 @@ document (delete, then add) so no stale keys survive. Telemetry is off.
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Sequence
 from typing import Any
@@ -103,9 +104,10 @@ class ChromaVectorStore(BaseVectorStore):
     def __repr__(self) -> str:
         return f"ChromaVectorStore(collection={self.collection.name!r})"
 
-    def _call(self, fn: Any, /, **kwargs: Any) -> Any:
+    async def _call(self, fn: Any, /, **kwargs: Any) -> Any:
+        # chromadb's client is synchronous: its calls run in a worker thread
         try:
-            return fn(**kwargs)
+            return await asyncio.to_thread(fn, **kwargs)
         except (ValidationError, ConfigError):
             raise
         except Exception as exc:
@@ -113,9 +115,9 @@ class ChromaVectorStore(BaseVectorStore):
                 f"Chroma collection {self.collection.name!r}: {exc}", cause=exc
             ) from exc
 
-    def _learn_dimension(self) -> None:
-        if self.config.dimension is None and self.collection.count():
-            got = self._call(self.collection.peek, limit=1)
+    async def _learn_dimension(self) -> None:
+        if self.config.dimension is None and await self._call(self.collection.count):
+            got = await self._call(self.collection.peek, limit=1)
             embeddings = got.get("embeddings")
             if embeddings is not None and len(embeddings):
                 self._check_dimension(len(embeddings[0]), fix=True)
@@ -137,7 +139,7 @@ class ChromaVectorStore(BaseVectorStore):
 
     async def add(self, documents: Sequence[Document]) -> list[str]:
         """Replace ``documents`` by id (delete, then add); return their ids."""
-        self._learn_dimension()
+        await self._learn_dimension()
         matrix = self._vectors(documents)
         if not len(documents):
             return []
@@ -159,8 +161,8 @@ class ChromaVectorStore(BaseVectorStore):
             flat = {k: v for k, v in d.metadata.items() if _scalar(v) and k != _META}
             metas.append({**flat, _META: envelope})
         ids = [d.id for d in documents]
-        self._call(self.collection.delete, ids=ids)
-        self._call(
+        await self._call(self.collection.delete, ids=ids)
+        await self._call(
             self.collection.add,
             ids=ids,
             embeddings=matrix.tolist(),
@@ -173,13 +175,13 @@ class ChromaVectorStore(BaseVectorStore):
         self, embedding: Vector, *, limit: int = 10, filter: Filter | None = None
     ) -> list[SearchResult]:
         """The nearest documents matching ``filter``, best first."""
-        self._learn_dimension()
+        await self._learn_dimension()
         query = self._query(embedding, limit)
         where = translate_filter(filter)
-        count = self.collection.count()
+        count = await self._call(self.collection.count)
         if count == 0:
             return []
-        got = self._call(
+        got = await self._call(
             self.collection.query,
             query_embeddings=[query.tolist()],
             n_results=min(limit, count),
@@ -207,7 +209,7 @@ class ChromaVectorStore(BaseVectorStore):
         wanted = check_ids(ids)
         if not wanted:
             return []
-        got = self._call(
+        got = await self._call(
             self.collection.get, ids=wanted, include=["embeddings", "documents", "metadatas"]
         )
         vectors = got.get("embeddings")
@@ -228,28 +230,30 @@ class ChromaVectorStore(BaseVectorStore):
                 "delete() needs ids or a filter; use clear() to delete everything"
             )
         where = translate_filter(filter) if filter else None
-        selected = self._call(
-            self.collection.get,
-            ids=check_ids(ids) if ids is not None else None,
-            where=where,
-            include=[],
+        selected = (
+            await self._call(
+                self.collection.get,
+                ids=check_ids(ids) if ids is not None else None,
+                where=where,
+                include=[],
+            )
         )["ids"]
         if selected:
-            self._call(self.collection.delete, ids=list(selected))
+            await self._call(self.collection.delete, ids=list(selected))
         return len(selected)
 
     async def count(self, filter: Filter | None = None) -> int:
         """How many documents (matching ``filter``)."""
         if not filter:
-            return int(self.collection.count())
+            return int(await self._call(self.collection.count))
         where = translate_filter(filter)
-        return len(self._call(self.collection.get, where=where, include=[])["ids"])
+        return len((await self._call(self.collection.get, where=where, include=[]))["ids"])
 
     async def clear(self) -> None:
         """Delete every document (the collection stays)."""
-        selected = self._call(self.collection.get, include=[])["ids"]
+        selected = (await self._call(self.collection.get, include=[]))["ids"]
         if selected:
-            self._call(self.collection.delete, ids=list(selected))
+            await self._call(self.collection.delete, ids=list(selected))
 
     async def close(self) -> None:
         """Nothing to release (Chroma's embedded client closes with the process)."""
