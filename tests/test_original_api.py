@@ -130,14 +130,14 @@ def check_module(module_name: str, entries: list[Entry]) -> Outcome:
     outcome = Outcome(module_name, listed=len(entries))
     try:
         module = importlib.import_module(module_name)
-    except Exception as exc:  # noqa: BLE001 - any import failure is reported
+    except Exception as exc:
         outcome.error = f"{type(exc).__name__}: {exc}".splitlines()[0][:120]
         outcome.missing = [e.name for e in entries]
         return outcome
     for entry in entries:
         try:
             obj = getattr(module, entry.name)
-        except Exception:  # noqa: BLE001 - a lazy export that fails counts as missing
+        except Exception:
             outcome.missing.append(entry.name)
             continue
         absent = [m for m in entry.members if not _has_member(obj, m)]
@@ -182,8 +182,10 @@ def render(outcomes: list[Outcome]) -> str:
         full = sum(o.full for o in items)
         owner = OWNERS.get(area, "locus-core")
         lines.append(f"| {area} | {owner} | {len(items)} | {full} | {listed} | {resolved} |")
-    lines.append(f"| **total** | | {len(outcomes)} | {sum(o.full for o in outcomes)} "
-                 f"| {total_listed} | {total_resolved} |")
+    lines.append(
+        f"| **total** | | {len(outcomes)} | {sum(o.full for o in outcomes)} "
+        f"| {total_listed} | {total_resolved} |"
+    )
     lines += [
         "",
         "## Per module",
@@ -232,7 +234,7 @@ def test_star_import_and_dir_resolve() -> None:
     import locus
 
     namespace: dict[str, object] = {}
-    exec("from locus import *", namespace)  # noqa: S102 - the statement under test
+    exec("from locus import *", namespace)
     for name in locus.__all__:
         assert name in namespace
     for name in dir(locus):

@@ -7,7 +7,7 @@ access. ``locus`` is a namespace-extensible package: other distributions
 
 __path__ = __import__("pkgutil").extend_path(__path__, __name__)
 
-from typing import Any
+from typing import Any as _Any
 
 __version__ = "0.1.0"
 
@@ -70,12 +70,60 @@ _EXPORTS: dict[str, str] = {
     "CapabilityIndex": "locus.router",
     "SkillIndex": "locus.router",
     "RunnableResult": "locus.router",
+    # the original locus's other root names
+    "AgentConfig": "locus.agent",
+    "CausalChain": "locus.reasoning",
+    "GraphConfig": "locus.multiagent.graph",
+    "Grounding": "locus.deepagent",
+    "GroundingEvent": "locus.core.events",
+    "Handoff": "locus.multiagent.handoff",
+    "HandoffContext": "locus.multiagent.handoff",
+    "HookProvider": "locus.hooks.provider",
+    "HookRegistry": "locus.hooks",
+    "ItemRef": "locus.deepagent",
+    "KnowledgeProvider": "locus.deepagent",
+    "KnowledgeRow": "locus.deepagent",
+    "LocusEvent": "locus.core.events",
+    "OracleVectorStore": "locus.rag",
+    "Orchestrator": "locus.multiagent.orchestrator",
+    "RAGRetriever": "locus.rag",
+    "ReflectEvent": "locus.core.events",
+    "Reflexion": "locus.reasoning",
+    "RoutingDecision": "locus.multiagent.orchestrator",
+    "Specialist": "locus.multiagent.specialist",
+    "TerminateEvent": "locus.core.events",
+    "ThinkEvent": "locus.core.events",
+    "ToolCompleteEvent": "locus.core.events",
+    "ToolStartEvent": "locus.core.events",
+    "create_orchestrator": "locus.multiagent.orchestrator",
+    "make_causal_inference_node": "locus.deepagent",
+    "make_execute_node": "locus.deepagent",
+    "make_grounding_eval_node": "locus.deepagent",
+    "make_regenerate_summary_node": "locus.deepagent",
+    "make_replan_node": "locus.deepagent",
+    "make_summarize_node": "locus.deepagent",
+    "route_after_grounding": "locus.deepagent",
+    "KEY_CAUSAL_CHAIN": "locus.deepagent",
+    "KEY_CAUSAL_CONFIDENCE": "locus.deepagent",
+    "KEY_CAUSAL_HYPOTHESIS": "locus.deepagent",
+    "KEY_EVIDENCE": "locus.deepagent",
+    "KEY_EXECUTE_PROMPT": "locus.deepagent",
+    "KEY_GROUNDING_FACTS": "locus.deepagent",
+    "KEY_GROUNDING_SCORE": "locus.deepagent",
+    "KEY_PROMPT": "locus.deepagent",
+    "KEY_REGENERATION_COUNT": "locus.deepagent",
+    "KEY_REPLAN_COUNT": "locus.deepagent",
+    "KEY_STOP_REASON": "locus.deepagent",
+    "KEY_STRUCTURED_OUTPUT": "locus.deepagent",
+    "KEY_SUMMARY": "locus.deepagent",
+    "KEY_UNGROUNDED_CLAIMS": "locus.deepagent",
 }
 
 # modules another distribution provides: their names need it installed
 _DISTRIBUTIONS: dict[str, str] = {
     "locus.deepagent": "locus-deepagent",
     "locus.router": "locus-router",
+    "locus.rag": "locus-rag",
 }
 
 
@@ -95,7 +143,7 @@ def _installed(module_name: str) -> bool:
 __all__ = ["__version__", *sorted(n for n, m in _EXPORTS.items() if _installed(m))]
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> _Any:
     module_name = _EXPORTS.get(name)
     if module_name is None:
         raise AttributeError(f"module 'locus' has no attribute {name!r}")

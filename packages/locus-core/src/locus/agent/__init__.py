@@ -11,7 +11,40 @@ print(result.text, result.stop_reason)
 
 from __future__ import annotations
 
-from locus.agent._agent import Agent, Prompt
-from locus.agent.result import AgentResult
+from typing import Any
 
-__all__ = ["Agent", "AgentResult", "Prompt"]
+from locus.agent._agent import Agent, Prompt
+from locus.agent.result import AgentResult, ExecutionMetrics
+
+__all__ = [
+    "Agent",
+    "AgentConfig",
+    "AgentResult",
+    "ExecutionMetrics",
+    "GroundingConfig",
+    "LoopAgent",
+    "ParallelPipeline",
+    "Prompt",
+    "ReflexionConfig",
+    "SequentialPipeline",
+]
+
+# the original locus's names, imported on first use
+_LAZY = {
+    "AgentConfig": "locus.agent.config",
+    "GroundingConfig": "locus.agent.config",
+    "ReflexionConfig": "locus.agent.config",
+    "GSARConfig": "locus.agent.config",
+    "LoopAgent": "locus.agent.composition",
+    "ParallelPipeline": "locus.agent.composition",
+    "SequentialPipeline": "locus.agent.composition",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module_name = _LAZY.get(name)
+    if module_name is None:
+        raise AttributeError(f"module 'locus.agent' has no attribute {name!r}")
+    import importlib
+
+    return getattr(importlib.import_module(module_name), name)

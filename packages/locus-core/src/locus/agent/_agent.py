@@ -86,6 +86,8 @@ class Agent:
         limits: Bounds on tool argument nesting/size and tool result size
             (:class:`~locus.core.limits.Limits`; default
             :data:`~locus.core.limits.DEFAULT_LIMITS`). See ``docs/limits.md``.
+        config: The original locus's :class:`~locus.agent.config.AgentConfig`;
+            when given, it alone configures the agent (``docs/migrating.md``).
 
     Raises:
         locus.core.errors.ValidationError: an argument has the wrong type or value.
@@ -115,7 +117,11 @@ class Agent:
         conversation_manager: ConversationManager | None = None,
         store: BaseStore | StoreContext | None = None,
         limits: Limits | None = None,
+        config: Any = None,
     ) -> None:
+        if config is not None:  # the original locus's Agent(config=AgentConfig(...))
+            self.__init__(**config.agent_kwargs())  # type: ignore[misc]
+            return
         self.model = resolve_model(model)
         self.tools = normalize_tools(tools)
         if system_prompt is not None and not isinstance(system_prompt, str):

@@ -8,7 +8,33 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from locus.core.state import AgentState, TokenUsage, ToolExecution
 
-__all__ = ["AgentResult"]
+__all__ = ["AgentResult", "ExecutionMetrics"]
+
+
+class ExecutionMetrics(BaseModel):
+    """Counters of one run, in the original locus's shape (:attr:`AgentResult.metrics`)."""
+
+    iterations: int = 0
+    tool_calls: int = 0
+    tool_errors: int = 0
+    total_tokens: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    duration_ms: float = 0.0  # not recorded by AgentResult: see docs/migrating.md
+    reflexion_evaluations: int = 0
+    grounding_evaluations: int = 0
+    cache_creation_input_tokens: int = 0
+    cache_read_input_tokens: int = 0
+
+    @property
+    def tools_success_rate(self) -> float:
+        """Share of tool calls that did not fail (1.0 without tool calls)."""
+        return 1.0 if not self.tool_calls else 1 - self.tool_errors / self.tool_calls
+
+    @property
+    def tokens_per_iteration(self) -> float:
+        """Average tokens per loop iteration (0.0 before the first)."""
+        return self.total_tokens / self.iterations if self.iterations else 0.0
 
 
 class AgentResult(BaseModel):
@@ -50,6 +76,26 @@ class AgentResult(BaseModel):
     def text(self) -> str:
         """Alias of :attr:`message`."""
         return self.message
+
+    @property
+    def success(self) -> bool:
+        """The run finished: it did not fail (``Error(...)``) or pause (``Interrupted(...)``)."""
+        return not self.stop_reason.startswith(("Error(", "Interrupted("))
+
+    @property
+    def metrics(self) -> ExecutionMetrics:
+        """The run's counters in the original locus's :class:`ExecutionMetrics` shape."""
+        return ExecutionMetrics(
+            iterations=self.iterations,
+            tool_calls=len(self.tool_executions),
+            tool_errors=sum(1 for t in self.tool_executions if t.error),
+            total_tokens=self.usage.total_tokens,
+            prompt_tokens=self.usage.prompt_tokens,
+            completion_tokens=self.usage.completion_tokens,
+            grounding_evaluations=int(self.grounding_score is not None),
+            cache_creation_input_tokens=self.usage.cache_write_tokens,
+            cache_read_input_tokens=self.usage.cache_read_tokens,
+        )
 
     def __str__(self) -> str:
         return self.message

@@ -255,6 +255,8 @@ class TerminateEvent(LocusEvent):
         iterations: Loop iterations run.
         total_tokens: Tokens used by the run.
         structured_output: The validated output (JSON form) when ``output_schema`` is set.
+        total_tool_calls: Tool calls made by the run.
+        final_confidence: Latest Reflexion confidence, else ``None``.
     """
 
     event_type: Literal["agent.terminate"] = "agent.terminate"
@@ -263,6 +265,13 @@ class TerminateEvent(LocusEvent):
     iterations: int = 0
     total_tokens: int = 0
     structured_output: Any = None
+    total_tool_calls: int = 0
+    final_confidence: float | None = None
+
+    @property
+    def iterations_used(self) -> int:
+        """Alias of :attr:`iterations` (the original locus's name)."""
+        return self.iterations
 
     _preview_fields = {"final_message": "final_message_preview"}
 

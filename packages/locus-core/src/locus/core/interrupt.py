@@ -24,10 +24,11 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from locus.core.errors import LocusError
+from locus.core.errors import LocusError, ValidationError
 
 __all__ = [
     "AutoApproveHandler",
+    "CallbackInterruptHandler",
     "GraphInterrupted",
     "InterruptException",
     "InterruptHandler",
@@ -188,6 +189,31 @@ class AutoApproveHandler(InterruptHandler):
     async def handle(self, interrupt: InterruptValue) -> Any:
         """Return the configured response."""
         return self.response
+
+    async def can_handle(self, interrupt: InterruptValue) -> bool:
+        """Always ``True``."""
+        return True
+
+
+class CallbackInterruptHandler(InterruptHandler):
+    """Answers each interrupt with ``callback(interrupt)`` (a function or a coroutine function).
+
+    Args:
+        callback: Called with the :class:`InterruptValue`; its (awaited) return
+            value is what ``interrupt()`` returns.
+    """
+
+    def __init__(self, callback: Any) -> None:
+        if not callable(callback):
+            raise ValidationError(f"CallbackInterruptHandler needs a callable, got {callback!r}")
+        self.callback = callback
+
+    async def handle(self, interrupt: InterruptValue) -> Any:
+        """The callback's answer (awaited when it is a coroutine)."""
+        import inspect
+
+        answer = self.callback(interrupt)
+        return await answer if inspect.isawaitable(answer) else answer
 
     async def can_handle(self, interrupt: InterruptValue) -> bool:
         """Always ``True``."""

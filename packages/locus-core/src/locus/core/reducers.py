@@ -41,6 +41,7 @@ __all__ = [
     "MergeDict",
     "MinValue",
     "Reducer",
+    "SetIntersection",
     "SetUnion",
     "UniqueAppendList",
     "add_messages",
@@ -49,6 +50,7 @@ __all__ = [
     "apply_reducers",
     "create_reducer",
     "deep_merge_dict",
+    "extract_reducers_from_model",
     "first_value",
     "get_reducer",
     "last_value",
@@ -57,6 +59,7 @@ __all__ = [
     "min_value",
     "reduce_into",
     "reducer",
+    "set_intersection",
     "set_union",
     "unique_append_list",
 ]
@@ -335,6 +338,47 @@ class SetUnion:
         return "set_union"
 
 
+class SetIntersection:
+    """Intersection of sets (the first update starts from the update itself)."""
+
+    def __call__(self, current: Any, update: Any, /) -> Any:
+        items = set(update) if isinstance(update, set | frozenset | list | tuple) else {update}
+        if update is None:
+            return set(current) if current is not None else set()
+        return items if current is None else set(current) & items
+
+    def __repr__(self) -> str:
+        return "set_intersection"
+
+
+def extract_reducers_from_model(model_class: type) -> dict[str, Reducer[Any]]:
+    """Field name -> reducer of every ``Annotated[T, reducer]`` field of a model or TypedDict.
+
+    Raises:
+        locus.core.errors.ValidationError: the class's type hints cannot be resolved.
+    """
+    import typing
+
+    from locus.core.errors import ValidationError
+
+    model_fields = getattr(model_class, "model_fields", None)
+    if isinstance(model_fields, dict):  # pydantic keeps Annotated metadata on each field
+        found: dict[str, Reducer[Any]] = {}
+        for name, info in model_fields.items():
+            fn = next((m for m in reversed(info.metadata) if callable(m)), None)
+            if fn is not None:
+                found[name] = fn
+        return found
+    try:
+        hints = typing.get_type_hints(model_class, include_extras=True)
+    except Exception as exc:
+        raise ValidationError(
+            f"cannot read the type hints of {getattr(model_class, '__name__', model_class)!r}: "
+            f"{exc}; define the class at module level with importable annotations"
+        ) from exc
+    return {name: fn for name, hint in hints.items() if (fn := get_reducer(hint)) is not None}
+
+
 add_messages = AddMessages()
 merge_dict = MergeDict()
 deep_merge_dict = DeepMergeDict()
@@ -346,3 +390,4 @@ min_value = MinValue()
 last_value = LastValue()
 first_value = FirstValue()
 set_union = SetUnion()
+set_intersection = SetIntersection()

@@ -40,12 +40,14 @@ if TYPE_CHECKING:
 __all__ = [
     "SCHEMA_VERSION",
     "AllOf",
+    "AndCondition",
     "AnyOf",
     "ConfidenceMet",
     "CustomCondition",
     "InvalidConditionError",
     "MaxIterations",
     "NoToolCalls",
+    "OrCondition",
     "TerminationCondition",
     "TextMention",
     "TimeLimit",
@@ -55,6 +57,10 @@ __all__ = [
     "register_condition",
     "registered_conditions",
 ]
+
+# the original locus's names for the composites (``a | b`` builds an AnyOf)
+OrCondition = AnyOf
+AndCondition = AllOf
 
 Predicate = Callable[["AgentState"], "bool | str | None"]
 

@@ -46,6 +46,7 @@ __all__ = [
     "ModelCallDecision",
     "ModelRetry",
     "ToolCallDecision",
+    "create_registry",
 ]
 
 
@@ -55,4 +56,8 @@ def __getattr__(name: str) -> Any:
         from locus.hooks.retry import ModelRetry
 
         return ModelRetry
+    if name == "create_registry":
+        from locus.hooks.registry import create_registry
+
+        return create_registry
     raise AttributeError(f"module 'locus.hooks' has no attribute {name!r}")

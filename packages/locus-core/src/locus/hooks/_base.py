@@ -144,6 +144,16 @@ class BeforeToolCallEvent:
     tool: Any
     arguments: dict[str, Any]
 
+    @property
+    def tool_name(self) -> str:
+        """Name of the tool (the original locus's field)."""
+        return self.tool_call.name
+
+    @property
+    def tool_call_id(self) -> str:
+        """The model's call id (the original locus's field)."""
+        return self.tool_call.id
+
 
 @dataclass
 class AfterToolCallEvent:
@@ -153,6 +163,21 @@ class AfterToolCallEvent:
     state: AgentState
     tool_call: ToolCall
     result: ToolResult
+
+    @property
+    def tool_name(self) -> str:
+        """Name of the tool (the original locus's field)."""
+        return self.tool_call.name
+
+    @property
+    def tool_call_id(self) -> str:
+        """The model's call id (the original locus's field)."""
+        return self.tool_call.id
+
+    @property
+    def error(self) -> str | None:
+        """The error text when the call failed (the original locus's field)."""
+        return self.result.error
 
 
 HOOK_POINTS = (

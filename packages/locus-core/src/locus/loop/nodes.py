@@ -76,6 +76,8 @@ def terminate_event(ctx: LoopContext, reason: str, structured_output: Any = None
         iterations=state.iteration,
         total_tokens=state.token_usage.total_tokens,
         structured_output=structured_output,
+        total_tool_calls=sum(1 for t in state.tool_executions if t.run_id in (None, state.run_id)),
+        final_confidence=state.confidence,
     )
 
 

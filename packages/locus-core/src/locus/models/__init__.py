@@ -14,17 +14,28 @@ from locus.models.response import ModelResponse
 
 __all__ = [
     "FunctionModel",
+    "ModelConfig",
+    "ModelProtocol",
     "ModelResponse",
     "ScriptedModel",
     "TestModel",
     "get_model",
+    "list_providers",
     "parse_model_string",
+    "register_provider",
 ]
 
 _LAZY = {
     "FunctionModel": "locus.models.offline",
     "ScriptedModel": "locus.models.offline",
     "TestModel": "locus.models.offline",
+    # the original locus's names
+    "ModelConfig": "locus.models.base",
+    "ModelProtocol": "locus.models.base",
+    "RequestBuilder": "locus.models.base",
+    "ResponseParser": "locus.models.base",
+    "list_providers": "locus.models.registry",
+    "register_provider": "locus.models.registry",
 }
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from locus.core.messages import Message
+from locus.core.messages import Message, ToolCall
 from locus.core.state import TokenUsage
 
 __all__ = ["ModelResponse"]
@@ -39,6 +39,36 @@ class ModelResponse(BaseModel):
     def text(self) -> str:
         """The message text, or an empty string."""
         return self.message.content or ""
+
+    @property
+    def content(self) -> str:
+        """Alias of :attr:`text` (the original locus's name)."""
+        return self.text
+
+    @property
+    def tool_calls(self) -> list[ToolCall]:
+        """The tool calls the model asked for."""
+        return self.message.tool_calls
+
+    @property
+    def prompt_tokens(self) -> int:
+        """Input tokens billed."""
+        return self.token_usage.prompt_tokens
+
+    @property
+    def completion_tokens(self) -> int:
+        """Output tokens billed."""
+        return self.token_usage.completion_tokens
+
+    @property
+    def total_tokens(self) -> int:
+        """All tokens billed."""
+        return self.token_usage.total_tokens
+
+    @property
+    def provider_state(self) -> dict[str, Any]:
+        """Alias of :attr:`raw` (the original locus's name)."""
+        return self.raw
 
     @property
     def token_usage(self) -> TokenUsage:

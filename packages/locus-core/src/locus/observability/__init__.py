@@ -45,20 +45,34 @@ __all__ = [
     "BusEvent",
     "EventBus",
     "EventSpec",
+    "StreamEvent",
     "Subscription",
     "activity",
     "current_run_id",
     "describe_event",
     "emit",
+    "emit_sync",
     "get_event_bus",
     "parent_run_id",
     "publish_event",
+    "reset_event_bus",
+    "reset_run_id",
     "run_context",
     "set_event_bus",
+    "set_run_id",
     "trace_ids",
 ]
 
 _LAZY = {"EVENT_CATALOGUE", "EVENT_PREFIXES", "EventSpec", "describe_event"}
+
+# the original locus's names -> the submodule serving them
+_ORIGINAL = {
+    "StreamEvent": "locus.observability.event_bus",
+    "reset_event_bus": "locus.observability.event_bus",
+    "emit_sync": "locus.observability.emit",
+    "set_run_id": "locus.observability.context",
+    "reset_run_id": "locus.observability.context",
+}
 
 
 def __getattr__(name: str) -> Any:
@@ -66,4 +80,8 @@ def __getattr__(name: str) -> Any:
         from locus.observability import _catalogue
 
         return getattr(_catalogue, name)
+    if name in _ORIGINAL:
+        import importlib
+
+        return getattr(importlib.import_module(_ORIGINAL[name]), name)
     raise AttributeError(f"module 'locus.observability' has no attribute {name!r}")

@@ -226,6 +226,10 @@ class EventBus:
         for sub in subs:
             sub._end(END_RUN_CLOSED)
 
+    def close_stream(self, run_id: str) -> None:
+        """The original locus's name for :meth:`close_run`."""
+        self.close_run(run_id)
+
     def begin_activity(self, run_id: str) -> None:
         """Count an active producer (an agent run) in ``run_id``."""
         with self._lock:

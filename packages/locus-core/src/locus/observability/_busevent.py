@@ -29,3 +29,20 @@ class BusEvent:
     seq: int
     timestamp: float = field(default_factory=time.time)
     parent_run_id: str | None = None
+
+    @property
+    def event_id(self) -> str:
+        """``"<run_id>:<seq>"``: unique on the bus (the original locus's ``event_id``)."""
+        return f"{self.run_id}:{self.seq}"
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-compatible form (``event_id`` included)."""
+        return {
+            "event_id": self.event_id,
+            "event_type": self.event_type,
+            "run_id": self.run_id,
+            "data": self.data,
+            "seq": self.seq,
+            "timestamp": self.timestamp,
+            "parent_run_id": self.parent_run_id,
+        }

@@ -1,0 +1,270 @@
+"""The original locus's names behave as its programs expect (thin aliases over our design)."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Annotated
+
+import pytest
+from pydantic import BaseModel
+
+import locus
+from locus import Agent, tool
+from locus.core.errors import ValidationError
+from locus.core.messages import Message, ToolCall
+from locus.models import ScriptedModel
+
+
+@tool
+def add(a: int, b: int) -> int:
+    """Add two numbers."""
+    return a + b
+
+
+@tool
+def broken(x: int) -> int:
+    """Always fails."""
+    raise RuntimeError("disk on fire")
+
+
+def test_agent_config_configures_the_agent() -> None:
+    from locus.agent import AgentConfig
+
+    model = ScriptedModel([[ToolCall(name="add", arguments={"a": 2, "b": 3})], "five"])
+    config = AgentConfig(
+        model=model,
+        tools=[add],
+        system_prompt="be brief",
+        max_iterations=4,
+        temperature=0.2,
+        agent_id="calc",
+    )
+    agent = Agent(config=config)
+    result = agent.run_sync("2+3?")
+    assert result.text == "five"
+    assert agent.max_iterations == 4
+    assert agent.id == "calc"
+    assert model.requests[0].kwargs["temperature"] == 0.2
+    assert model.requests[0].messages[0].content == "be brief"
+
+
+def test_agent_config_refuses_a_setting_not_built_here_and_names_the_replacement() -> None:
+    from locus.agent import AgentConfig
+
+    with pytest.raises(ValidationError, match=r"terminal_tools.*ToolCalled"):
+        Agent(config=AgentConfig(model="test", terminal_tools=["submit"]))
+
+
+def test_agent_config_token_budget_becomes_a_token_limit() -> None:
+    from locus.agent import AgentConfig
+    from locus.core.termination import TokenLimit
+
+    kwargs = AgentConfig(model="test", token_budget=500).agent_kwargs()
+    assert isinstance(kwargs["termination"], TokenLimit)
+
+
+def test_result_metrics_and_success() -> None:
+    model = ScriptedModel(
+        [
+            [
+                ToolCall(name="add", arguments={"a": 1, "b": 1}),
+                ToolCall(name="broken", arguments={"x": 1}),
+            ],
+            "done",
+        ]
+    )
+    result = Agent(model=model, tools=[add, broken]).run_sync("go")
+    metrics = result.metrics
+    assert result.success is True
+    assert (metrics.iterations, metrics.tool_calls, metrics.tool_errors) == (2, 2, 1)
+    assert metrics.tools_success_rate == 0.5
+    assert metrics.total_tokens == result.usage.total_tokens > 0
+
+
+def test_model_response_has_the_original_accessors() -> None:
+    from locus.models.base import ModelResponse
+
+    response = ModelResponse(
+        message=Message.assistant("hi", tool_calls=[ToolCall(name="add", arguments={})]),
+        usage={"prompt_tokens": 3, "completion_tokens": 4},
+    )
+    assert response.content == "hi"
+    assert [c.name for c in response.tool_calls] == ["add"]
+    assert (response.prompt_tokens, response.completion_tokens, response.total_tokens) == (3, 4, 7)
+
+
+async def test_terminate_event_carries_iterations_used_and_tool_calls() -> None:
+    from locus.core.events import TerminateEvent
+
+    model = ScriptedModel([[ToolCall(name="add", arguments={"a": 1, "b": 2})], "3"])
+    events = [e async for e in Agent(model=model, tools=[add]).run("go")]
+    last = events[-1]
+    assert isinstance(last, TerminateEvent)
+    assert isinstance(last.reason, str)
+    assert last.reason
+    assert last.iterations_used == last.iterations == 2
+    assert last.total_tool_calls == 1
+
+
+def test_core_reexports_are_the_submodules_objects() -> None:
+    import locus.core
+    from locus.core import (
+        Command,
+        Message,
+        add_messages,
+        broadcast,
+        end,
+        goto,
+        reducers,
+        scatter,
+        send,
+    )
+    from locus.core import command as command_module
+
+    assert Command is command_module.Command
+    assert goto is command_module.goto
+    assert end is command_module.end
+    assert Message is locus.core.messages.Message
+    assert scatter is send.scatter
+    assert broadcast is send.broadcast
+    assert add_messages is reducers.add_messages
+    assert not hasattr(locus.core, "Nope")
+
+
+def test_or_and_conditions_are_the_composites() -> None:
+    from locus.core.termination import AndCondition, MaxIterations, OrCondition, ToolCalled
+
+    either = OrCondition(ToolCalled("add"), MaxIterations(1))
+    assert repr(either) == repr(ToolCalled("add") | MaxIterations(1))
+    result = Agent(
+        model=ScriptedModel([[ToolCall(name="add", arguments={"a": 1, "b": 1})], "x"]),
+        tools=[add],
+        termination=either,
+    ).run_sync("go")
+    assert "ToolCalled('add')" in result.stop_reason
+    assert isinstance(
+        AndCondition(ToolCalled("a"), MaxIterations(2)), type(ToolCalled("a") & MaxIterations(2))
+    )
+
+
+def test_extract_reducers_from_model_and_set_intersection() -> None:
+    from locus.core.reducers import append_list, extract_reducers_from_model, set_intersection
+
+    class State(BaseModel):
+        items: Annotated[list[str], append_list] = []
+        tags: Annotated[set[str], set_intersection] = set()
+        plain: int = 0
+
+    found = extract_reducers_from_model(State)
+    assert found == {"items": append_list, "tags": set_intersection}
+    assert set_intersection(None, {"a", "b"}) == {"a", "b"}
+    assert set_intersection({"a", "b"}, ["b", "c"]) == {"b"}
+
+
+async def test_callback_interrupt_handler_sync_and_async() -> None:
+    from locus.core.interrupt import CallbackInterruptHandler, InterruptValue
+
+    value = InterruptValue(payload={"q": "ok?"})
+
+    async def later(iv: InterruptValue) -> str:
+        await asyncio.sleep(0)
+        return f"async {iv.payload['q']}"
+
+    assert await CallbackInterruptHandler(lambda iv: iv.payload["q"]).handle(value) == "ok?"
+    assert await CallbackInterruptHandler(later).handle(value) == "async ok?"
+    with pytest.raises(ValidationError):
+        CallbackInterruptHandler("not callable")
+
+
+async def test_emit_works_awaited_and_not_and_close_stream_ends_subscribers() -> None:
+    from locus.observability import EventBus, get_event_bus, run_context
+    from locus.observability.emit import emit, emit_sync
+    from locus.observability.event_bus import StreamEvent
+
+    async with run_context() as rid:
+        await emit("custom.awaited", a=1)
+        emit_sync("custom.plain", b=2)
+        locus.observability.emit("custom.module_call", c=3)
+        history = get_event_bus().history(rid)
+    assert [e.event_type for e in history] == [
+        "custom.awaited",
+        "custom.plain",
+        "custom.module_call",
+    ]
+    assert isinstance(history[0], StreamEvent)
+    assert history[0].event_id == f"{rid}:1"
+    assert history[1].to_dict()["data"] == {"b": 2}
+
+    bus = EventBus()
+    bus.open_run("r1")
+    sub = bus.subscribe("r1")
+    bus.publish("r1", "custom.x", {})
+    bus.close_stream("r1")
+    received = [e.event_type async for e in sub]
+    assert received == ["custom.x"]
+
+
+def test_memory_backends_submodules(tmp_path: Path) -> None:
+    import locus.memory.backends as backends
+    from locus.checkpoint.memory import MemoryCheckpointer as Ours
+    from locus.memory.backends.file import FileCheckpointer
+    from locus.memory.backends.memory import MemoryCheckpointer
+    from locus.memory.backends.sqlite import SQLiteBackend, SQLiteConfig
+
+    assert MemoryCheckpointer is Ours
+    assert not hasattr(backends, "Nope")
+    db = tmp_path / "threads.db"
+    agent = Agent(model="test", checkpointer=SQLiteBackend(config=SQLiteConfig(path=str(db))))
+    agent.run_sync("first", thread_id="t1")
+    again = Agent(model="test", checkpointer=SQLiteBackend(config=SQLiteConfig(path=str(db))))
+    second = again.run_sync("second", thread_id="t1")
+    assert second.state is not None
+    assert [m.content for m in second.state.messages if m.role.value == "user"] == [
+        "first",
+        "second",
+    ]
+
+    files = FileCheckpointer(base_dir=tmp_path / "cp")
+    Agent(model="test", checkpointer=files).run_sync("x", thread_id="t2")
+    assert any((tmp_path / "cp").rglob("*"))
+
+
+def test_hook_provider_on_methods_are_called() -> None:
+    from locus.hooks.provider import HookPriority, HookProvider
+
+    seen: list[tuple[str, str | None]] = []
+
+    class Audit(HookProvider):
+        priority = HookPriority.LOW
+
+        def on_before_tool_call(self, event: object) -> None:
+            seen.append(("before", event.tool_name))  # type: ignore[attr-defined]
+
+        def on_after_tool_call(self, event: object) -> None:
+            seen.append(("after", event.error))  # type: ignore[attr-defined]
+
+    model = ScriptedModel([[ToolCall(name="broken", arguments={"x": 1})], "ok"])
+    Agent(model=model, tools=[broken], hooks=[Audit()]).run_sync("go")
+    assert seen[0] == ("before", "broken")
+    assert seen[1][0] == "after"
+    assert "disk on fire" in (seen[1][1] or "")
+
+
+def test_model_registry_register_and_get() -> None:
+    from locus.models.registry import get_model, list_providers, register_provider
+
+    made: list[str] = []
+
+    def factory(name: str, **options: object) -> ScriptedModel:
+        made.append(name)
+        return ScriptedModel(["from mine"])
+
+    prefix = f"compat{id(made)}"
+    register_provider(prefix, factory)
+    assert prefix in list_providers()
+    model = get_model(f"{prefix}:small")
+    assert made == ["small"]
+    assert Agent(model=model).run_sync("hi").text == "from mine"
+    with pytest.raises(ValidationError, match="already registered"):
+        register_provider(prefix, factory)
