@@ -23,6 +23,7 @@ _FUNC = "locus.multiagent.functional"
 _COMP = "locus.agent.composition"
 _EVAL = "locus.evaluation"
 _PLAYBOOK = "locus.playbooks"
+_SKILLS = "locus.skills"
 
 AGENT_EVENTS: tuple[tuple[str, str, tuple[str, ...], str], ...] = (
     # agent.*
@@ -91,6 +92,12 @@ AGENT_EVENTS: tuple[tuple[str, str, tuple[str, ...], str], ...] = (
         "Every step of a playbook is done.",
         ("playbook", "steps", "tool_calls", "violations"),
         _PLAYBOOK,
+    ),
+    (
+        "agent.skill.activated",
+        "The model opened a skill: its instructions now go with each model call.",
+        ("skill", "resources"),
+        _SKILLS,
     ),
     (
         "agent.guardrail.triggered",

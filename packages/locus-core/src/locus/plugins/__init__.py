@@ -32,6 +32,7 @@ from locus.plugins._manager import (
     plugin_report,
     registry,
     reset_plugin_manager,
+    skill_registry,
     store_registry,
 )
 from locus.plugins._registry import Entry, Registry, resolve_target
@@ -56,5 +57,6 @@ __all__ = [
     "registry",
     "reset_plugin_manager",
     "resolve_target",
+    "skill_registry",
     "store_registry",
 ]

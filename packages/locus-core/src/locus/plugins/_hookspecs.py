@@ -83,6 +83,16 @@ class LocusHookspecs:
         """
 
     @hookspec
+    def locus_register_skills(self, register: Registrar) -> None:
+        """Contribute Agent Skills (:class:`locus.skills.Skill`) by name.
+
+        Call ``register(name, target, *, description="")`` with ``target`` a
+        :class:`~locus.skills.Skill`, a :class:`pathlib.Path` to a skill folder
+        (one holding ``SKILL.md``), or a ``"module:attribute"`` string naming
+        either. ``SkillIndex.from_plugins()`` loads them.
+        """
+
+    @hookspec
     def locus_register_commands(self, register: CommandRegistrar) -> None:
         """Add subcommands to the ``locus`` CLI.
 

@@ -31,6 +31,7 @@ __all__ = [
     "plugin_report",
     "registry",
     "reset_plugin_manager",
+    "skill_registry",
     "store_registry",
 ]
 
@@ -303,6 +304,11 @@ def integration_registry() -> Registry[Any]:
     return _build_registry("integration", "locus_register_integrations", KNOWN_INTEGRATIONS)
 
 
+def skill_registry() -> Registry[Any]:
+    """Agent Skills contributed by plugins, by name (``locus.skills.SkillIndex.from_plugins``)."""
+    return _build_registry("skill", "locus_register_skills", {})
+
+
 def _command_register(register: Callable[..., bool]) -> CommandRegistrar:
     def register_command(
         name: str, handler: Any, /, *, help: str = "", configure: Any = None
@@ -349,6 +355,7 @@ def plugin_report() -> list[PluginInfo]:
     checkpointer_registry()
     backend_registry()
     store_registry()
+    skill_registry()
     integration_registry()
     command_registry()
     for hook_name in list(_state.declared):
