@@ -115,3 +115,31 @@ async def test_a_thread_with_a_checkpointer_saves_through_steps_and_continues(sq
     assert names[0] == "locus.checkpoint_load:t1"
     assert names.count("locus.checkpoint_save:t1") >= 2
     assert "locus.model:function" in names
+
+
+async def test_parallel_tool_calls_of_one_turn_replay_in_call_order(sqlite_url):
+    EFFECTS.clear()
+
+    def fan_out(messages, tools):
+        if not any(m.role is Role.TOOL for m in messages):
+            return [
+                ToolCall(id=f"p{i}", name="add_note", arguments={"text": f"p{i}"}) for i in range(3)
+            ]
+        return "fanned out"
+
+    durable = DBOSAgent(Agent(model=FunctionModel(fan_out), tools=[add_note], name="fan"))
+    configure(system_database_url=sqlite_url, application_version="t", log_level="WARNING")
+    DBOS.launch()
+    first = await durable.invoke("go", workflow_id="fan-1")
+    steps = await DBOS.list_workflow_steps_async("fan-1")
+    assert [s["function_name"] for s in steps] == [
+        "locus.model:function",
+        *["locus.tool:add_note"] * 3,
+        "locus.model:function",
+    ]
+    assert sorted(EFFECTS) == ["p0", "p1", "p2"]
+
+    forked = await DBOS.fork_workflow_async("fan-1", steps[-1]["function_id"])
+    again = await forked.get_result()
+    assert sorted(EFFECTS) == ["p0", "p1", "p2"]  # the three recorded tool steps replayed
+    assert [t.result for t in again.tool_executions] == [t.result for t in first.tool_executions]
