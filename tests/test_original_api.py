@@ -249,3 +249,16 @@ def test_unknown_names_are_attribute_errors() -> None:
     assert not hasattr(locus.memory.backends, "Nope")
     with pytest.raises(AttributeError):
         locus.memory.backends.Nope  # noqa: B018
+
+
+def test_native_models_build_the_provider_distributions_models() -> None:
+    from locus.anthropic import AnthropicModel as OurAnthropic
+    from locus.models.native.anthropic import AnthropicConfig, AnthropicModel
+    from locus.models.native.openai import OpenAIConfig, OpenAIModel
+    from locus.openai import OpenAIModel as OurOpenAI
+
+    model = OpenAIModel(config=OpenAIConfig(model="gpt-4.1-mini", api_key="sk-test", max_retries=1))
+    assert isinstance(model, OurOpenAI)
+    assert model.model == "gpt-4.1-mini"
+    claude = AnthropicModel(config=AnthropicConfig(api_key="test", request_timeout=5.0))
+    assert isinstance(claude, OurAnthropic)

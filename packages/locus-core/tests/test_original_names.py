@@ -268,3 +268,88 @@ def test_model_registry_register_and_get() -> None:
     assert Agent(model=model).run_sync("hi").text == "from mine"
     with pytest.raises(ValidationError, match="already registered"):
         register_provider(prefix, factory)
+
+
+def test_reasoning_steps_follow_the_model_turns() -> None:
+    model = ScriptedModel([[ToolCall(name="add", arguments={"a": 2, "b": 2})], "four"])
+    steps = Agent(model=model, tools=[add]).run_sync("2+2").reasoning_steps
+    assert [s.iteration for s in steps] == [1, 2]
+    assert steps[0].tool_calls[0]["name"] == "add"
+    assert steps[0].tool_results[0]["result"] == "4"
+    assert steps[1].thought == "four"
+
+
+async def test_entrypoint_get_result_collects_tasks_and_errors() -> None:
+    from locus.multiagent.functional import EntrypointResult, entrypoint, task
+
+    attempts: list[int] = []
+
+    @task(retry_attempts=2)
+    async def double(x: int) -> int:
+        attempts.append(x)
+        if len(attempts) == 1:
+            raise RuntimeError("transient")
+        return 2 * x
+
+    @entrypoint()
+    async def flow(x: int) -> int:
+        return await double(x) + 1
+
+    @entrypoint()
+    async def failing(x: int) -> int:
+        raise ValueError("bad input")
+
+    ok = await flow.get_result(5)
+    assert isinstance(ok, EntrypointResult)
+    assert (ok.value, ok.success, attempts) == (11, True, [5, 5])
+    assert [(t.task_name, t.value) for t in ok.tasks] == [("double", 10)]
+    bad = await failing.get_result(1)
+    assert not bad.success
+    assert bad.error == "ValueError: bad input"
+
+
+def test_structured_helpers() -> None:
+    from locus.core.structured import (
+        StructuredOutputError,
+        build_response_format,
+        extract_json,
+        inline_schema_refs,
+        parse_structured,
+    )
+
+    class Inner(BaseModel):
+        n: int
+
+    class Outer(BaseModel):
+        inner: Inner
+
+    good = parse_structured('Here: ```json\n{"inner": {"n": 3}}\n```', Outer)
+    assert good.success
+    assert good.unwrap() == Outer(inner=Inner(n=3))
+    bad = parse_structured('{"inner": {"n": "x"}}', Outer)
+    assert not bad.success
+    assert "inner.n" in (bad.error or "")
+    with pytest.raises(StructuredOutputError) as info:
+        bad.unwrap()
+    assert info.value.raw_content == '{"inner": {"n": "x"}}'
+    assert extract_json('prose {"a": 1} more') == '{"a": 1}'
+    assert build_response_format(Outer)["json_schema"]["strict"] is True
+    inlined = inline_schema_refs(Outer.model_json_schema())
+    assert "$defs" not in inlined
+    assert inlined["properties"]["inner"]["properties"]["n"]["type"] == "integer"
+
+
+def test_grounding_evaluator() -> None:
+    from locus.reasoning import GroundingEvaluator, evaluate_grounding
+
+    evidence = ["Revenue in 2024 was 12 million dollars"]
+    result = evaluate_grounding(["Revenue was 12 million in 2024", "The CEO resigned"], evidence)
+    assert result.ungrounded_claims == ["The CEO resigned"]
+    assert result.grounded_claims == ["Revenue was 12 million in 2024"]
+    assert result.claims[0].supporting_evidence == evidence
+    assert result.requires_replan
+    evaluator = GroundingEvaluator(replan_threshold=0.4)
+    assert not evaluator.should_replan(
+        evaluator.evaluate([*result.grounded_claims, "x y"], evidence)
+    )
+    assert "The CEO resigned" in evaluator.get_replan_guidance(result)

@@ -6,7 +6,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from locus.core.state import AgentState, TokenUsage, ToolExecution
+from locus.core.messages import Role
+from locus.core.state import AgentState, ReasoningStep, TokenUsage, ToolExecution
 
 __all__ = ["AgentResult", "ExecutionMetrics"]
 
@@ -96,6 +97,32 @@ class AgentResult(BaseModel):
             cache_creation_input_tokens=self.usage.cache_write_tokens,
             cache_read_input_tokens=self.usage.cache_read_tokens,
         )
+
+    @property
+    def reasoning_steps(self) -> list[ReasoningStep]:
+        """The model turns of this run (after its last user message), with their tool calls."""
+        if self.state is None:
+            return []
+        messages = self.state.messages
+        start = max((i for i, m in enumerate(messages) if m.role is Role.USER), default=-1) + 1
+        by_id = {t.tool_call_id: t for t in self.tool_executions}
+        steps: list[ReasoningStep] = []
+        for message in messages[start:]:
+            if message.role is not Role.ASSISTANT:
+                continue
+            ran = [by_id[c.id] for c in message.tool_calls if c.id in by_id]
+            steps.append(
+                ReasoningStep(
+                    iteration=len(steps) + 1,
+                    thought=message.content,
+                    tool_calls=[c.model_dump() for c in message.tool_calls],
+                    tool_results=[
+                        {"tool_call_id": t.tool_call_id, "result": t.result, "error": t.error}
+                        for t in ran
+                    ],
+                )
+            )
+        return steps
 
     def __str__(self) -> str:
         return self.message

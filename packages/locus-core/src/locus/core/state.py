@@ -18,9 +18,34 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from locus.core.messages import Message
 
-__all__ = ["AgentState", "IdempotencyRecord", "RunStatus", "TokenUsage", "ToolExecution"]
+__all__ = [
+    "AgentState",
+    "IdempotencyRecord",
+    "ReasoningStep",
+    "RunStatus",
+    "TokenUsage",
+    "ToolExecution",
+]
 
 RunStatus = Literal["running", "completed", "interrupted", "failed"]
+
+
+class ReasoningStep(BaseModel):
+    """One model turn of a run: what it said, the tools it called and what they returned.
+
+    A view built from the state (``AgentResult.reasoning_steps``), in the
+    original locus's shape; nothing stores it separately.
+    """
+
+    model_config = ConfigDict(defer_build=True)
+
+    iteration: int
+    thought: str | None = None
+    tool_calls: list[dict[str, Any]] = Field(default_factory=list)
+    tool_results: list[dict[str, Any]] = Field(default_factory=list)
+    reflection: str | None = None
+    confidence_delta: float = 0.0
+    timestamp: float | None = None  # not recorded per turn
 
 
 class TokenUsage(BaseModel):

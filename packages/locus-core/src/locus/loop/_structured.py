@@ -2,56 +2,19 @@
 
 from __future__ import annotations
 
-import functools
-import json
-import re
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel
 from pydantic import ValidationError as PydanticValidationError
 
 from locus.core.errors import StructuredOutputError
 from locus.core.messages import Message
+from locus.core.structured import parse_json_text, response_format
 
 if TYPE_CHECKING:
     from locus.loop._context import LoopContext
 
 __all__ = ["check_structured_output", "parse_json_text", "response_format"]
-
-_FENCE = re.compile(r"```(?:json)?\s*(.*?)```", re.DOTALL)
-
-
-@functools.lru_cache(maxsize=256)
-def _schema_json(schema: type[BaseModel]) -> str:
-    # generating a JSON schema costs far more than a run's other work: once per class
-    return json.dumps(schema.model_json_schema())
-
-
-def response_format(schema: type[BaseModel]) -> dict[str, Any]:
-    """The OpenAI-style ``response_format`` for ``schema`` (a fresh dict each call)."""
-    return {
-        "type": "json_schema",
-        "json_schema": {
-            "name": schema.__name__,
-            "schema": json.loads(_schema_json(schema)),
-            "strict": False,
-        },
-    }
-
-
-def parse_json_text(text: str) -> Any:
-    """Decode JSON from a model reply: plain, fenced in a code block, or embedded in prose."""
-    candidates = [text.strip()]
-    candidates += [m.strip() for m in _FENCE.findall(text)]
-    start, end = text.find("{"), text.rfind("}")
-    if 0 <= start < end:
-        candidates.append(text[start : end + 1])
-    for candidate in candidates:
-        try:
-            return json.loads(candidate)
-        except (json.JSONDecodeError, ValueError):
-            continue
-    raise ValueError("the reply is not valid JSON")
 
 
 async def check_structured_output(ctx: LoopContext) -> bool:

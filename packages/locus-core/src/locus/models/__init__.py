@@ -35,6 +35,8 @@ _LAZY = {
     "RequestBuilder": "locus.models.base",
     "ResponseParser": "locus.models.base",
     "list_providers": "locus.models.registry",
+    "OpenAIConfig": "locus.models.native.openai",
+    "OpenAIModel": "locus.models.native.openai",
     "register_provider": "locus.models.registry",
 }
 

@@ -56,11 +56,13 @@ from locus.multiagent.graph import RetryPolicy
 
 __all__ = [
     "Entrypoint",
+    "EntrypointResult",
     "RetryPolicy",
     "Send",
     "SendBatch",
     "Task",
     "TaskFuture",
+    "TaskResult",
     "entrypoint",
     "interrupt",
     "task",
@@ -77,6 +79,44 @@ class _RunContext:
 
 
 _RUN: ContextVar[_RunContext | None] = ContextVar("locus_entrypoint_run", default=None)
+# set by Entrypoint.get_result to receive the run's context (task results)
+_COLLECT: ContextVar[list[_RunContext] | None] = ContextVar(
+    "locus_entrypoint_collect", default=None
+)
+
+
+@dataclass
+class TaskResult:
+    """One task's result in an :class:`EntrypointResult` (the original locus's shape).
+
+    ``duration_ms`` is not recorded per task here (0.0): the
+    ``multiagent.task.completed`` event carries it.
+    """
+
+    value: Any = None
+    duration_ms: float = 0.0
+    task_name: str = ""
+    error: str | None = None
+
+    @property
+    def success(self) -> bool:
+        """The task returned a value."""
+        return self.error is None
+
+
+@dataclass
+class EntrypointResult:
+    """What :meth:`Entrypoint.get_result` returns: the value, the task results, timing, error."""
+
+    value: Any = None
+    tasks: list[TaskResult] = field(default_factory=list)
+    duration_ms: float = 0.0
+    error: str | None = None
+
+    @property
+    def success(self) -> bool:
+        """The workflow returned a value without raising."""
+        return self.error is None
 
 
 class TaskFuture(Generic[T]):
@@ -165,12 +205,16 @@ def task(
     *,
     name: str | None = None,
     retry: RetryPolicy | None = None,
+    retry_attempts: int = 1,
 ) -> Any:
     """Mark a function (sync or async) as a task: ``@task`` or ``@task(retry=RetryPolicy(...))``.
 
     Calls return a :class:`TaskFuture`; inside an :func:`entrypoint` run the
     result is recorded in the checkpoint and replayed on resume.
+    ``retry_attempts=n`` (the original locus's form) is ``retry=RetryPolicy(max_attempts=n)``.
     """
+    if retry is None and retry_attempts > 1:
+        retry = RetryPolicy(max_attempts=retry_attempts)
     if fn is None:
         return lambda f: Task(f, name=name, retry=retry)
     return Task(fn, name=name, retry=retry)
@@ -227,6 +271,9 @@ class Entrypoint:
             results = dict(data["results"])
             resumes = [*data["resumes"], command.resume]
         ctx = _RunContext(self.name, results)
+        collect = _COLLECT.get()
+        if collect is not None:
+            collect.append(ctx)
         token = _RUN.set(ctx)
         try:
             with interrupt_scope(self.name, self.name, resumes):
@@ -243,6 +290,32 @@ class Entrypoint:
         if thread_id is not None:
             await self._save(thread_id, "completed", input, ctx, resumes, value)
         return value
+
+    async def get_result(self, input: Any, *, thread_id: str | None = None) -> EntrypointResult:
+        """Run like :meth:`invoke`, returning an :class:`EntrypointResult` instead of raising.
+
+        An exception of the workflow becomes ``error``; an ``interrupt()``
+        still raises :class:`GraphInterrupted` (resume as with :meth:`invoke`).
+        """
+        runs: list[_RunContext] = []
+        token = _COLLECT.set(runs)
+        started = time.perf_counter()
+        value, error = None, None
+        try:
+            value = await self.invoke(input, thread_id=thread_id)
+        except GraphInterrupted:
+            raise
+        except Exception as exc:
+            error = f"{type(exc).__name__}: {exc}"
+        finally:
+            _COLLECT.reset(token)
+        tasks = [
+            TaskResult(value=v, task_name=key.rsplit(":", 1)[0])
+            for run in runs[:1]
+            for key, v in run.results.items()
+        ]
+        duration = (time.perf_counter() - started) * 1000.0
+        return EntrypointResult(value=value, tasks=tasks, duration_ms=duration, error=error)
 
     def invoke_sync(self, input: Any, *, thread_id: str | None = None) -> Any:
         """Blocking :meth:`invoke`."""

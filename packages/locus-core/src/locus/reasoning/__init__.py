@@ -10,9 +10,13 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 from locus.reasoning.grounding import (
+    ClaimEvaluation,
     ClaimScore,
     Grounding,
+    GroundingEvaluator,
     GroundingReport,
+    GroundingResult,
+    evaluate_grounding,
     extract_claims,
     lexical_score,
 )
@@ -24,14 +28,18 @@ __all__ = [
     "CausalChain",
     "CausalLink",
     "ClaimAssessment",
+    "ClaimEvaluation",
     "ClaimScore",
     "ClaimStatus",
     "GSARReport",
     "Grounding",
+    "GroundingEvaluator",
     "GroundingReport",
+    "GroundingResult",
     "Reflection",
     "Reflexion",
     "ReplanTier",
+    "evaluate_grounding",
     "extract_claims",
     "lexical_score",
 ]

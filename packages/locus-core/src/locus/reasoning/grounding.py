@@ -10,8 +10,21 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
-__all__ = ["ClaimScore", "Grounding", "GroundingReport", "extract_claims", "lexical_score"]
+from pydantic import BaseModel, Field
+
+__all__ = [
+    "ClaimEvaluation",
+    "ClaimScore",
+    "Grounding",
+    "GroundingEvaluator",
+    "GroundingReport",
+    "GroundingResult",
+    "evaluate_grounding",
+    "extract_claims",
+    "lexical_score",
+]
 
 Scorer = Callable[[str, Sequence[str]], float]
 
@@ -167,3 +180,111 @@ class Grounding:
             "These claims in your answer are not supported by any tool result:\n"
             f"{listed}\nVerify them with the tools, or answer again without them."
         )
+
+
+# -- the original locus's evaluator API, over Grounding ---------------------------------
+
+
+class ClaimEvaluation(BaseModel):
+    """One claim, its support score and the evidence items that support it."""
+
+    claim: str
+    score: float
+    supporting_evidence: list[str] = Field(default_factory=list)
+    reasoning: str = ""
+
+    def is_grounded(self, threshold: float = 0.5) -> bool:
+        """Whether ``score`` reaches ``threshold``."""
+        return self.score >= threshold
+
+
+class GroundingResult(BaseModel):
+    """Grounding of a set of claims (the original locus's shape of :class:`GroundingReport`)."""
+
+    score: float
+    claims: list[ClaimEvaluation] = Field(default_factory=list)
+    ungrounded_claims: list[str] = Field(default_factory=list)
+    requires_replan: bool = False
+    evaluation_details: dict[str, Any] = Field(default_factory=dict)
+
+    @property
+    def grounded_claims(self) -> list[str]:
+        """Claims the evidence supports."""
+        ungrounded = set(self.ungrounded_claims)
+        return [c.claim for c in self.claims if c.claim not in ungrounded]
+
+    @property
+    def grounding_ratio(self) -> float:
+        """Share of claims grounded (1.0 without claims)."""
+        return len(self.grounded_claims) / len(self.claims) if self.claims else 1.0
+
+
+class GroundingEvaluator:
+    """Score claims against evidence with :class:`Grounding`'s scorer.
+
+    Args:
+        replan_threshold: Below this share of grounded claims, ``requires_replan``.
+        claim_threshold: Minimum score for a claim to count as grounded.
+        require_evidence: With no evidence at all, every claim is ungrounded
+            (``False``: no evidence means nothing to check, score 1.0).
+        scorer: ``scorer(claim, evidence) -> 0..1``; default :func:`lexical_score`.
+    """
+
+    def __init__(
+        self,
+        replan_threshold: float = 0.65,
+        claim_threshold: float = 0.5,
+        require_evidence: bool = True,
+        scorer: Scorer | None = None,
+    ) -> None:
+        self.grounding = Grounding(
+            scorer, threshold=replan_threshold, claim_threshold=claim_threshold
+        )
+        self.require_evidence = require_evidence
+
+    def evaluate(self, claims: str | Sequence[str], evidence: Sequence[str]) -> GroundingResult:
+        """Score ``claims`` (a list, or an answer text split into claims) against ``evidence``."""
+        items = extract_claims(claims) if isinstance(claims, str) else [str(c) for c in claims]
+        if not items or (not evidence and not self.require_evidence):
+            return GroundingResult(
+                score=1.0, claims=[ClaimEvaluation(claim=c, score=1.0) for c in items]
+            )
+        g = self.grounding
+        evaluations = []
+        for claim in items:
+            score = float(g.scorer(claim, evidence))
+            support = [e for e in evidence if g.scorer(claim, [e]) >= g.claim_threshold]
+            evaluations.append(
+                ClaimEvaluation(claim=claim, score=round(score, 4), supporting_evidence=support)
+            )
+        ungrounded = [e.claim for e in evaluations if e.score < g.claim_threshold]
+        share = round(1 - len(ungrounded) / len(evaluations), 4)
+        return GroundingResult(
+            score=share,
+            claims=evaluations,
+            ungrounded_claims=ungrounded,
+            requires_replan=bool(ungrounded) and share < g.threshold,
+            evaluation_details={
+                "claim_threshold": g.claim_threshold,
+                "evidence_items": len(evidence),
+            },
+        )
+
+    def should_replan(self, result: GroundingResult) -> bool:
+        """Whether the answer should be researched again."""
+        return result.requires_replan
+
+    def get_replan_guidance(self, result: GroundingResult) -> str:
+        """The message asking the model to verify ``result``'s ungrounded claims."""
+        report = GroundingReport(
+            score=result.score,
+            claims=[ClaimScore(c, 0.0, False) for c in result.ungrounded_claims],
+        )
+        return self.grounding.research_prompt(report)
+
+
+def evaluate_grounding(
+    claims: Sequence[str], evidence: Sequence[str], threshold: float = 0.65
+) -> GroundingResult:
+    """Score ``claims`` against ``evidence`` (:class:`GroundingEvaluator` with ``threshold``)."""
+    return GroundingEvaluator(replan_threshold=threshold).evaluate(claims, evidence)
