@@ -24,6 +24,7 @@ _COMP = "locus.agent.composition"
 _EVAL = "locus.evaluation"
 _PLAYBOOK = "locus.playbooks"
 _SKILLS = "locus.skills"
+_PROVIDERS = "locus.providers"
 
 AGENT_EVENTS: tuple[tuple[str, str, tuple[str, ...], str], ...] = (
     # agent.*
@@ -98,6 +99,12 @@ AGENT_EVENTS: tuple[tuple[str, str, tuple[str, ...], str], ...] = (
         "The model opened a skill: its instructions now go with each model call.",
         ("skill", "resources"),
         _SKILLS,
+    ),
+    (
+        "agent.web.fetched",
+        "HTTPXWebFetcher fetched a page (after its address and size checks).",
+        ("url", "status", "chars", "truncated"),
+        _PROVIDERS,
     ),
     (
         "agent.guardrail.triggered",
