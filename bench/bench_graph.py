@@ -94,13 +94,13 @@ async def measure(lib: str) -> dict[str, float]:
         cfg: Any = GraphConfig(recursion_limit=10_000)
 
         async def run_chain() -> Any:
-            return await chain.invoke({"count": 0}, config=cfg)
+            return await chain.ainvoke({"count": 0}, config=cfg)
 
         async def run_fan() -> Any:
-            return await fan.invoke({"n": 1000, "results": []}, config=cfg)
+            return await fan.ainvoke({"n": 1000, "results": []}, config=cfg)
 
         async def run_cycle() -> Any:
-            return await cycle.invoke({"count": 0}, config=cfg)
+            return await cycle.ainvoke({"count": 0}, config=cfg)
     else:
         from langgraph.graph import END as LEND
         from langgraph.graph import START as LSTART

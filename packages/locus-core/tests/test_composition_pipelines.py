@@ -103,7 +103,7 @@ async def test_agent_as_graph_node_and_graph_as_agent() -> None:
     g.add_node("writer", echo("w"))
     g.add_edge(START, "writer").add_edge("writer", END)
     app = g.compile()
-    out = await app.invoke("hello")
+    out = await app.ainvoke("hello")
     assert out["messages"][-1].content == "w(hello)"
     # the compiled graph is agent-like: usable in a pipeline and via run_sync
     assert (await SequentialPipeline([app, echo("b")]).invoke("x")).text == "b(w(x))"

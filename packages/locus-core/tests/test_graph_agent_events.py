@@ -86,5 +86,5 @@ async def test_other_stream_modes_and_invoke_are_unchanged() -> None:
     ]
     values = [v async for v in build().astream({"input": "q"}, stream_mode="values")]
     assert values[-1]["output"] == "p99 is 2400ms."
-    out = await build().invoke({"input": "q"})
+    out = await build().ainvoke({"input": "q"})
     assert out["log"] == ["prepared", "report:p99 is 2400ms."]

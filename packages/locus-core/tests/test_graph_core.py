@@ -45,7 +45,7 @@ def chain(*names: str) -> StateGraph:
 
 
 async def test_linear_chain_runs_in_order_and_reducer_appends() -> None:
-    out = await chain("a", "b", "c").compile().invoke({"items": ["start"], "status": "x"})
+    out = await chain("a", "b", "c").compile().ainvoke({"items": ["start"], "status": "x"})
     assert out["items"] == ["start", "a", "b", "c"]
     assert out["status"] == "x"
 
@@ -65,7 +65,7 @@ async def test_parallel_nodes_merge_deterministically_by_name() -> None:
     )
     g.add_edge(START, "b_slow").add_edge(START, "a_fast")
     g.add_edge(["a_fast", "b_slow"], "join").add_edge("join", END)
-    out = await g.compile().invoke({})
+    out = await g.compile().ainvoke({})
     # merge order is node-name order, not completion order
     assert out["items"] == ["fast", "slow", "join"]
     assert out["count"] == 3
@@ -78,7 +78,7 @@ async def test_join_waits_for_all_sources_across_steps() -> None:
     g.add_node("b2", lambda s: {"items": ["b2"]}).add_node("j", lambda s: {"items": ["j"]})
     g.add_edge(START, "a").add_edge(START, "b1").add_edge("b1", "b2")
     g.add_edge(["a", "b2"], "j").add_edge("j", END)
-    out = await g.compile().invoke({})
+    out = await g.compile().ainvoke({})
     assert out["items"].count("j") == 1
     assert out["items"][-1] == "j"
 
@@ -93,8 +93,8 @@ async def test_conditional_edges_name_list_and_path_map() -> None:
     )
     g.add_edge("x", END).add_edge("y", END)
     app = g.compile()
-    assert (await app.invoke({"n": 9}))["items"] == ["x"]
-    assert (await app.invoke({"n": 1}))["items"] == ["y"]
+    assert (await app.ainvoke({"n": 9}))["items"] == ["x"]
+    assert (await app.ainvoke({"n": 1}))["items"] == ["y"]
 
     g2 = StateGraph(S)
     g2.add_node("r", lambda s: None).add_node("x", lambda s: {"items": ["x"]})
@@ -105,7 +105,7 @@ async def test_conditional_edges_name_list_and_path_map() -> None:
         return ["y", "x"]
 
     g2.add_conditional_edges("r", both)
-    assert (await g2.compile().invoke({}))["items"] == ["x", "y"]
+    assert (await g2.compile().ainvoke({}))["items"] == ["x", "y"]
 
 
 async def test_path_map_miss_is_a_clear_error() -> None:
@@ -113,7 +113,7 @@ async def test_path_map_miss_is_a_clear_error() -> None:
     g.add_node("r", lambda s: None).add_node("x", lambda s: None)
     g.add_edge(START, "r").add_conditional_edges("r", lambda s: "nope", {"yes": "x"})
     with pytest.raises(ValidationError, match="nope"):
-        await g.compile().invoke({})
+        await g.compile().ainvoke({})
 
 
 async def test_cycle_stops_on_condition_and_recursion_limit_raises() -> None:
@@ -121,14 +121,14 @@ async def test_cycle_stops_on_condition_and_recursion_limit_raises() -> None:
     g.add_node("inc", lambda s: {"count": 1})
     g.add_edge(START, "inc")
     g.add_conditional_edges("inc", lambda s: END if s["count"] >= 5 else "inc")
-    assert (await g.compile().invoke({"count": 0}))["count"] == 5
+    assert (await g.compile().ainvoke({"count": 0}))["count"] == 5
 
     forever = StateGraph(S)
     forever.add_node("spin", lambda s: {"count": 1}).add_edge(START, "spin").add_edge(
         "spin", "spin"
     )
     with pytest.raises(GraphRecursionError) as info:
-        await forever.compile().invoke({}, config=GraphConfig(recursion_limit=7))
+        await forever.compile().ainvoke({}, config=GraphConfig(recursion_limit=7))
     assert info.value.limit == 7
     assert info.value.last_nodes == ["spin"]
     assert info.value.kind == "graph_recursion"
@@ -141,7 +141,7 @@ async def test_command_goto_overrides_edges_and_end_stops() -> None:
     g.add_node("c", lambda s: End(update={"items": ["c"]}))
     g.add_node("d", lambda s: {"items": ["d"]})
     g.add_edge(START, "a").add_edge("a", "b").add_edge("c", "d")
-    assert (await g.compile().invoke({}))["items"] == ["a", "c"]
+    assert (await g.compile().ainvoke({}))["items"] == ["a", "c"]
 
 
 async def test_send_map_reduce_1000() -> None:
@@ -152,7 +152,7 @@ async def test_send_map_reduce_1000() -> None:
     g.add_edge(START, "plan")
     g.add_conditional_edges("plan", lambda s: [Send("work", {"i": i}) for i in range(1000)])
     g.add_edge("work", "done").add_edge("done", END)
-    out = await g.compile().invoke({"count": 0})
+    out = await g.compile().ainvoke({"count": 0})
     assert out["items"] == [f"w{i}" for i in range(1000)]  # Send order, not completion order
     assert out["status"] == "1000 done"
 
@@ -166,7 +166,7 @@ async def test_node_returning_sends_and_async_workers() -> None:
         return {"items": [str(payload["i"])]}
 
     g.add_node(work).add_edge(START, "plan")
-    assert (await g.compile().invoke({}))["items"] == ["0", "1", "2"]
+    assert (await g.compile().ainvoke({}))["items"] == ["0", "1", "2"]
 
 
 async def test_unknown_update_key_is_rejected() -> None:
@@ -175,7 +175,7 @@ async def test_unknown_update_key_is_rejected() -> None:
     with pytest.raises(
         ValidationError, match=r"node 'bad' wrote unknown state key\(s\) \['nope'\]"
     ):
-        await g.compile().invoke({})
+        await g.compile().ainvoke({})
 
 
 def test_compile_validation_errors_name_the_offenders() -> None:
@@ -206,11 +206,11 @@ async def test_pydantic_schema_defaults_and_model_view() -> None:
 
     g = StateGraph(P)
     g.add_node(step).add_edge(START, "step").add_edge("step", END)
-    out = await g.compile().invoke({"topic": "t"})
+    out = await g.compile().ainvoke({"topic": "t"})
     assert out == {"topic": "t", "notes": ["t"], "score": 1}
     assert isinstance(seen[0], P)
     with pytest.raises(ValidationError, match="does not match state schema P"):
-        await g.compile().invoke({"score": 1})
+        await g.compile().ainvoke({"score": 1})
 
 
 async def test_subgraph_as_node() -> None:
@@ -218,7 +218,7 @@ async def test_subgraph_as_node() -> None:
     g = StateGraph(S)
     g.add_node("pre", lambda s: {"items": ["pre"]}).add_node("inner", sub)
     g.add_edge(START, "pre").add_edge("pre", "inner").add_edge("inner", END)
-    out = await g.compile().invoke({"items": []})
+    out = await g.compile().ainvoke({"items": []})
     assert out["items"] == ["pre", "s1", "s2"]
 
 
@@ -238,7 +238,7 @@ async def test_retry_policy_retries_matching_errors_only() -> None:
         retry=RetryPolicy(max_attempts=3, initial_interval=0, retry_on=ConnectionError),
     )
     g.add_edge(START, "flaky")
-    assert (await g.compile().invoke({}))["status"] == "ok"
+    assert (await g.compile().ainvoke({}))["status"] == "ok"
     assert calls["n"] == 3
 
     def wrong(state: S) -> dict[str, Any]:
@@ -254,7 +254,7 @@ async def test_retry_policy_retries_matching_errors_only() -> None:
     g2.add_edge(START, "wrong")
     calls["n"] = 0
     with pytest.raises(KeyError):
-        await g2.compile().invoke({})
+        await g2.compile().ainvoke({})
     assert calls["n"] == 1
 
 
@@ -268,9 +268,9 @@ async def test_cache_policy_skips_repeat_inputs() -> None:
     g = StateGraph(S)
     g.add_node("expensive", expensive, cache=CachePolicy()).add_edge(START, "expensive")
     app = g.compile()
-    assert (await app.invoke({"n": 1}))["status"] == "n=1"
-    assert (await app.invoke({"n": 1}))["status"] == "n=1"
-    assert (await app.invoke({"n": 2}))["status"] == "n=2"
+    assert (await app.ainvoke({"n": 1}))["status"] == "n=1"
+    assert (await app.ainvoke({"n": 1}))["status"] == "n=1"
+    assert (await app.ainvoke({"n": 2}))["status"] == "n=2"
     assert calls == [1, 2]
 
 
@@ -292,7 +292,7 @@ async def test_events_reach_the_event_bus() -> None:
     from locus.observability import get_event_bus, run_context
 
     async with run_context() as run_id:
-        await chain("a", "b").compile().invoke({})
+        await chain("a", "b").compile().ainvoke({})
     history = [e.event_type for e in get_event_bus().history(run_id)]
     assert "multiagent.graph.started" in history
     assert "multiagent.graph.node.completed" in history
@@ -319,5 +319,5 @@ async def test_node_with_config_parameter() -> None:
         return {"status": config["configurable"]["user"]}
 
     g.add_node(node).add_edge(START, "node")
-    out = await g.compile().invoke({}, config={"configurable": {"user": "ana"}})
+    out = await g.compile().ainvoke({}, config={"configurable": {"user": "ana"}})
     assert out["status"] == "ana"

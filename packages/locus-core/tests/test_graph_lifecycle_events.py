@@ -22,8 +22,8 @@ def _graph() -> Any:
 async def test_graph_interrupted_then_completed_events() -> None:
     graph = _graph()
     async with run_context() as rid:
-        paused = await graph.invoke({}, thread_id="t", raise_on_interrupt=False)
-        await graph.invoke(Command(resume="yes"), thread_id="t")
+        paused = await graph.ainvoke({}, thread_id="t", raise_on_interrupt=False)
+        await graph.ainvoke(Command(resume="yes"), thread_id="t")
     events = [(e.event_type, e.data) for e in get_event_bus().history(rid)]
     lifecycle = [
         (t, d)

@@ -62,7 +62,7 @@ async def test_interrupt_in_subgraph_pauses_the_parent_with_the_payload() -> Non
     ran: list[str] = []
     app = build(ran).compile(checkpointer=MemoryCheckpointer())
     with pytest.raises(GraphInterrupted) as info:
-        await app.invoke({}, thread_id="t1")
+        await app.ainvoke({}, thread_id="t1")
     exc = info.value
     assert exc.interrupt.payload == {"q": "question 0"}
     assert exc.interrupt.node_id == "inner_ask"
@@ -74,7 +74,7 @@ async def test_interrupt_in_subgraph_pauses_the_parent_with_the_payload() -> Non
     assert snapshot.status == "interrupted"
     assert ran == ["first", "inner_a", "inner_ask"]
 
-    out = await app.invoke(Command(resume="yes"), thread_id="t1")
+    out = await app.ainvoke(Command(resume="yes"), thread_id="t1")
     # neither 'first' nor 'inner_a' runs again; inner_ask resumes, then the rest
     assert ran == ["first", "inner_a", "inner_ask", "inner_ask", "inner_b", "last"]
     assert out["answer"] == "yes"
@@ -85,21 +85,21 @@ async def test_interrupt_in_subgraph_pauses_the_parent_with_the_payload() -> Non
 async def test_raise_on_interrupt_false_returns_interrupts() -> None:
     ran: list[str] = []
     app = build(ran).compile()
-    result = await app.invoke({}, thread_id="t2", raise_on_interrupt=False)
+    result = await app.ainvoke({}, thread_id="t2", raise_on_interrupt=False)
     assert [i.payload for i in result.interrupts] == [{"q": "question 0"}]
     assert result["log"] == ["first"]
-    out = await app.invoke(Command(resume="ok"), thread_id="t2", raise_on_interrupt=False)
+    out = await app.ainvoke(Command(resume="ok"), thread_id="t2", raise_on_interrupt=False)
     assert out["log"] == ["first", "a", "asked", "b", "last:ok"]
 
 
 async def test_several_interrupts_in_a_subgraph_node_resume_in_order() -> None:
     ran: list[str] = []
     app = build(ran, questions=2).compile()
-    first = await app.invoke({}, thread_id="t3", raise_on_interrupt=False)
+    first = await app.ainvoke({}, thread_id="t3", raise_on_interrupt=False)
     assert first.interrupts[0].payload == {"q": "question 0"}
-    second = await app.invoke(Command(resume="x"), thread_id="t3", raise_on_interrupt=False)
+    second = await app.ainvoke(Command(resume="x"), thread_id="t3", raise_on_interrupt=False)
     assert second.interrupts[0].payload == {"q": "question 1"}
-    out = await app.invoke(Command(resume="y"), thread_id="t3")
+    out = await app.ainvoke(Command(resume="y"), thread_id="t3")
     assert out["answer"] == "x+y"
     assert ran.count("inner_a") == 1
     assert ran.count("first") == 1
@@ -107,9 +107,9 @@ async def test_several_interrupts_in_a_subgraph_node_resume_in_order() -> None:
 
 async def test_resume_by_interrupt_id() -> None:
     app = build([]).compile()
-    paused = await app.invoke({}, thread_id="t4", raise_on_interrupt=False)
+    paused = await app.ainvoke({}, thread_id="t4", raise_on_interrupt=False)
     iid = paused.interrupts[0].interrupt_id
-    out = await app.invoke(Command(resume={iid: "by-id"}), thread_id="t4")
+    out = await app.ainvoke(Command(resume={iid: "by-id"}), thread_id="t4")
     assert out["answer"] == "by-id"
 
 
@@ -123,16 +123,16 @@ async def test_nested_subgraph_two_levels_deep() -> None:
     top.add_edge(START, "outer").add_edge("outer", END)
     app = top.compile()
     with pytest.raises(GraphInterrupted) as info:
-        await app.invoke({}, thread_id="deep")
+        await app.ainvoke({}, thread_id="deep")
     assert info.value.interrupt.namespace == ["outer", "inner", "review"]
-    out = await app.invoke(Command(resume="deep-yes"), thread_id="deep")
+    out = await app.ainvoke(Command(resume="deep-yes"), thread_id="deep")
     assert out["answer"] == "deep-yes"
     assert ran == ["first", "inner_a", "inner_ask", "inner_ask", "inner_b", "last"]
 
 
 async def test_parent_interrupt_handler_answers_subgraph_interrupts() -> None:
     app = build([]).compile(interrupt_handler=AutoApproveHandler("auto"))
-    out = await app.invoke({})
+    out = await app.ainvoke({})
     assert out["answer"] == "auto"
     assert out["log"][-1] == "last:auto"
 
@@ -181,11 +181,11 @@ def test_subgraph_interrupt_survives_a_new_process(tmp_path: Path) -> None:
         async def main():
             if sys.argv[1] == "start":
                 try:
-                    await app.invoke({{}}, thread_id="durable")
+                    await app.ainvoke({{}}, thread_id="durable")
                 except GraphInterrupted as exc:
                     print("PAUSED", exc.interrupt.payload, exc.interrupt.namespace)
             else:
-                out = await app.invoke(Command(resume="yes"), thread_id="durable")
+                out = await app.ainvoke(Command(resume="yes"), thread_id="durable")
                 print("DONE", out["answer"], ",".join(out["log"]))
 
         asyncio.run(main())

@@ -55,7 +55,7 @@ async def test_interrupt_pauses_and_resume_continues_without_rerunning() -> None
     ran: list[str] = []
     app = build(ran).compile()
     with pytest.raises(GraphInterrupted) as info:
-        await app.invoke({}, thread_id="t1")
+        await app.ainvoke({}, thread_id="t1")
     exc = info.value
     assert exc.thread_id == "t1"
     assert exc.interrupt.payload == {"question": "ship it?"}
@@ -67,7 +67,7 @@ async def test_interrupt_pauses_and_resume_continues_without_rerunning() -> None
     assert snapshot.status == "interrupted"
     assert set(snapshot.next) == {"approve", "side"}
     ran.clear()
-    out = await app.invoke(Command(resume="yes"), thread_id="t1")
+    out = await app.ainvoke(Command(resume="yes"), thread_id="t1")
     assert out["answer"] == "yes"
     assert out["log"] == ["prepared", "approved:yes", "side"]
     assert ran == ["approve"]  # prepare and side are not re-run
@@ -75,11 +75,11 @@ async def test_interrupt_pauses_and_resume_continues_without_rerunning() -> None
 
 async def test_raise_on_interrupt_false_returns_interrupts() -> None:
     app = build([]).compile()
-    result = await app.invoke({}, raise_on_interrupt=False)
+    result = await app.ainvoke({}, raise_on_interrupt=False)
     assert result.interrupted
     assert result.thread_id  # generated so the run can be resumed
     assert isinstance(result.interrupts[0], InterruptValue)
-    out = await app.invoke(Command(resume="ok"), thread_id=result.thread_id)
+    out = await app.ainvoke(Command(resume="ok"), thread_id=result.thread_id)
     assert out["answer"] == "ok"
 
 
@@ -96,20 +96,20 @@ async def test_multiple_interrupts_in_one_node_resume_in_order() -> None:
     g.add_node(ask).add_edge(START, "ask")
     app = g.compile()
     with pytest.raises(GraphInterrupted) as one:
-        await app.invoke({}, thread_id="m")
+        await app.ainvoke({}, thread_id="m")
     assert one.value.interrupt.payload == "first?"
     with pytest.raises(GraphInterrupted) as two:
-        await app.invoke(Command(resume="A"), thread_id="m")
+        await app.ainvoke(Command(resume="A"), thread_id="m")
     assert two.value.interrupt.payload == "second?"
     assert two.value.interrupt.index == 1
-    out = await app.invoke(Command(resume="B"), thread_id="m")
+    out = await app.ainvoke(Command(resume="B"), thread_id="m")
     assert out["answer"] == "A+B"
     assert calls == [("A", "B")]
 
 
 async def test_handlers_answer_interrupts() -> None:
     app = build([]).compile(interrupt_handler=AutoApproveHandler("auto"))
-    assert (await app.invoke({}))["answer"] == "auto"
+    assert (await app.ainvoke({}))["answer"] == "auto"
 
     class Picky(InterruptHandler):
         async def handle(self, interrupt: InterruptValue) -> Any:
@@ -119,15 +119,15 @@ async def test_handlers_answer_interrupts() -> None:
             return False
 
     with pytest.raises(GraphInterrupted):
-        await build([]).compile().invoke({}, interrupt_handler=Picky())
-    out = await build([]).compile().invoke({}, interrupt_handler=AutoApproveHandler())
+        await build([]).compile().ainvoke({}, interrupt_handler=Picky())
+    out = await build([]).compile().ainvoke({}, interrupt_handler=AutoApproveHandler())
     assert out["answer"] == "approved"
 
 
 async def test_resume_without_paused_run_is_an_error() -> None:
     app = build([]).compile()
     with pytest.raises(ValidationError, match="no paused run"):
-        await app.invoke(Command(resume="x"), thread_id="never")
+        await app.ainvoke(Command(resume="x"), thread_id="never")
 
 
 def test_interrupt_outside_graph_raises_interrupt_exception() -> None:
@@ -171,11 +171,11 @@ def test_sqlite_checkpointer_resume_in_new_process(tmp_path: Path) -> None:
         async def main():
             if sys.argv[1] == "start":
                 try:
-                    await app.invoke({{}}, thread_id="durable")
+                    await app.ainvoke({{}}, thread_id="durable")
                 except GraphInterrupted as exc:
                     print("PAUSED", exc.interrupt.payload)
             else:
-                out = await app.invoke(Command(resume="yes"), thread_id="durable")
+                out = await app.ainvoke(Command(resume="yes"), thread_id="durable")
                 print("DONE", out["answer"], ",".join(out["log"]))
 
         asyncio.run(main())

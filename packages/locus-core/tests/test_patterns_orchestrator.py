@@ -237,7 +237,7 @@ async def test_usable_as_a_tool_and_as_a_graph_node() -> None:
     graph = StateGraph(S)
     graph.add_node("desk", make())
     graph.add_edge(START, "desk").add_edge("desk", END)
-    out = await graph.compile().invoke({"input": "what broke?"})
+    out = await graph.compile().ainvoke({"input": "what broke?"})
     assert "root cause: disk" in out["output"]
 
     assert "root cause: disk" in make().run_sync("x").text

@@ -69,7 +69,7 @@ async def test_usable_as_a_tool_and_as_a_graph_node(pattern: str) -> None:
     graph = StateGraph(S)
     graph.add_node("pattern", make(pattern))
     graph.add_edge(START, "pattern").add_edge("pattern", END)
-    assert "ANSWER" in (await graph.compile().invoke({"input": "task"}))["output"]
+    assert "ANSWER" in (await graph.compile().ainvoke({"input": "task"}))["output"]
 
 
 async def test_copies_with_another_model_use_it() -> None:

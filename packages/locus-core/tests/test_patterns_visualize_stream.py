@@ -161,10 +161,10 @@ async def test_emit_custom_reaches_the_bus_and_is_free_outside_a_stream() -> Non
     from locus.observability import get_event_bus, run_context
 
     app = progress_graph()
-    assert (await app.invoke({}))["items"] == [1]  # nobody listens: no effect
+    assert (await app.ainvoke({}))["items"] == [1]  # nobody listens: no effect
     emit_custom("outside any graph")  # a no-op, not an error
     async with run_context() as rid:
-        await app.invoke({})
+        await app.ainvoke({})
     data = [
         e.data for e in get_event_bus().history(rid) if e.event_type == "multiagent.graph.custom"
     ]
@@ -206,7 +206,7 @@ async def test_durable_tasks_checkpoint_each_finished_send_task() -> None:
     g.add_node("fan", lambda s: [Send("worker", {"i": i}) for i in range(3)])
     g.add_node("worker", worker)
     g.add_edge(START, "fan").add_edge("worker", END)
-    out = await g.compile(cp, durable_tasks=True).invoke({}, thread_id="t")
+    out = await g.compile(cp, durable_tasks=True).ainvoke({}, thread_id="t")
     assert sorted(out["items"]) == [0, 1, 2]
     assert seen == [2]
 

@@ -33,6 +33,13 @@ def test_version_prints_core_version(capsys: pytest.CaptureFixture[str]) -> None
     assert f"locus-core {locus.__version__}" in capsys.readouterr().out
 
 
+def test_version_option_prints_the_same(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exc:
+        main(["--version"])
+    assert exc.value.code == 0
+    assert capsys.readouterr().out.startswith(f"locus-core {locus.__version__} ")
+
+
 def test_no_command_prints_help_and_fails(capsys: pytest.CaptureFixture[str]) -> None:
     assert main([]) == 2
     assert "COMMAND" in capsys.readouterr().out

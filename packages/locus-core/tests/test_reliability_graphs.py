@@ -24,7 +24,7 @@ async def test_node_exception_names_the_node_and_the_thread_ends_failed() -> Non
     g.add_edge(START, "ok").add_edge("ok", "explode")
     graph = g.compile(checkpointer=cp)
     with pytest.raises(KeyError) as info:
-        await graph.invoke({}, thread_id="g1")
+        await graph.ainvoke({}, thread_id="g1")
     assert info.value.locus_node == "explode"  # type: ignore[attr-defined]
     assert "raised by graph node 'explode'" in "".join(info.value.__notes__)
     saved = await cp.load("g1")
@@ -45,7 +45,7 @@ async def test_recursion_limit_exceeded_is_recorded_as_failed() -> None:
     g.add_node("loop", lambda s: {"n": s.get("n", 0) + 1})
     g.add_edge(START, "loop").add_edge("loop", "loop")
     with pytest.raises(GraphRecursionError):
-        await g.compile(checkpointer=cp).invoke({}, thread_id="g2", config={"recursion_limit": 3})
+        await g.compile(checkpointer=cp).ainvoke({}, thread_id="g2", config={"recursion_limit": 3})
     saved = await cp.load("g2")
     assert saved is not None
     assert saved.status == "failed"
@@ -59,6 +59,6 @@ async def test_non_positive_recursion_limit_is_rejected(bad: object) -> None:
     with pytest.raises(ValidationError, match="recursion_limit must be an int >= 1"):
         GraphConfig(recursion_limit=bad)  # type: ignore[arg-type]
     with pytest.raises(ValidationError, match="recursion_limit must be an int >= 1"):
-        await g.compile().invoke({}, config={"recursion_limit": bad})
+        await g.compile().ainvoke({}, config={"recursion_limit": bad})
     with pytest.raises(ValidationError, match="recursion_limit must be an int >= 1"):
         g.compile(recursion_limit=bad)  # type: ignore[arg-type]

@@ -236,9 +236,9 @@ async def test_two_concurrent_resumes_of_one_pause_one_wins(tmp_path: Path) -> N
     g.add_edge(START, "approve").add_edge("approve", "after").add_edge("after", END)
     app = g.compile(checkpointer=SQLiteCheckpointer(tmp_path / "g.db"))
     with pytest.raises(GraphInterrupted):
-        await app.invoke({}, thread_id="g")
-    one = asyncio.create_task(app.invoke(Command(resume="yes"), thread_id="g"))
-    two = asyncio.create_task(app.invoke(Command(resume="no"), thread_id="g"))
+        await app.ainvoke({}, thread_id="g")
+    one = asyncio.create_task(app.ainvoke(Command(resume="yes"), thread_id="g"))
+    two = asyncio.create_task(app.ainvoke(Command(resume="no"), thread_id="g"))
     await asyncio.sleep(0.05)
     gate.set()
     outcomes = await asyncio.gather(one, two, return_exceptions=True)
@@ -250,10 +250,10 @@ async def test_two_concurrent_resumes_of_one_pause_one_wins(tmp_path: Path) -> N
     assert winners[0]["log"] == [f"after:{winners[0]['answer']}"]
     # a late duplicate resume of the finished thread is a conflict too
     with pytest.raises(CheckpointConflictError):
-        await app.invoke(Command(resume="again"), thread_id="g")
+        await app.ainvoke(Command(resume="again"), thread_id="g")
     with pytest.raises(ThreadBusyError):
         async with app.hold_thread(None, "g", None):
-            await app.invoke({}, thread_id="g", on_busy="reject")
+            await app.ainvoke({}, thread_id="g", on_busy="reject")
 
 
 # -- processes ---------------------------------------------------------------------------------

@@ -106,7 +106,7 @@ async def test_research_workflow_replans_until_the_report_is_grounded() -> None:
         reflexion=False,
     )
     async with run_context() as run_id:
-        result = await app.invoke({KEY_PROMPT: "Why did the Lisbon ferry stop on 3 March?"})
+        result = await app.ainvoke({KEY_PROMPT: "Why did the Lisbon ferry stop on 3 March?"})
 
     report = result[KEY_STRUCTURED_OUTPUT]
     assert isinstance(report, Report)
@@ -150,7 +150,7 @@ async def test_regenerate_comes_before_replan_and_limits_end_the_loop() -> None:
         reflexion=False,
         causal_inference=False,
     )
-    result = await app.invoke({KEY_PROMPT: "Why did the ferry stop?"})
+    result = await app.ainvoke({KEY_PROMPT: "Why did the ferry stop?"})
     assert result[KEY_GROUNDING_SCORE] == 0.0
     assert (result[KEY_REGENERATION_COUNT], result[KEY_REPLAN_COUNT]) == (1, 1)
     assert result[KEY_SUMMARY] == "Martians closed the ferry."
@@ -197,7 +197,7 @@ async def test_invalid_structured_summary_is_a_typed_error() -> None:
         causal_inference=False,
     )
     with pytest.raises(StructuredOutputError, match="Report"):
-        await app.invoke({KEY_PROMPT: "q"})
+        await app.ainvoke({KEY_PROMPT: "q"})
 
 
 async def test_checkpointed_workflow_keeps_its_state_per_thread(tmp_path: Any) -> None:
@@ -211,7 +211,7 @@ async def test_checkpointed_workflow_keeps_its_state_per_thread(tmp_path: Any) -
         reflexion=False,
         checkpointer=f"sqlite:///{tmp_path}/research.db",
     )
-    await app.invoke({KEY_PROMPT: "Why did the Lisbon ferry stop on 3 March?"}, thread_id="r1")
+    await app.ainvoke({KEY_PROMPT: "Why did the Lisbon ferry stop on 3 March?"}, thread_id="r1")
     snapshot = await app.get_state("r1")
     assert snapshot is not None
     assert snapshot.values[KEY_REPLAN_COUNT] == 1

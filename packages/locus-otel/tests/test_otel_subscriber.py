@@ -47,7 +47,7 @@ async def test_a_graph_run_is_a_workflow_span_with_node_children(telemetry: Any)
     bus = EventBus()
     subscriber = TelemetrySubscriber(tracer_provider=telemetry.tracer_provider, bus=bus)
     async with subscriber, run_context(bus=bus) as rid:
-        await _graph().invoke({"items": []})
+        await _graph().ainvoke({"items": []})
     workflow = telemetry.span("invoke_workflow ops")
     assert workflow.attributes["gen_ai.operation.name"] == "invoke_workflow"
     assert workflow.attributes["locus.graph.steps"] == 2
@@ -72,8 +72,8 @@ async def test_an_interrupted_graph_ends_its_span_and_the_resume_opens_one(
     graph.checkpointer = MemoryCheckpointer()
     subscriber = TelemetrySubscriber(tracer_provider=telemetry.tracer_provider, bus=bus)
     async with subscriber, run_context(bus=bus):
-        await graph.invoke({"items": []}, thread_id="g-1", raise_on_interrupt=False)
-        await graph.invoke(Command(resume="yes"), thread_id="g-1")
+        await graph.ainvoke({"items": []}, thread_id="g-1", raise_on_interrupt=False)
+        await graph.ainvoke(Command(resume="yes"), thread_id="g-1")
     paused = telemetry.span("invoke_workflow ops")
     assert paused.attributes["locus.interrupted"] is True
     assert paused.attributes["locus.interrupt.node"] == "act"

@@ -24,6 +24,7 @@ _EXPORTS: dict[str, str] = {
     # agent
     "Agent": "locus.agent",
     "AgentResult": "locus.agent",
+    "AgentRun": "locus.agent",
     "tool": "locus.tools",
     "ToolContext": "locus.tools",
     "get_model": "locus.models",

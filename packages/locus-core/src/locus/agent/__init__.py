@@ -1,4 +1,4 @@
-"""Agents: :class:`Agent` and its :class:`AgentResult`.
+"""Agents: :class:`Agent`, a run (:class:`AgentRun`) and its :class:`AgentResult`.
 
 ```python no-run
 from locus import Agent
@@ -14,12 +14,14 @@ from __future__ import annotations
 from typing import Any
 
 from locus.agent._agent import Agent, Prompt
+from locus.agent._run import AgentRun
 from locus.agent.result import AgentResult, ExecutionMetrics
 
 __all__ = [
     "Agent",
     "AgentConfig",
     "AgentResult",
+    "AgentRun",
     "ExecutionMetrics",
     "GroundingConfig",
     "LoopAgent",

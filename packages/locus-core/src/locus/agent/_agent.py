@@ -25,6 +25,7 @@ from locus.agent._helpers import (
 from locus.agent._helpers import (
     split_command as _split_command,
 )
+from locus.agent._run import AgentRun
 from locus.agent._sync import run_coroutine_sync
 from locus.agent._threads import (
     begin_new_run,
@@ -178,15 +179,20 @@ class Agent:
 
     # -- public API ----------------------------------------------------------
 
-    async def run(
+    def run(
         self,
         prompt: Prompt,
         *,
         thread_id: str | None = None,
         on_busy: OnBusy = "enqueue",
         busy_timeout: float = DEFAULT_BUSY_TIMEOUT,
-    ) -> AsyncIterator[LocusEvent]:
-        """Run the agent, yielding typed events; the last is always a ``TerminateEvent``.
+    ) -> AgentRun:
+        """Run the agent: await for the result, or iterate for the typed events.
+
+        ``await agent.run("hi")`` returns the :class:`AgentResult`;
+        ``async for event in agent.run("hi")`` (or ``for event in ...`` from
+        sync code) yields typed events, the last always a ``TerminateEvent``
+        (see :class:`~locus.agent.AgentRun`).
 
         Every event is also published on the EventBus when a ``run_context()`` is open.
         ``prompt`` may be ``Command(resume=value)`` to answer a tool's ``interrupt()``
@@ -213,10 +219,10 @@ class Agent:
             locus.core.errors.CheckpointConflictError: another writer moved the
                 thread without holding it (nothing of this run's last step was saved).
         """
-        async for event in self._execute(
-            *_split_command(prompt), thread_id, None, on_busy, busy_timeout
-        ):
-            yield event
+        command = _split_command(prompt)
+        return AgentRun(
+            lambda holder: self._execute(*command, thread_id, holder, on_busy, busy_timeout)
+        )
 
     async def invoke(
         self,
@@ -249,14 +255,14 @@ class Agent:
             )
         )
 
-    async def resume(
+    def resume(
         self,
         thread_id: str,
         answer: Any = NO_ANSWER,
         *,
         on_busy: OnBusy = "enqueue",
         busy_timeout: float = DEFAULT_BUSY_TIMEOUT,
-    ) -> AsyncIterator[LocusEvent]:
+    ) -> AgentRun:
         """Continue an interrupted run of ``thread_id`` from its last checkpoint.
 
         Pending tool calls are executed (idempotent ones answer from the ledger:
@@ -265,12 +271,14 @@ class Agent:
         ``interrupt()`` runs again and this time ``interrupt()`` returns
         ``answer``. A thread whose run completed just yields its
         ``TerminateEvent`` again. ``on_busy``/``busy_timeout``: as :meth:`run`.
+        Like :meth:`run`, await it for the result or iterate it for the events.
 
         Raises:
             locus.core.errors.CheckpointNotFoundError: the thread has no checkpoint.
         """
-        async for event in self._execute(None, answer, thread_id, None, on_busy, busy_timeout):
-            yield event
+        return AgentRun(
+            lambda holder: self._execute(None, answer, thread_id, holder, on_busy, busy_timeout)
+        )
 
     async def resume_invoke(
         self,
@@ -334,6 +342,12 @@ class Agent:
                 "object (Agent(model='test') runs offline)."
             )
         check_on_busy(on_busy, busy_timeout)
+        if prompt is None and thread_id is None:
+            raise ValidationError(
+                "no prompt and no thread: a None prompt or Command(resume=...) continues a "
+                "paused thread, so pass thread_id='...' (the thread that paused); to start a "
+                "run, pass a prompt"
+            )
         if thread_id is not None and (not isinstance(thread_id, str) or not thread_id):
             raise ValidationError(f"thread_id must be a non-empty string, got {thread_id!r}")
         async with activity(), contextlib.AsyncExitStack() as stack:

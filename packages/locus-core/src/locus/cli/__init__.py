@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 __all__ = ["build_parser", "main"]
 
@@ -16,6 +17,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="locus", description="locus: multi-agent LLM workflows for production."
     )
+    parser.add_argument(
+        "--version", action=_Version, help="print the versions of locus-core and loaded plugins"
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     commands = command_registry()
     for name in sorted(commands):
@@ -26,6 +30,26 @@ def build_parser() -> argparse.ArgumentParser:
             configure(cmd)
         cmd.set_defaults(_handler=entry.load())
     return parser
+
+
+class _Version(argparse.Action):
+    """``locus --version``: what ``locus version`` prints, then exit."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: Any) -> None:
+        kwargs.pop("nargs", None)
+        super().__init__(option_strings, dest, nargs=0, **kwargs)
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: Any,
+        option_string: str | None = None,
+    ) -> None:
+        from locus.cli._commands import version
+
+        version(namespace)
+        parser.exit()
 
 
 def main(argv: Sequence[str] | None = None) -> int:

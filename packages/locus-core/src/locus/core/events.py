@@ -92,7 +92,7 @@ class ThinkEvent(LocusEvent):
 
     Attributes:
         iteration: 1-based loop iteration.
-        reasoning: The model's reasoning text, or its content when it exposes none.
+        reasoning: The model's reasoning text (``None`` when it exposes none).
         content: Assistant text of the turn.
         tool_calls: Calls the model asked for.
     """

@@ -96,7 +96,8 @@ class ToolExecution(BaseModel):
     Attributes:
         tool_call_id: The model's call id.
         name: Tool name.
-        arguments: Arguments as the model sent them.
+        arguments: Arguments the body ran with: validated against the tool's schema
+            (``"3"`` for an ``int`` parameter is ``3``; defaults filled in), in JSON form.
         result: Rendered result the model saw.
         error: Error text when the call failed.
         iteration: Loop iteration the call belongs to.

@@ -154,9 +154,13 @@ class ThinkNode:
         messages = list(state.messages)
         if ctx.conversation_manager is not None:
             messages = await _conversation_view(ctx, messages)
-        response, duration = await ctx.call_model(
-            messages, ctx.tool_schemas, kwargs, stream=ctx.stream
-        )
+        try:
+            response, duration = await ctx.call_model(
+                messages, ctx.tool_schemas, kwargs, stream=ctx.stream
+            )
+        except BaseException:
+            state.iteration -= 1  # no turn happened: a resume runs it as the same iteration
+            raise
         message = response.message
         if message.role is not Role.ASSISTANT:
             message = message.model_copy(update={"role": Role.ASSISTANT})
@@ -174,7 +178,7 @@ class ThinkNode:
         ctx.emit(
             ThinkEvent(
                 iteration=state.iteration,
-                reasoning=message.reasoning or message.content,
+                reasoning=message.reasoning or None,
                 content=message.content,
                 tool_calls=list(message.tool_calls),
             )

@@ -67,8 +67,33 @@ def get_model(spec: str, **options: Any) -> Any:
             f"model must be a 'provider:name' string or a model object, got {spec!r}"
         )
     provider, name = parse_model_string(spec)
-    factory = model_registry().get(provider).load()
+    registry = model_registry()
+    if not name and provider not in registry:
+        guess = _provider_of(provider)
+        if guess is not None:
+            from locus.core.errors import PluginNotFoundError
+
+            raise PluginNotFoundError(
+                f"model {spec!r} names no provider: did you mean '{guess}:{spec.strip()}'? "
+                f"Model strings are 'provider:name' (Agent(model='test') runs offline)."
+            )
+    factory = registry.get(provider).load()
     return factory(name, **options)
+
+
+_PROVIDER_PREFIXES = (
+    ("openai", ("gpt-", "gpt4", "o1", "o3", "o4", "chatgpt", "text-embedding")),
+    ("anthropic", ("claude",)),
+    ("ollama", ("llama", "mistral", "qwen", "gemma", "phi", "deepseek")),
+)
+
+
+def _provider_of(model_name: str) -> str | None:
+    """The provider a bare model name most likely belongs to (``"gpt-4o"`` → ``"openai"``)."""
+    for provider, prefixes in _PROVIDER_PREFIXES:
+        if model_name.startswith(prefixes):
+            return provider
+    return None
 
 
 def __getattr__(name: str) -> Any:

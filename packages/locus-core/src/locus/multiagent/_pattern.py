@@ -149,7 +149,7 @@ class PatternBase(BaseModel, Generic[R]):
         graph = self.compiled()
         started = time.perf_counter()
         inp = await self._first_input(graph, task, thread_id)
-        values = await graph.invoke(inp, thread_id=thread_id, config=self._config())
+        values = await graph.ainvoke(inp, thread_id=thread_id, config=self._config())
         return self._result(dict(values), (time.perf_counter() - started) * 1000.0)
 
     async def invoke(self, prompt: Any, *, thread_id: str | None = None) -> AgentResult:

@@ -235,7 +235,7 @@ class Handoff(PatternBase[HandoffResult]):
         }
         inp = await self._first_input(graph, context.original_task, thread_id, first)
         started = time.perf_counter()
-        values = await graph.invoke(inp, thread_id=thread_id, config=self._config())
+        values = await graph.ainvoke(inp, thread_id=thread_id, config=self._config())
         return self._result(dict(values), (time.perf_counter() - started) * 1000.0)
 
     async def chain_handoff(self, task: str, *, thread_id: str | None = None) -> HandoffResult:

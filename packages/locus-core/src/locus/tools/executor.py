@@ -9,6 +9,7 @@ the executor itself never raises for them.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import time
 import traceback
@@ -221,6 +222,7 @@ class ToolExecutor:
                 )
             if isinstance(target, Tool):
                 kwargs, canonical = target.validate_arguments(arguments)
+                arguments = json.loads(canonical)  # what ran: validated, in JSON form
             else:
                 kwargs, canonical = arguments, canonical_json(arguments)
         except (ToolValidationError, ValueError, TypeError, RecursionError) as exc:

@@ -60,7 +60,7 @@ class TelemetrySubscriber:
 
         async with TelemetrySubscriber():
             async with run_context():
-                await graph.invoke({...})
+                await graph.ainvoke({...})
 
     Args:
         tracer_provider: Provider of the tracer (default: the global one).

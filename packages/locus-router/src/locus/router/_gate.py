@@ -169,7 +169,7 @@ class ApprovalGate:
         self, input: Any, thread_id: str, protocol_id: str | None, frame: GoalFrame | None
     ) -> RunnableResult:
         try:
-            values = await self.graph.invoke(
+            values = await self.graph.ainvoke(
                 input, thread_id=thread_id, interrupt_handler=self._handler
             )
         except GraphInterrupted as paused:

@@ -87,7 +87,7 @@ class GraphRunnable:
 
     async def invoke(self, prompt: str, *, thread_id: str | None = None) -> AgentResult:
         """Run the graph to the end and return its answer as an :class:`AgentResult`."""
-        result = await self.graph.invoke(
+        result = await self.graph.ainvoke(
             {self.input_key: prompt}, thread_id=thread_id, raise_on_interrupt=False
         )
         return AgentResult(

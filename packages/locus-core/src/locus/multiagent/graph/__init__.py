@@ -24,7 +24,7 @@ graph = StateGraph(State)
 graph.add_node(research).add_node(write)
 graph.add_edge(START, "research").add_edge("research", "write").add_edge("write", END)
 app = graph.compile()
-assert app.invoke_sync({"topic": "tides"})["notes"] == ["facts about tides", "draft"]
+assert app.invoke({"topic": "tides"})["notes"] == ["facts about tides", "draft"]
 ```
 
 The modules follow the data, and each imports only those listed after it:

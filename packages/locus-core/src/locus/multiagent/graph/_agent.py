@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from locus.checkpoint._thread_run import ThreadRun
 
 if TYPE_CHECKING:
+    from locus.agent._run import AgentRun
     from locus.agent.result import AgentResult
     from locus.core.events import LocusEvent
     from locus.core.interrupt import InterruptHandler
@@ -33,7 +34,7 @@ class GraphAgentSurface:
 
     if TYPE_CHECKING:  # provided by CompiledGraph
 
-        async def invoke(
+        async def ainvoke(
             self,
             input: Any,
             *,
@@ -63,19 +64,35 @@ class GraphAgentSurface:
             busy_timeout: float = DEFAULT_BUSY_TIMEOUT,
         ) -> AbstractAsyncContextManager[ThreadRun | None]: ...
 
-    async def run(
+    def run(
         self,
         prompt: Any,
         *,
         thread_id: str | None = None,
         on_busy: OnBusy = "enqueue",
         busy_timeout: float = DEFAULT_BUSY_TIMEOUT,
-    ) -> AsyncIterator[LocusEvent]:
-        """Run as an agent: graph events, then a ``TerminateEvent`` with the final text.
+    ) -> AgentRun:
+        """Run as an agent: await for an ``AgentResult``, or iterate for the events.
 
-        ``on_busy``/``busy_timeout``: what to do when ``thread_id`` has an
-        active run (as ``Agent.run``).
+        The events are the graph's, then a ``TerminateEvent`` with the final
+        text (see :class:`~locus.agent.AgentRun`). ``on_busy``/``busy_timeout``:
+        what to do when ``thread_id`` has an active run (as ``Agent.run``).
         """
+        from locus.agent._run import AgentRun
+
+        return AgentRun(
+            lambda holder: self._agent_events(prompt, thread_id, on_busy, busy_timeout, holder)
+        )
+
+    async def _agent_events(
+        self,
+        prompt: Any,
+        thread_id: str | None,
+        on_busy: OnBusy,
+        busy_timeout: float,
+        holder: dict[str, AgentResult],
+    ) -> AsyncIterator[LocusEvent]:
+        from locus.agent.result import AgentResult
         from locus.core.events import InterruptEvent, TerminateEvent
 
         async with self.hold_thread(prompt, thread_id, None, on_busy, busy_timeout) as owner:
@@ -87,9 +104,11 @@ class GraphAgentSurface:
                 interrupt_id=value.interrupt_id, payload=value.payload, node_id=value.node_id
             )
         reason = "interrupted" if run.interrupts else "graph_completed"
-        yield TerminateEvent(
-            reason=reason, final_message=final_text(run.values), iterations=run.step
+        text = final_text(run.values)
+        holder["result"] = AgentResult(
+            message=text, stop_reason=reason, iterations=run.step, thread_id=run.thread_id
         )
+        yield TerminateEvent(reason=reason, final_message=text, iterations=run.step)
 
     async def invoke_agent(
         self,
@@ -102,7 +121,7 @@ class GraphAgentSurface:
         """Run as an agent and return an :class:`~locus.agent.AgentResult`."""
         from locus.agent.result import AgentResult
 
-        result = await self.invoke(
+        result = await self.ainvoke(
             prompt,
             thread_id=thread_id,
             raise_on_interrupt=False,

@@ -6,7 +6,7 @@ import contextlib
 import inspect
 import time
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from typing import TYPE_CHECKING, Any
 
 from locus.checkpoint._thread_run import DEFAULT_BUSY_TIMEOUT, OnBusy, ThreadRun, check_on_busy
@@ -45,8 +45,10 @@ _STREAM_MODES = ("updates", "values", "events", "nodes", "custom", "debug")
 class CompiledGraph(GraphAgentSurface):
     """A validated graph you can run; also usable wherever an Agent is.
 
-    Create with :meth:`StateGraph.compile`. Runs are async (:meth:`invoke`,
-    :meth:`astream`); :meth:`invoke_sync` blocks. :meth:`run`, :meth:`run_sync`
+    Create with :meth:`StateGraph.compile`. As in LangGraph, :meth:`invoke`
+    and :meth:`stream` block, :meth:`ainvoke` and :meth:`astream` are async
+    (:meth:`execute` is :meth:`ainvoke` under the original locus name).
+    :meth:`run`, :meth:`run_sync`
     and :meth:`as_tool` give it the Agent surface (text in, events/result out).
 
     Graph state values must be JSON-serialisable (pydantic models and
@@ -90,7 +92,7 @@ class CompiledGraph(GraphAgentSurface):
 
     # -- running -------------------------------------------------------------------
 
-    async def invoke(
+    async def ainvoke(
         self,
         input: Any,
         *,
@@ -134,7 +136,7 @@ class CompiledGraph(GraphAgentSurface):
                 pass
             return self._finish(run, raise_on_interrupt)
 
-    def invoke_sync(
+    def invoke(
         self,
         input: Any,
         *,
@@ -145,16 +147,67 @@ class CompiledGraph(GraphAgentSurface):
         on_busy: OnBusy = "enqueue",
         busy_timeout: float = DEFAULT_BUSY_TIMEOUT,
     ) -> GraphResult:
-        """Blocking :meth:`invoke` (works inside a running event loop too)."""
+        """Blocking :meth:`ainvoke` (works inside a running event loop too)."""
         from locus.agent._sync import run_coroutine_sync
 
         return run_coroutine_sync(
-            lambda: self.invoke(
+            lambda: self.ainvoke(
                 input,
                 thread_id=thread_id,
                 config=config,
                 interrupt_handler=interrupt_handler,
                 raise_on_interrupt=raise_on_interrupt,
+                on_busy=on_busy,
+                busy_timeout=busy_timeout,
+            )
+        )
+
+    invoke_sync = invoke
+    """Alias of :meth:`invoke`."""
+
+    async def execute(
+        self,
+        input: Any,
+        *,
+        thread_id: str | None = None,
+        config: GraphConfig | dict[str, Any] | None = None,
+        interrupt_handler: InterruptHandler | None = None,
+        raise_on_interrupt: bool = True,
+        on_busy: OnBusy = "enqueue",
+        busy_timeout: float = DEFAULT_BUSY_TIMEOUT,
+    ) -> GraphResult:
+        """:meth:`ainvoke` under the original locus name."""
+        return await self.ainvoke(
+            input,
+            thread_id=thread_id,
+            config=config,
+            interrupt_handler=interrupt_handler,
+            raise_on_interrupt=raise_on_interrupt,
+            on_busy=on_busy,
+            busy_timeout=busy_timeout,
+        )
+
+    def stream(
+        self,
+        input: Any,
+        *,
+        stream_mode: str | StreamMode = "updates",
+        thread_id: str | None = None,
+        config: GraphConfig | dict[str, Any] | None = None,
+        interrupt_handler: InterruptHandler | None = None,
+        on_busy: OnBusy = "enqueue",
+        busy_timeout: float = DEFAULT_BUSY_TIMEOUT,
+    ) -> Iterator[Any]:
+        """Blocking :meth:`astream`: iterate the items from sync code."""
+        from locus.agent._sync import iterate_sync
+
+        return iterate_sync(
+            self.astream(
+                input,
+                stream_mode=stream_mode,
+                thread_id=thread_id,
+                config=config,
+                interrupt_handler=interrupt_handler,
                 on_busy=on_busy,
                 busy_timeout=busy_timeout,
             )
@@ -181,8 +234,8 @@ class CompiledGraph(GraphAgentSurface):
                 report, Agent nodes' own events wrapped); ``"nodes"``: node
                 started/completed/routed events only; ``"custom"``: the values
                 nodes pass to :func:`emit_custom`.
-            on_busy: As :meth:`invoke`.
-            busy_timeout: As :meth:`invoke`.
+            on_busy: As :meth:`ainvoke`.
+            busy_timeout: As :meth:`ainvoke`.
 
         A paused run ends the stream (``values`` mode yields the state first);
         use :meth:`get_state` to see the interrupt.
@@ -200,16 +253,25 @@ class CompiledGraph(GraphAgentSurface):
 
     async def get_state(self, thread_id: str) -> StateSnapshot | None:
         """The thread's latest checkpointed graph state, or ``None``."""
-        position = await self._load(thread_id)
-        if position is None:
+        checkpointer = self._checkpointer()
+        load_with_id = getattr(checkpointer, "load_with_id", None)
+        checkpoint_id: str | None = None
+        if load_with_id is not None:
+            found = await load_with_id(thread_id)
+            state = None if found is None else found[0]
+            checkpoint_id = None if found is None else found[1]
+        else:
+            state = await checkpointer.load(thread_id)
+        if state is None:
             return None
+        position = load_position(self, state)
         return StateSnapshot(
             values=position["values"],
             next=tuple(t.node for t in position["tasks"]),
             step=position["step"],
             interrupts=tuple(v for _, v in position["interrupts"]),
             status=position["status"],
-            checkpoint_id=position.get("checkpoint_id"),
+            checkpoint_id=checkpoint_id,
         )
 
     def get_graph(self) -> DrawableGraph:
@@ -365,8 +427,13 @@ class CompiledGraph(GraphAgentSurface):
         )
         handler = handler or cfg.interrupt_handler or self.interrupt_handler
         node_config = {"thread_id": thread_id, "graph": self.name, "configurable": cfg.configurable}
-        position = await self._load(thread_id, owner) if thread_id else None
         resume = isinstance(input, Command)
+        if resume and not thread_id:
+            raise ValidationError(
+                "Command(...) answers or steers a paused thread: pass thread_id='...' (the "
+                "thread that paused) or config={'thread_id': ...}"
+            )
+        position = await self._load(thread_id, owner) if thread_id else None
         if resume or (input is None and position is not None and position["tasks"]):
             run = self._resume_run(input, position, thread_id, limit, node_config, handler)
             run.owner = owner

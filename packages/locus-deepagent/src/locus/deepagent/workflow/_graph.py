@@ -46,7 +46,7 @@ def create_research_workflow(
                         replans remain         → replan → execute
                         otherwise              → END
 
-    Run it with ``await app.invoke({KEY_PROMPT: "question"})``; the result
+    Run it with ``await app.ainvoke({KEY_PROMPT: "question"})``; the result
     holds every ``KEY_*`` value (``KEY_STRUCTURED_OUTPUT`` is an
     ``output_schema`` instance when one is given).
 
