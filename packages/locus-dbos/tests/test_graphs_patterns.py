@@ -59,7 +59,7 @@ async def test_a_graph_run_is_a_workflow_and_a_replay_does_not_call_the_models_a
 
     @durable_workflow("locus.test.ticket")
     async def handle(text: str) -> str:
-        out = await pipeline.invoke({"text": text})
+        out = await pipeline.ainvoke({"text": text})
         return str(out["reply"])
 
     configure(system_database_url=sqlite_url, application_version="t", log_level="WARNING")

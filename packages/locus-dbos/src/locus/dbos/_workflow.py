@@ -35,7 +35,7 @@ def durable_workflow(
 
         @durable_workflow("triage")
         async def triage(ticket: str) -> str:
-            return (await pipeline.invoke({"ticket": ticket}))["summary"]
+            return (await pipeline.ainvoke({"ticket": ticket}))["summary"]
     """
 
     def decorate(fn: Callable[P, Awaitable[R]]) -> Callable[P, Coroutine[Any, Any, R]]:
