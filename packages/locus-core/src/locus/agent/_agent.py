@@ -35,6 +35,7 @@ from locus.agent._threads import (
 )
 from locus.agent.result import AgentResult
 from locus.checkpoint._thread_run import DEFAULT_BUSY_TIMEOUT, OnBusy, ThreadRun, check_on_busy
+from locus.core._copy import fork_state
 from locus.core.errors import CheckpointNotFoundError, ConfigError, ValidationError
 from locus.core.events import LocusEvent, RunStartEvent
 from locus.core.limits import DEFAULT_LIMITS, Limits
@@ -506,7 +507,7 @@ class Agent:
     async def _load(self, owner: ThreadRun) -> AgentState | None:
         if self.checkpointer is None:
             saved = self._threads.get(owner.thread_id)
-            return saved.model_copy(deep=True) if saved is not None else None
+            return fork_state(saved) if saved is not None else None
         return await owner.load()
 
     def _result(self, ctx: LoopContext) -> AgentResult:
