@@ -10,12 +10,21 @@ bookkeeping, schema handling, tool dispatch, events, state.
 - pydantic-ai: ``Agent`` on its ``FunctionModel``.
 
 - the original locus (``locus-sdk==0.2.0b16``): this same ``locus_run`` in its own venv.
-Run: ``python bench/bench_agent_turn.py`` (``LOCUS_BENCH_TURNS``/``LOCUS_BENCH_REPEAT``).
+
+Second table: a run of one tool call + answer (2 turns) on a thread that
+already holds 100 or 2,000 messages of ~500 characters: locus keeping the
+thread in the agent, locus with ``MemoryCheckpointer``, LangGraph
+``create_react_agent`` with ``InMemorySaver``. Times are CPU time of the
+process (``time.process_time``), so the load of a shared machine weighs less.
+
+Run: ``python bench/bench_agent_turn.py`` (``LOCUS_BENCH_TURNS``/``LOCUS_BENCH_REPEAT``;
+``LOCUS_BENCH_SKIP_ORIGINAL=1`` leaves the original locus out).
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import os
 import subprocess
 import sys
@@ -29,6 +38,8 @@ from _peers import median, original_locus_python, replay_chat_model, table
 
 TURNS = int(os.environ.get("LOCUS_BENCH_TURNS", "50"))
 REPEAT = int(os.environ.get("LOCUS_BENCH_REPEAT", "15"))
+THREAD_SIZES = (100, 2000)
+TEXT = ("The quick brown fox jumps over the lazy dog; " * 12)[:500]
 
 
 def _noop(i: int) -> int:
@@ -86,6 +97,8 @@ async def locus_run() -> Callable[[], Awaitable[None]]:
 
 def original_locus() -> float | None:
     """Per-turn µs of the same workload run by the original locus, in its own venv."""
+    if os.environ.get("LOCUS_BENCH_SKIP_ORIGINAL"):
+        return None
     python = original_locus_python()
     if python is None:
         return None
@@ -160,10 +173,128 @@ async def measure(factory: Callable[[], Awaitable[Any]]) -> float:
     await once()  # warm up
     samples = []
     for _ in range(REPEAT):
-        start = time.perf_counter()
+        start = time.process_time()
         await once()
-        samples.append(time.perf_counter() - start)
+        samples.append(time.process_time() - start)
     return median(samples) / (TURNS + 1) * 1e6
+
+
+def _thread_turn(i: int) -> tuple[str, int] | None:
+    """Replay script of the thread workload: call ``noop`` on even calls, answer on odd."""
+    return ("noop", i) if i % 2 == 0 else None
+
+
+async def locus_thread_run(n: int, checkpointer: bool) -> Callable[[], Awaitable[None]]:
+    from locus import Agent, tool
+    from locus.checkpoint.memory import MemoryCheckpointer
+    from locus.core.messages import Message, ToolCall
+    from locus.core.state import AgentState
+    from locus.models import ModelResponse
+
+    usage = {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2}
+
+    class Replay:
+        model = "replay"
+
+        def __init__(self) -> None:
+            self.i = 0
+
+        async def complete(self, messages: Any, tools: Any = None, **kwargs: Any) -> Any:
+            self.i += 1
+            call = _thread_turn(self.i - 1)
+            if call is None:
+                return ModelResponse(message=Message.assistant("done"), usage=usage)
+            calls = [ToolCall(id=f"c{self.i}", name=call[0], arguments={"i": call[1]})]
+            return ModelResponse(message=Message.assistant(tool_calls=calls), usage=usage)
+
+        async def stream(self, messages: Any, tools: Any = None, **kwargs: Any) -> Any:
+            raise NotImplementedError
+
+    saver = MemoryCheckpointer() if checkpointer else None
+    agent = Agent(model=Replay(), tools=[tool(_noop, name="noop")], checkpointer=saver)
+    history = [
+        Message.user(f"{i} {TEXT}") if i % 2 == 0 else Message.assistant(f"{i} {TEXT}")
+        for i in range(n)
+    ]
+    thread = AgentState(thread_id="t", messages=history)
+    if saver is not None:
+        await saver.save(thread, "t")
+    else:
+        agent._threads["t"] = thread  # the same state a long conversation leaves behind
+
+    async def once() -> None:
+        result = await agent.invoke("go", thread_id="t")
+        assert result.message == "done"
+
+    return once
+
+
+async def langgraph_thread_run(n: int) -> Callable[[], Awaitable[None]]:
+    from langchain_core.messages import AIMessage, HumanMessage
+    from langchain_core.tools import tool as lc_tool
+    from langgraph.checkpoint.memory import InMemorySaver
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from langgraph.prebuilt import create_react_agent
+
+    def respond(i: int) -> AIMessage:
+        call = _thread_turn(i)
+        if call is None:
+            return AIMessage(content="done")
+        return AIMessage(
+            content="", tool_calls=[{"name": call[0], "args": {"i": call[1]}, "id": f"c{i}"}]
+        )
+
+    noop = lc_tool(_noop, parse_docstring=False)
+    noop.name = "noop"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        graph = create_react_agent(replay_chat_model(respond), [noop], checkpointer=InMemorySaver())
+    config: dict[str, Any] = {"configurable": {"thread_id": "t"}}
+    history = [
+        HumanMessage(f"{i} {TEXT}") if i % 2 == 0 else AIMessage(f"{i} {TEXT}") for i in range(n)
+    ]
+    await graph.aupdate_state(config, {"messages": history})
+
+    async def once() -> None:
+        out = await graph.ainvoke({"messages": [("user", "go")]}, config)
+        assert out["messages"][-1].content == "done"
+
+    return once
+
+
+async def measure_thread(factory: Callable[[], Awaitable[Any]]) -> float:
+    """CPU µs per turn of one run (2 turns) on a long thread, median of REPEAT runs."""
+    once = await factory()
+    await once()  # warm up
+    samples = []
+    for _ in range(REPEAT):
+        start = time.process_time()
+        await once()
+        samples.append(time.process_time() - start)
+    return median(samples) / 2 * 1e6
+
+
+async def thread_table() -> None:
+    rows = []
+    for n in THREAD_SIZES:
+        row = [f"{n:,}"]
+        for factory in (
+            functools.partial(locus_thread_run, n, checkpointer=False),
+            functools.partial(locus_thread_run, n, checkpointer=True),
+            functools.partial(langgraph_thread_run, n),
+        ):
+            try:
+                row.append(f"{await measure_thread(factory):,.0f}")
+            except ImportError as exc:
+                row.append(f"unavailable ({exc.name})")
+        rows.append(tuple(row))
+    print(
+        f"\nCPU us/turn of a run (1 tool call + answer) on a thread of N messages ({REPEAT} runs)"
+    )
+    header = ("N", "locus in-agent thread", "locus MemoryCheckpointer", "langgraph InMemorySaver")
+    print(table(rows, header))
 
 
 async def main() -> None:
@@ -180,13 +311,14 @@ async def main() -> None:
         results["original locus 0.2.0b16"] = original
     base = results["locus"]
     rows = [(name, f"{us:,.0f}", f"{us / base:.2f}x") for name, us in results.items()]
-    print(f"per-turn overhead, {TURNS} turns x 1 tool call, median of {REPEAT} runs")
+    print(f"CPU us per turn, {TURNS} turns x 1 tool call, median of {REPEAT} runs")
     print(table(rows, ("framework", "us/turn", "vs locus")))
     if "langgraph create_react_agent" in results:
         share = base / results["langgraph create_react_agent"]
-        print(f"\nlocus / langgraph = {share:.2f} (goal <= 0.33)")
+        print(f"\nlocus / langgraph = {share:.3f} (goal <= 0.05)")
     if original is not None:
         print(f"locus / original locus = {base / original:.2f}")
+    await thread_table()
 
 
 if __name__ == "__main__":

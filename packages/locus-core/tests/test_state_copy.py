@@ -41,7 +41,8 @@ async def test_a_later_run_leaves_the_earlier_results_state_unchanged() -> None:
     assert second.state is not None
     assert first.state.model_dump() == before  # messages, ledger, usage, metadata
     assert len(second.state.messages) > len(first.state.messages)
-    assert len(second.state.idempotency) == 2 and len(first.state.idempotency) == 1
+    assert len(second.state.idempotency) == 2
+    assert len(first.state.idempotency) == 1
     # and editing the later result's lists does not reach back either
     second.state.messages.clear()
     second.state.metadata["x"] = 1
@@ -62,7 +63,9 @@ def test_fork_is_equal_and_shares_no_mutable_container() -> None:
     state = AgentState(
         thread_id="t",
         messages=[Message.user("hi"), Message.assistant("yo")],
-        idempotency={"k": IdempotencyRecord(key="k", tool_name="page", arguments_json="{}", status="pending")},
+        idempotency={
+            "k": IdempotencyRecord(key="k", tool_name="page", arguments_json="{}", status="pending")
+        },
         metadata={"graph": {"path": ["a", "b"]}, "obj": {1, 2}},
         structured_output={"answer": [1, 2]},
     )
