@@ -353,3 +353,61 @@ def test_grounding_evaluator() -> None:
         evaluator.evaluate([*result.grounded_claims, "x y"], evidence)
     )
     assert "The CEO resigned" in evaluator.get_replan_guidance(result)
+
+
+def test_composition_functions_and_original_arguments() -> None:
+    from locus.agent.composition import loop, parallel, sequential
+
+    seen: list[str] = []
+
+    def record(text: str) -> str:
+        seen.append(text)
+        return text.upper()
+
+    piped = sequential(str.strip, record, prompt_template="Refine: {input}")
+    assert piped.run_sync("  draft ").text == "REFINE: DRAFT"
+    assert seen == ["Refine: draft"]
+    assert parallel(str.upper, str.lower).run_sync("Ab").text == "AB\n\nab"
+    answers = iter(["no", "no", "done"])
+    prompts: list[str] = []
+
+    def attempt(prompt: str) -> str:
+        prompts.append(prompt)
+        return next(answers)
+
+    result = loop(attempt, lambda text: text == "done", loop_prompt="Try again: {input}").run_sync(
+        "go"
+    )
+    assert (result.text, result.iterations) == ("done", 3)
+    assert prompts == ["go", "Try again: no", "Try again: no"]
+    with pytest.raises(ValidationError, match="merge_strategy"):
+        parallel(str.upper, merge_strategy="vote")
+
+
+def test_tool_registry_and_schema() -> None:
+    from locus.core.errors import ToolNotFoundError
+    from locus.tools.registry import create_registry
+    from locus.tools.schema import generate_schema, python_type_to_json_type
+
+    registry = create_registry(add)
+    registry.register(broken)
+    assert [t.name for t in registry.list_tools()] == ["add", "broken"]
+    assert registry.to_openai_schemas()[0]["function"]["name"] == "add"
+    with pytest.raises(ToolNotFoundError, match="add, broken"):
+        registry.get_or_raise("nope")
+    assert registry.unregister("broken") is broken
+    result = Agent(
+        model=ScriptedModel([[ToolCall(name="add", arguments={"a": 4, "b": 5})], "nine"]),
+        tools=registry,
+    ).run_sync("4+5")
+    assert result.tool_executions[0].result == "9"
+
+    def mul(a: int, b: int) -> int:
+        """Multiply two numbers."""
+        return a * b
+
+    schema = generate_schema(mul)
+    assert schema["name"] == "mul"
+    assert schema["description"] == "Multiply two numbers."
+    assert schema["parameters"]["required"] == ["a", "b"]
+    assert python_type_to_json_type(int) == {"type": "integer"}

@@ -29,6 +29,9 @@ __all__ = [
     "Prompt",
     "ReflexionConfig",
     "SequentialPipeline",
+    "loop",
+    "parallel",
+    "sequential",
 ]
 
 # the original locus's names, imported on first use
@@ -40,6 +43,9 @@ _LAZY = {
     "LoopAgent": "locus.agent.composition",
     "ParallelPipeline": "locus.agent.composition",
     "SequentialPipeline": "locus.agent.composition",
+    "loop": "locus.agent.composition",
+    "parallel": "locus.agent.composition",
+    "sequential": "locus.agent.composition",
 }
 
 

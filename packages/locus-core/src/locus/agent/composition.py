@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     from locus.core.events import LocusEvent
     from locus.tools import Tool
 
-__all__ = ["LoopAgent", "ParallelPipeline", "SequentialPipeline"]
+__all__ = ["LoopAgent", "ParallelPipeline", "SequentialPipeline", "loop", "parallel", "sequential"]
 
 
 def _name_of(step: Any) -> str:
@@ -124,18 +124,29 @@ class SequentialPipeline(_Composite):
     Args:
         agents: The steps, in order (at least one).
         name: Pipeline name (events, tool name).
+        prompt_template: Prompt of each step after the first, with ``{input}``
+            standing for the previous step's answer (default: the answer itself).
     """
 
-    def __init__(self, agents: Sequence[Any], *, name: str = "sequential") -> None:
+    def __init__(
+        self,
+        agents: Sequence[Any],
+        *,
+        name: str = "sequential",
+        prompt_template: str | None = None,
+    ) -> None:
         if not agents:
             raise ValidationError("SequentialPipeline needs at least one agent")
         self.agents = list(agents)
         self.name = name
+        self.prompt_template = prompt_template
 
     async def _execute(self, prompt: str) -> tuple[str, int, str]:
         _emit("composition.sequential.started", pipeline=self.name, steps=len(self.agents))
         text = prompt
         for index, agent in enumerate(self.agents):
+            if index and self.prompt_template is not None:
+                text = _fill(self.prompt_template, text)
             text = await _ask(agent, text)
             _emit(
                 "composition.sequential.step",
@@ -164,6 +175,9 @@ class ParallelPipeline(_Composite):
         name: Pipeline name.
         fail_fast: Raise the first branch error (default); with ``False`` a
             failed branch contributes ``"[error] ..."`` and the others are kept.
+        merge_strategy: The original locus's argument; only ``"concatenate"``
+            (the default merge) is accepted.
+        separator: What the default merge puts between answers.
     """
 
     def __init__(
@@ -173,11 +187,20 @@ class ParallelPipeline(_Composite):
         *,
         name: str = "parallel",
         fail_fast: bool = True,
+        merge_strategy: str = "concatenate",
+        separator: str = "\n\n",
     ) -> None:
         if not agents:
             raise ValidationError("ParallelPipeline needs at least one agent")
+        if merge_strategy != "concatenate":
+            raise ValidationError(
+                f"merge_strategy {merge_strategy!r} is not supported: pass merge=fn(outputs) "
+                "or an agent that merges the answers"
+            )
         self.agents = list(agents)
         self.merge = merge
+        self.merge_strategy = merge_strategy
+        self.separator = separator
         self.name = name
         self.fail_fast = fail_fast
 
@@ -217,7 +240,7 @@ class ParallelPipeline(_Composite):
     async def _merge(self, prompt: str, outputs: list[str]) -> str:
         merge = self.merge
         if merge is None:
-            return "\n\n".join(outputs)
+            return self.separator.join(outputs)
         if hasattr(merge, "invoke") or hasattr(merge, "invoke_agent"):
             numbered = "\n\n".join(f"Answer {i + 1}:\n{o}" for i, o in enumerate(outputs))
             return await _ask(
@@ -240,11 +263,25 @@ class LoopAgent(_Composite):
             iteration count), or a predicate ``fn(text) -> bool``.
         max_loops: Upper bound on iterations.
         name: Loop name.
+        condition: The original locus's name for a predicate ``until``.
+        loop_prompt: Prompt of each iteration after the first, with ``{input}``
+            standing for the previous answer (default: the answer itself).
     """
 
     def __init__(
-        self, agent: Any, until: Any = None, *, max_loops: int = 5, name: str = "loop"
+        self,
+        agent: Any,
+        until: Any = None,
+        *,
+        max_loops: int = 5,
+        name: str = "loop",
+        condition: Callable[[str], bool] | None = None,
+        loop_prompt: str | None = None,
     ) -> None:
+        if condition is not None:
+            if until is not None:
+                raise ValidationError("pass until= or condition= (the original's name), not both")
+            until = condition
         if max_loops < 1:
             raise ValidationError(f"max_loops must be >= 1, got {max_loops}")
         if until is not None and not (
@@ -255,6 +292,8 @@ class LoopAgent(_Composite):
             )
         self.agent = agent
         self.until = until
+        self.condition = condition
+        self.loop_prompt = loop_prompt
         self.max_loops = max_loops
         self.name = name
 
@@ -279,6 +318,8 @@ class LoopAgent(_Composite):
         reason = f"max_loops({self.max_loops})"
         iteration = 0
         for iteration in range(1, self.max_loops + 1):
+            if iteration > 1 and self.loop_prompt is not None:
+                text = _fill(self.loop_prompt, text)
             text = await _ask(self.agent, text)
             _emit(
                 "composition.loop.iteration",
@@ -292,3 +333,28 @@ class LoopAgent(_Composite):
                 break
         _emit("composition.loop.completed", loop=self.name, iterations=iteration, reason=reason)
         return text, iteration, reason
+
+
+def _fill(template: str, text: str) -> str:
+    """``template`` with ``{input}`` replaced by the previous step's output."""
+    return template.replace("{input}", text)
+
+
+def sequential(*agents: Any, prompt_template: str | None = None) -> SequentialPipeline:
+    """``SequentialPipeline(list(agents), prompt_template=...)``."""
+    return SequentialPipeline(list(agents), prompt_template=prompt_template)
+
+
+def parallel(*agents: Any, merge_strategy: str = "concatenate") -> ParallelPipeline:
+    """``ParallelPipeline(list(agents), merge_strategy=...)``."""
+    return ParallelPipeline(list(agents), merge_strategy=merge_strategy)
+
+
+def loop(
+    agent: Any,
+    condition: Callable[[str], bool],
+    max_loops: int = 5,
+    loop_prompt: str | None = None,
+) -> LoopAgent:
+    """``LoopAgent(agent, until=condition, max_loops=..., loop_prompt=...)``."""
+    return LoopAgent(agent, condition, max_loops=max_loops, loop_prompt=loop_prompt)

@@ -16,6 +16,8 @@ def page_oncall(reason: str) -> str:
 
 from __future__ import annotations
 
+from typing import Any
+
 from locus.tools.context import ToolContext
 from locus.tools.decorator import IdempotencyScope, InDoubtPolicy, Tool, render_result, tool
 from locus.tools.executor import ToolExecutor, ToolOutcome
@@ -28,7 +30,26 @@ __all__ = [
     "ToolContext",
     "ToolExecutor",
     "ToolOutcome",
+    "ToolRegistry",
+    "generate_schema",
     "idempotency_key",
+    "pydantic_to_json_schema",
     "render_result",
     "tool",
 ]
+
+# the original locus's names, imported on first use
+_LAZY = {
+    "ToolRegistry": "locus.tools.registry",
+    "generate_schema": "locus.tools.schema",
+    "pydantic_to_json_schema": "locus.tools.schema",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module_name = _LAZY.get(name)
+    if module_name is None:
+        raise AttributeError(f"module 'locus.tools' has no attribute {name!r}")
+    import importlib
+
+    return getattr(importlib.import_module(module_name), name)
