@@ -3,6 +3,9 @@
 - :class:`OpenAIModel` — chat completions: ``Agent(model="openai:gpt-4.1")``.
 - :class:`OpenAIResponsesModel` — Responses API: ``"openai:responses/gpt-5"``.
 - :class:`OpenAIEmbeddings` — ``await OpenAIEmbeddings().embed(texts)``.
+- :class:`OpenAIImageProvider`, :class:`OpenAISpeechProvider`,
+  :class:`OpenAISearchPreviewProvider` — the :mod:`locus.providers` protocols
+  (images, text-to-speech and transcription, web search).
 
 OpenAI-compatible providers (Ollama, OCI Generative AI, vLLM...) reuse the
 model classes with ``base_url=``/``http_client=``/``default_headers=``/
@@ -22,8 +25,11 @@ __all__ = [
     "ChatStreamAccumulator",
     "OpenAIClientBase",
     "OpenAIEmbeddings",
+    "OpenAIImageProvider",
     "OpenAIModel",
     "OpenAIResponsesModel",
+    "OpenAISearchPreviewProvider",
+    "OpenAISpeechProvider",
     "ResponsesStreamAccumulator",
     "StreamAccumulator",
     "chat_usage",
@@ -48,6 +54,9 @@ _LAZY = {
     "OpenAIModel": "locus.openai._chat",
     "OpenAIClientBase": "locus.openai._client",
     "OpenAIEmbeddings": "locus.openai._embeddings",
+    "OpenAIImageProvider": "locus.openai._media",
+    "OpenAISearchPreviewProvider": "locus.openai._media",
+    "OpenAISpeechProvider": "locus.openai._media",
     "OpenAIResponsesModel": "locus.openai._responses",
     "RESPONSES_PARAMS": "locus.openai._responses",
     "REASONING_METADATA_KEY": "locus.openai._responses_wire",
@@ -99,6 +108,11 @@ if TYPE_CHECKING:  # pragma: no cover
     from locus.openai._client import OpenAIClientBase
     from locus.openai._embeddings import OpenAIEmbeddings
     from locus.openai._errors import map_openai_error
+    from locus.openai._media import (
+        OpenAIImageProvider,
+        OpenAISearchPreviewProvider,
+        OpenAISpeechProvider,
+    )
     from locus.openai._responses import RESPONSES_PARAMS, OpenAIResponsesModel
     from locus.openai._responses_wire import (
         REASONING_METADATA_KEY,
