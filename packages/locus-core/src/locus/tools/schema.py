@@ -22,7 +22,7 @@ def generate_schema(fn: Callable[..., Any], description: str | None = None) -> d
     Raises:
         locus.core.errors.ToolError: ``fn``'s signature cannot be described.
     """
-    spec = tool(fn, description=description) if description else tool(fn)
+    spec = tool(description=description)(fn) if description else tool(fn)
     function: dict[str, Any] = spec.to_openai_schema()["function"]
     return function
 
