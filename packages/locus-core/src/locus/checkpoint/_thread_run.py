@@ -34,7 +34,7 @@ from typing import Any, Literal, get_args
 
 from locus.checkpoint._base import BaseCheckpointer
 from locus.checkpoint._lease import ThreadLease
-from locus.core.durable import StepInfo, run_step
+from locus.core.durable import StepInfo, current_step_runner, run_step
 from locus.core.errors import (
     CheckpointConflictError,
     RunSupersededError,
@@ -383,6 +383,31 @@ class ThreadRun:
             return loaded
         return None
 
+    async def _save_on(
+        self,
+        store: BaseCheckpointer,
+        state: AgentState,
+        metadata: dict[str, Any] | None,
+        parent: str | None,
+    ) -> str:
+        """Compare-and-set save on ``parent``; a step run again after its save landed finds it.
+
+        Under a step runner (:mod:`locus.core.durable`) a worker may die after
+        a save committed and before the runner recorded it; the recovered run
+        saves again on the same parent. The newest checkpoint then *is* that
+        save (same parent, same metadata: run id, source, step): its id is
+        returned instead of a conflict.
+        """
+        try:
+            return await store.save(state, self.thread_id, metadata=metadata, expect_parent=parent)
+        except CheckpointConflictError:
+            if current_step_runner() is None:
+                raise
+            newest = await store.history(self.thread_id, 1)
+            if newest and newest[0].parent_id == parent and newest[0].metadata == (metadata or {}):
+                return newest[0].checkpoint_id
+            raise
+
     async def save(
         self, state: AgentState, metadata: dict[str, Any] | None = None, *, stop_ok: bool = True
     ) -> str | None:
@@ -406,7 +431,7 @@ class ThreadRun:
             store, parent = self.store, self.head
             cid = await run_step(
                 StepInfo("checkpoint_save", self.thread_id),
-                lambda: store.save(state, self.thread_id, metadata=metadata, expect_parent=parent),
+                lambda: self._save_on(store, state, metadata, parent),
             )
         elif self.checkpointer is not None:
             plain = self.checkpointer
