@@ -411,3 +411,18 @@ def test_tool_registry_and_schema() -> None:
     assert schema["description"] == "Multiply two numbers."
     assert schema["parameters"]["required"] == ["a", "b"]
     assert python_type_to_json_type(int) == {"type": "integer"}
+
+
+def test_termination_keywords_of_the_original() -> None:
+    from locus.core.messages import Message as Msg
+    from locus.core.state import AgentState
+    from locus.core.termination import InvalidConditionError, MaxIterations, TextMention, ToolCalled
+
+    assert repr(MaxIterations(max_iterations=3)) == "MaxIterations(3)"
+    assert repr(ToolCalled(tool_name="x")) == "ToolCalled('x')"
+    state = AgentState(messages=[Msg.assistant("All done. (v1.2)")])
+    assert TextMention(text="ALL DONE").check(state) is not None
+    assert TextMention(text="ALL DONE", case_sensitive=True).check(state) is None
+    assert TextMention(text="(v1.2)").check(state) is not None  # literal, not a regex
+    with pytest.raises(InvalidConditionError):
+        MaxIterations(3, max_iterations=4)

@@ -82,8 +82,12 @@ class MaxIterations(TerminationCondition):
 
     type_name = "max_iterations"
 
-    def __init__(self, n: int) -> None:
-        if _number(n, "MaxIterations(n)", integer=True) < 1:
+    def __init__(self, n: int | None = None, *, max_iterations: int | None = None) -> None:
+        if max_iterations is not None:  # the original locus's keyword
+            if n is not None:
+                raise InvalidConditionError("MaxIterations takes n or max_iterations=, not both.")
+            n = max_iterations
+        if n is None or _number(n, "MaxIterations(n)", integer=True) < 1:
             raise InvalidConditionError(f"MaxIterations(n) needs n >= 1, got {n}.")
         self.n = n
 
@@ -172,7 +176,17 @@ class ToolCalled(TerminationCondition):
 
     type_name = "tool_called"
 
-    def __init__(self, name: str, args: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self,
+        name: str | None = None,
+        args: dict[str, Any] | None = None,
+        *,
+        tool_name: str | None = None,
+    ) -> None:
+        if tool_name is not None:  # the original locus's keyword
+            if name is not None:
+                raise InvalidConditionError("ToolCalled takes name or tool_name=, not both.")
+            name = tool_name
         if not isinstance(name, str) or not name:
             raise InvalidConditionError(f"ToolCalled(name) needs a tool name, got {name!r}.")
         if args is not None and not isinstance(args, dict):
@@ -242,11 +256,27 @@ class TextMention(TerminationCondition):
     Args:
         pattern: The regex, e.g. ``r"\\bDONE\\b"``.
         ignore_case: Match case-insensitively.
+        text: The original locus's form: a literal text (not a regex).
+        case_sensitive: With ``text=``: match case (default ``False``, as in the original).
     """
 
     type_name = "text_mention"
 
-    def __init__(self, pattern: str, ignore_case: bool = False) -> None:
+    def __init__(
+        self,
+        pattern: str | None = None,
+        ignore_case: bool = False,
+        *,
+        text: str | None = None,
+        case_sensitive: bool | None = None,
+    ) -> None:
+        if text is not None:  # the original locus's keywords: literal, case-insensitive
+            if pattern is not None:
+                raise InvalidConditionError("TextMention takes a pattern or text=, not both.")
+            pattern = re.escape(text)
+            ignore_case = not case_sensitive
+        elif case_sensitive is not None:
+            ignore_case = not case_sensitive
         if not isinstance(pattern, str) or not pattern:
             raise InvalidConditionError(f"TextMention needs a non-empty regex, got {pattern!r}.")
         try:
