@@ -262,3 +262,45 @@ def test_native_models_build_the_provider_distributions_models() -> None:
     assert model.model == "gpt-4.1-mini"
     claude = AnthropicModel(config=AnthropicConfig(api_key="test", request_timeout=5.0))
     assert isinstance(claude, OurAnthropic)
+
+
+@pytest.mark.redis
+async def test_redis_checkpointer_adapter_persists_a_thread() -> None:
+    import uuid
+
+    from locus import Agent
+    from locus.memory.backends.adapters import redis_checkpointer
+
+    prefix = f"locus-test-compat:{uuid.uuid4().hex[:10]}:"
+    saver = redis_checkpointer("redis://127.0.0.1:6379/0", prefix=prefix)
+    try:
+        await Agent(model="test", checkpointer=saver).invoke("one", thread_id="t")
+        state = await saver.load("t")
+        assert state is not None
+        assert state.messages[0].content == "one"
+    finally:
+        await saver.delete_thread("t")
+        await saver.aclose()
+
+
+@pytest.mark.postgres
+async def test_postgresql_checkpointer_adapter_persists_a_thread() -> None:
+    import uuid
+
+    import psycopg
+
+    from locus import Agent
+    from locus.checkpoint.postgres.testing import local_dsn
+    from locus.memory.backends.adapters import postgresql_checkpointer
+
+    schema = f"locus_test_compat_{uuid.uuid4().hex[:10]}"
+    saver = postgresql_checkpointer(dsn=local_dsn(), schema=schema)
+    try:
+        await Agent(model="test", checkpointer=saver).invoke("one", thread_id="t")
+        state = await saver.load("t")
+        assert state is not None
+        assert state.messages[0].content == "one"
+    finally:
+        await saver.aclose()
+        with psycopg.connect(local_dsn(), autocommit=True) as conn:
+            conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')

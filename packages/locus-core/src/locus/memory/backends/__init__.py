@@ -24,6 +24,8 @@ _ORIGINAL = {
     "SQLiteConfig": "locus.memory.backends.sqlite",
     "StorageBackendAdapter": "locus.memory.backends.adapters",
     "sqlite_checkpointer": "locus.memory.backends.adapters",
+    "redis_checkpointer": "locus.memory.backends.adapters",
+    "postgresql_checkpointer": "locus.memory.backends.adapters",
 }
 
 
