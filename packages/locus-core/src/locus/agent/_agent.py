@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
+from locus.agent._extras import extras
 from locus.agent._helpers import (
     NO_ANSWER,
     Prompt,
@@ -88,6 +89,16 @@ class Agent:
         limits: Bounds on tool argument nesting/size and tool result size
             (:class:`~locus.core.limits.Limits`; default
             :data:`~locus.core.limits.DEFAULT_LIMITS`). See ``docs/limits.md``.
+        web_search: A search backend (:class:`~locus.providers.BaseWebSearchProvider`):
+            adds a ``web_search`` tool (``docs/multimodal.md``).
+        web_fetch: A fetcher, or ``True`` for :class:`~locus.providers.HTTPXWebFetcher`:
+            adds a ``web_fetch`` tool.
+        image_generator: Adds a ``generate_image`` tool.
+        speech_provider: Adds a ``speak`` tool.
+        skills: A :class:`~locus.skills.SkillsPlugin`, a ``SkillIndex`` or skill
+            folders: adds the skill tools and hook (``docs/skills.md``).
+        playbook: A :class:`~locus.playbooks.Playbook` or a path to one: adds a
+            :class:`~locus.playbooks.PlaybookEnforcerHook` (``docs/playbooks.md``).
         config: The original locus's :class:`~locus.agent.config.AgentConfig`;
             when given, it alone configures the agent (``docs/migrating.md``).
 
@@ -120,12 +131,26 @@ class Agent:
         store: BaseStore | StoreContext | None = None,
         limits: Limits | None = None,
         config: Any = None,
+        web_search: Any = None,
+        web_fetch: Any = None,
+        image_generator: Any = None,
+        speech_provider: Any = None,
+        skills: Any = None,
+        playbook: Any = None,
     ) -> None:
         if config is not None:  # the original locus's Agent(config=AgentConfig(...))
             self.__init__(**config.agent_kwargs())  # type: ignore[misc]
             return
         self.model = resolve_model(model)
-        self.tools = normalize_tools(tools)
+        extra_tools, extra_hooks = extras(
+            web_search=web_search,
+            web_fetch=web_fetch,
+            image_generator=image_generator,
+            speech_provider=speech_provider,
+            skills=skills,
+            playbook=playbook,
+        )
+        self.tools = normalize_tools([*(tools or ()), *extra_tools])
         if system_prompt is not None and not isinstance(system_prompt, str):
             raise ValidationError(f"system_prompt must be a string, got {system_prompt!r}")
         self.system_prompt = system_prompt
@@ -151,7 +176,13 @@ class Agent:
                 f"output_schema must be a pydantic BaseModel subclass, got {output_schema!r}"
             )
         self.output_schema = output_schema
-        self.hooks = hooks if isinstance(hooks, HookRegistry) else HookRegistry(hooks or ())
+        if isinstance(hooks, HookRegistry):
+            hooks = hooks.hooks if extra_hooks else hooks
+        self.hooks = (
+            hooks
+            if isinstance(hooks, HookRegistry)
+            else HookRegistry([*(hooks or ()), *extra_hooks])
+        )
         if isinstance(max_iterations, bool) or not isinstance(max_iterations, int):
             raise ValidationError(f"max_iterations must be an int >= 1, got {max_iterations!r}")
         if max_iterations < 1:

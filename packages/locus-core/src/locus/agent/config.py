@@ -79,6 +79,12 @@ _DIRECT = {
     "output_schema_retries": "structured_output_retries",
     "conversation_manager": "conversation_manager",
     "agent_id": "id",
+    "web_search": "web_search",
+    "web_fetch": "web_fetch",
+    "image_generator": "image_generator",
+    "speech_provider": "speech_provider",
+    "skills": "skills",
+    "playbook": "playbook",
 }
 
 # fields accepted at their default only: what to use instead
@@ -98,14 +104,8 @@ _NOT_BUILT = {
     "checkpoint_every_n_iterations": "checkpointers save after every iteration",
     "plugins": "hooks=[...] (HookProvider instances)",
     "callback_handler": "hooks=[...] or agent.stream(...)",
-    "skills": "tools=[...]",
     "output_key": "read result.structured_output",
     "output_schema_strict": "output_schema validates strictly",
-    "web_search": "tools=[...]",
-    "web_fetch": "tools=[...]",
-    "image_generator": "tools=[...]",
-    "speech_provider": "tools=[...]",
-    "playbook": "hooks=[...]",
     "max_concurrency": "tools of one turn run concurrently",
     "tool_execution": "tools of one turn run concurrently",
 }
