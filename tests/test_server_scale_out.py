@@ -36,6 +36,7 @@ pytest.importorskip("locus.server", reason="locus-server not installed")
 KEY = "scale-key"
 AUTH = {"Authorization": f"Bearer {KEY}"}
 SCHEMA = f"locus_server_scale_{uuid.uuid4().hex[:10]}"
+STREAMS = int(os.environ.get("LOCUS_TEST_STREAMS", "200"))
 
 APP = textwrap.dedent(
     '''
@@ -113,6 +114,9 @@ class Worker:
             "LOCUS_ALLOW_MODEL_REQUESTS": "0",
             **env,
         }
+        # the log goes to a file: an unread pipe fills up and blocks the worker
+        self.log = app_dir / f"worker-{name}-{self.port}.log"
+        self._log_file = self.log.open("wb")
         self.process = subprocess.Popen(
             [
                 sys.executable,
@@ -126,8 +130,8 @@ class Worker:
             ],
             cwd=app_dir,
             env=environ,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
+            stdout=self._log_file,
+            stderr=subprocess.STDOUT,
         )
         deadline = time.monotonic() + 30
         while True:
@@ -137,8 +141,7 @@ class Worker:
             except httpx.TransportError:
                 pass
             if self.process.poll() is not None or time.monotonic() > deadline:
-                err = self.process.stderr.read().decode() if self.process.stderr else ""
-                raise AssertionError(f"worker {name} did not start: {err}")
+                raise AssertionError(f"worker {name} did not start: {self.log.read_text()}")
             time.sleep(0.1)
 
     def stop(self) -> None:
@@ -149,6 +152,7 @@ class Worker:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+        self._log_file.close()
 
 
 @pytest.fixture(scope="module")
@@ -229,11 +233,11 @@ def test_200_concurrent_streams_over_two_workers_lose_and_repeat_nothing(
     async def main() -> list[tuple[str, int, list[dict[str, str]]]]:
         limits = httpx.Limits(max_connections=400, max_keepalive_connections=0)
         async with httpx.AsyncClient(timeout=120, limits=limits) as client:
-            jobs = [one(client, (a, b)[i % 2], "AB"[i % 2], i) for i in range(200)]
+            jobs = [one(client, (a, b)[i % 2], "AB"[i % 2], i) for i in range(STREAMS)]
             return await asyncio.gather(*jobs)
 
     results = asyncio.run(main())
-    assert len(results) == 200
+    assert len(results) == STREAMS
     for name, index, frames in results:
         ids = [f["id"] for f in frames]
         assert len(set(ids)) == len(ids), f"duplicated events in stream {index}"

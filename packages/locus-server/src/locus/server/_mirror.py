@@ -37,6 +37,9 @@ class RedisStreamMirror:
         prefix: Key prefix (a stream ``<prefix><run>`` and a hash ``<prefix><run>:meta``).
         retention: Seconds a finished run's keys live.
         block_ms: How long one blocking read waits before checking again.
+        connections: Redis connections this process uses at most; copies and
+            reads wait their turn beyond that (each copy sends all the events
+            that arrived meanwhile in one pipeline).
     """
 
     def __init__(
@@ -46,6 +49,7 @@ class RedisStreamMirror:
         prefix: str = "locus:sse:",
         retention: float = 120.0,
         block_ms: int = 1000,
+        connections: int = 32,
     ) -> None:
         try:
             from redis.asyncio import Redis
@@ -53,7 +57,12 @@ class RedisStreamMirror:
             raise ConfigError(
                 "a Redis stream mirror needs redis: pip install 'locus-server[redis]'"
             ) from exc
-        self.redis: Any = Redis.from_url(url, decode_responses=True)
+        # redis-py's pool stalls when asked for more connections than it holds:
+        # a semaphore keeps every caller within it
+        self.redis: Any = Redis.from_url(
+            url, decode_responses=True, max_connections=connections + 4
+        )
+        self._gate = asyncio.Semaphore(connections)
         self.prefix = prefix
         self.retention = max(1, int(retention))
         self.block_ms = block_ms
@@ -69,27 +78,33 @@ class RedisStreamMirror:
         stream = self.prefix + run.key
         meta = stream + ":meta"
         try:
-            async with self.redis.pipeline(transaction=False) as pipe:
+            async with self._gate, self.redis.pipeline(transaction=False) as pipe:
                 pipe.hset(meta, mapping={"owner": run.owner, "thread": run.thread})
                 pipe.expire(meta, _LIVE_TTL)
                 await pipe.execute()
-            async for seq, item in run.follow():
-                async with self.redis.pipeline(transaction=False) as pipe:
-                    pipe.xadd(stream, {"data": json.dumps(item, default=str)}, id=f"0-{seq + 1}")
+            seq = 0
+            while items := await run.batch(seq):
+                async with self._gate, self.redis.pipeline(transaction=False) as pipe:
+                    for item in items:
+                        seq += 1
+                        pipe.xadd(stream, {"data": json.dumps(item, default=str)}, id=f"0-{seq}")
                     pipe.expire(stream, _LIVE_TTL)
                     pipe.expire(meta, _LIVE_TTL)
                     await pipe.execute()
-            await self.redis.xadd(stream, {_END: "1"}, id=f"0-{len(run.events) + 1}")
+            async with self._gate:
+                await self.redis.xadd(stream, {_END: "1"}, id=f"0-{seq + 1}")
         except Exception as exc:  # the local stream goes on; only other processes miss it
             log.error("could not mirror stream %s to Redis: %s", run.key, exc)
         finally:
             with contextlib.suppress(Exception):
-                await self.redis.expire(stream, self.retention)
-                await self.redis.expire(stream + ":meta", self.retention)
+                async with self._gate:
+                    await self.redis.expire(stream, self.retention)
+                    await self.redis.expire(stream + ":meta", self.retention)
 
     async def meta(self, key: str) -> tuple[str, str] | None:
         """``(owner, scoped thread)`` of a mirrored run, or ``None``."""
-        found: dict[str, str] = await self.redis.hgetall(self.prefix + key + ":meta")
+        async with self._gate:
+            found: dict[str, str] = await self.redis.hgetall(self.prefix + key + ":meta")
         if not found:
             return None
         return found.get("owner", ""), found.get("thread", "")
@@ -99,10 +114,12 @@ class RedisStreamMirror:
         stream = self.prefix + key
         last = f"0-{after + 1}"
         while True:
-            reply = await self.redis.xread({stream: last}, block=self.block_ms, count=500)
+            async with self._gate:
+                reply = await self.redis.xread({stream: last}, block=self.block_ms, count=500)
+                alive = bool(reply) or bool(await self.redis.exists(stream + ":meta"))
+            if not alive:
+                return  # expired, or its process died before finishing
             if not reply:
-                if not await self.redis.exists(stream + ":meta"):
-                    return  # expired, or its process died before finishing
                 continue
             for entry_id, fields in reply[0][1]:
                 if _END in fields:

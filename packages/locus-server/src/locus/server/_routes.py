@@ -326,6 +326,8 @@ def _sse(
             async for seq, item in events:
                 sent += 1
                 yield sse_frame(key, seq, item)
+                if item["event_type"] == "agent.terminate":
+                    break  # the run's last event: the client is done whatever cleanup remains
         finally:
             emit("server.stream.closed", thread_id=public, events=sent, dropped=0)
 

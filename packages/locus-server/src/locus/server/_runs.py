@@ -77,6 +77,12 @@ class RunLog:
         self._changed.set()
         self._changed = asyncio.Event()
 
+    async def batch(self, start: int) -> list[dict[str, Any]]:
+        """Events from ``start`` on, waiting for at least one unless the run ended."""
+        while start >= len(self.events) and not self.done:
+            await self._changed.wait()
+        return self.events[start:]
+
     async def first(self) -> dict[str, Any] | None:
         """The run's first event, once there is one (``None``: it ended without any)."""
         while not self.events and not self.done:
