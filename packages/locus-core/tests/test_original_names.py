@@ -426,3 +426,15 @@ def test_termination_keywords_of_the_original() -> None:
     assert TextMention(text="(v1.2)").check(state) is not None  # literal, not a regex
     with pytest.raises(InvalidConditionError):
         MaxIterations(3, max_iterations=4)
+
+
+async def test_current_node_and_graph_ids() -> None:
+    from locus.core.interrupt import get_current_graph_id, get_current_node_id
+    from locus.multiagent.functional import entrypoint
+
+    @entrypoint()
+    async def flow(x: int) -> tuple[str | None, str | None]:
+        return get_current_node_id(), get_current_graph_id()
+
+    assert await flow.invoke(1) == ("flow", "flow")
+    assert get_current_node_id() is None

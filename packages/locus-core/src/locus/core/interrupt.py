@@ -36,6 +36,8 @@ __all__ = [
     "InterruptState",
     "InterruptValue",
     "current_interrupt_scope",
+    "get_current_graph_id",
+    "get_current_node_id",
     "enter_interrupt_scope",
     "exit_interrupt_scope",
     "interrupt",
@@ -246,6 +248,18 @@ _SCOPE: ContextVar[InterruptScope | None] = ContextVar("locus_interrupt_scope", 
 def current_interrupt_scope() -> InterruptScope | None:
     """The scope of the running node, or ``None`` outside a graph."""
     return _SCOPE.get()
+
+
+def get_current_node_id() -> str | None:
+    """The id of the running graph node, or ``None`` outside a graph."""
+    scope = _SCOPE.get()
+    return scope.node_id if scope is not None else None
+
+
+def get_current_graph_id() -> str | None:
+    """The id of the running graph, or ``None`` outside a graph."""
+    scope = _SCOPE.get()
+    return scope.graph_id if scope is not None else None
 
 
 @contextlib.contextmanager

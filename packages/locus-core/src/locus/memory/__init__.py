@@ -64,12 +64,14 @@ _EXPORTS = {
     "list_checkpointers": "locus.memory.registry",
     "register_checkpointer": "locus.memory.registry",
     "BaseCheckpointer": "locus.checkpoint",
+    "CheckpointerCapabilities": "locus.core.protocols",
     "list_stores": "locus.memory.registry",
 }
 
 __all__ = [
     "BaseCheckpointer",
     "BaseStore",
+    "CheckpointerCapabilities",
     "ConversationManager",
     "InMemoryStore",
     "LLMCompactor",
