@@ -36,10 +36,10 @@ __all__ = [
     "InterruptState",
     "InterruptValue",
     "current_interrupt_scope",
-    "get_current_graph_id",
-    "get_current_node_id",
     "enter_interrupt_scope",
     "exit_interrupt_scope",
+    "get_current_graph_id",
+    "get_current_node_id",
     "interrupt",
     "interrupt_scope",
 ]
