@@ -438,3 +438,30 @@ async def test_current_node_and_graph_ids() -> None:
 
     assert await flow.invoke(1) == ("flow", "flow")
     assert get_current_node_id() is None
+
+
+async def test_state_graph_execute_and_graph_result_fields() -> None:
+    from typing import TypedDict
+
+    from locus.core.reducers import append_list
+    from locus.multiagent.graph import END, START, GraphConfig, GraphRecursionError, StateGraph
+
+    class S(TypedDict):
+        items: Annotated[list[str], append_list]
+
+    graph = StateGraph(S)
+    graph.add_node("a", lambda s: {"items": ["a"]})
+    graph.add_node("b", lambda s: {"items": ["b"]})
+    graph.add_edge(START, "a")
+    graph.add_edge("a", "b")
+    graph.add_edge("b", END)
+    result = await graph.execute({"items": []})
+    assert result.final_state == {"items": ["a", "b"]}
+    assert type(result.final_state) is dict
+    assert result.success
+    assert not result.is_interrupted()
+    assert result.interrupt is None
+    assert result.iterations == result.steps == 2
+    assert GraphConfig(max_iterations=7).recursion_limit == 7
+    with pytest.raises(GraphRecursionError):
+        await graph.execute({"items": []}, config={"max_iterations": 1})

@@ -251,13 +251,21 @@ def current_interrupt_scope() -> InterruptScope | None:
 
 
 def get_current_node_id() -> str | None:
-    """The id of the running graph node, or ``None`` outside a graph."""
+    """The node whose interrupt scope is open, or ``None``.
+
+    A scope is open in an ``@entrypoint`` run and in a graph node being resumed
+    or run inside another scope; a graph's first run of a node skips it (no
+    per-node cost), so there this returns ``None`` (see ``docs/migrating.md``).
+    """
     scope = _SCOPE.get()
     return scope.node_id if scope is not None else None
 
 
 def get_current_graph_id() -> str | None:
-    """The id of the running graph, or ``None`` outside a graph."""
+    """The graph (or entrypoint) whose interrupt scope is open, or ``None``.
+
+    Same scope rules as :func:`get_current_node_id`.
+    """
     scope = _SCOPE.get()
     return scope.graph_id if scope is not None else None
 

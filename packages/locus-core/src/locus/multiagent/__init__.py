@@ -13,6 +13,7 @@ _EXPORTS: dict[str, str] = {
     "START": "locus.multiagent.graph",
     "END": "locus.multiagent.graph",
     "GraphConfig": "locus.multiagent.graph",
+    "GraphResult": "locus.multiagent.graph",
     "GraphRecursionError": "locus.multiagent.graph",
     "RetryPolicy": "locus.multiagent.graph",
     "CachePolicy": "locus.multiagent.graph",

@@ -12,7 +12,7 @@ from locus.multiagent.graph._compiled import CompiledGraph
 from locus.multiagent.graph._nodes import NodeSpec, make_node, node_name
 from locus.multiagent.graph._schema import StateSchema
 from locus.multiagent.graph._shape import Branch
-from locus.multiagent.graph._types import END, START, CachePolicy, RetryPolicy
+from locus.multiagent.graph._types import END, START, CachePolicy, GraphResult, RetryPolicy
 
 if TYPE_CHECKING:
     from locus.core.interrupt import InterruptHandler
@@ -214,6 +214,20 @@ class StateGraph:
             raise ValidationError(
                 "no path from START: add_edge(START, '<first node>') or set_entry_point(...)"
             )
+
+    async def execute(self, input: Any, **options: Any) -> GraphResult:
+        """Compile and run in one call (the original locus's ``StateGraph.execute``).
+
+        Each call compiles the graph afresh, with an in-memory checkpointer
+        unless ``compile`` options say otherwise; to continue threads across
+        calls, ``compile(checkpointer=...)`` once and call the compiled graph.
+
+        Args:
+            input: The run's input (as for :meth:`CompiledGraph.ainvoke`).
+            **options: ``thread_id``, ``config``, ``interrupt_handler``... of
+                :meth:`CompiledGraph.execute`.
+        """
+        return await self.compile().execute(input, **options)
 
     def compile(
         self,

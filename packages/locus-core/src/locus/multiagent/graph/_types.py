@@ -166,14 +166,19 @@ class GraphConfig:
         thread_id: Thread whose checkpoint the run continues (same as ``thread_id=``).
         interrupt_handler: Answers interrupts automatically.
         configurable: Free-form values nodes read through a ``config`` parameter.
+        max_iterations: The original locus's name for ``recursion_limit``
+            (when given, it sets ``recursion_limit``).
     """
 
     recursion_limit: int = 50
     thread_id: str | None = None
     interrupt_handler: InterruptHandler | None = None
     configurable: dict[str, Any] = field(default_factory=dict)
+    max_iterations: int | None = None
 
     def __post_init__(self) -> None:
+        if self.max_iterations is not None:
+            self.recursion_limit = self.max_iterations
         check_recursion_limit(self.recursion_limit)
 
     @classmethod
@@ -187,7 +192,8 @@ class GraphConfig:
             data = dict(value)
             conf = dict(data.pop("configurable", {}) or {})
             thread_id = data.pop("thread_id", None) or conf.pop("thread_id", None)
-            known = {k: data.pop(k) for k in ("recursion_limit", "interrupt_handler") if k in data}
+            keys = ("recursion_limit", "interrupt_handler", "max_iterations")
+            known = {k: data.pop(k) for k in keys if k in data}
             conf.update(data)
             return cls(thread_id=thread_id, configurable=conf, **known)
         raise ValidationError(f"config must be a GraphConfig or a dict, got {value!r}")
@@ -222,6 +228,32 @@ class GraphResult(dict[str, Any]):
     def interrupted(self) -> bool:
         """Whether the run is paused on an interrupt."""
         return bool(self.interrupts)
+
+    # -- the original locus's names ------------------------------------------------
+
+    @property
+    def final_state(self) -> dict[str, Any]:
+        """The final state as a plain ``dict`` (this result is that dict too)."""
+        return dict(self)
+
+    @property
+    def success(self) -> bool:
+        """The run finished (it is not paused on an interrupt)."""
+        return not self.interrupts
+
+    @property
+    def iterations(self) -> int:
+        """Alias of :attr:`steps`."""
+        return self.steps
+
+    @property
+    def interrupt(self) -> InterruptValue | None:
+        """The first pending interrupt, or ``None``."""
+        return self.interrupts[0] if self.interrupts else None
+
+    def is_interrupted(self) -> bool:
+        """Alias of :attr:`interrupted`."""
+        return self.interrupted
 
 
 @dataclass(frozen=True)
