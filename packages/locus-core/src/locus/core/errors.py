@@ -12,9 +12,11 @@ from typing import Any, ClassVar
 
 __all__ = [
     "CheckpointConflictError",
+    "CheckpointConnectionError",
     "CheckpointError",
     "CheckpointNotFoundError",
     "CheckpointSerializationError",
+    "CheckpointTimeoutError",
     "ConfigError",
     "EmbeddingError",
     "LocusError",
@@ -233,6 +235,64 @@ class CheckpointNotFoundError(CheckpointError, LookupError):
     """Requested thread / checkpoint does not exist."""
 
     kind = "checkpoint_not_found"
+
+
+class CheckpointTimeoutError(CheckpointError):
+    """A checkpoint store did not answer within a time bound.
+
+    Raised when connecting, waiting for a pooled connection, a statement or a
+    whole operation outlasts its timeout (a blackholed network, an overloaded
+    server). The message names the backend, the operation and the bound;
+    raise the bound (see ``docs/limits.md``) or check the network.
+
+    Attributes:
+        backend: ``"postgres"``, ``"redis"``...
+        operation: What was being done (``"saving checkpoint 'c' of 't'"``).
+        timeout: The bound in seconds, when known.
+    """
+
+    kind = "checkpoint_timeout"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        backend: str = "",
+        operation: str = "",
+        timeout: float | None = None,
+        cause: BaseException | None = None,
+    ) -> None:
+        super().__init__(message, cause=cause)
+        self.backend = backend
+        self.operation = operation
+        self.timeout = timeout
+
+
+class CheckpointConnectionError(CheckpointError):
+    """A checkpoint store refused or dropped the connection.
+
+    The port is closed, the server restarted, or the link was reset mid
+    operation. Nothing was written by the failed call; retry once the store
+    is back (the checkpointer reconnects by itself).
+
+    Attributes:
+        backend: ``"postgres"``, ``"redis"``...
+        operation: What was being done.
+    """
+
+    kind = "checkpoint_connection"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        backend: str = "",
+        operation: str = "",
+        cause: BaseException | None = None,
+    ) -> None:
+        super().__init__(message, cause=cause)
+        self.backend = backend
+        self.operation = operation
 
 
 class CheckpointSerializationError(CheckpointError):

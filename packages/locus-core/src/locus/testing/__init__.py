@@ -13,6 +13,11 @@ subclass it in a test module and implement ``make_checkpointer``::
 recorded responses to a provider SDK through ``httpx.MockTransport``; see
 :mod:`locus.testing.http`.
 
+``FaultProxy`` is a loopback TCP proxy that can pass, blackhole, reset, delay
+and kill connections; ``NetworkFaultConformance`` runs a checkpointer through
+it (blackhole, refused port, kill mid-run, recovery). See
+:mod:`locus.testing.faults`.
+
 ``service_unavailable(reason)`` fails a test under CI and skips it elsewhere,
 for tests that need a real server.
 
@@ -27,13 +32,18 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from locus.testing.checkpoint import CheckpointerConformance, sample_state
+    from locus.testing.faults import FaultProxy, refused_port
     from locus.testing.http import RecordedHTTP, SleepRecorder, fixture_response
+    from locus.testing.network import NetworkFaultConformance
     from locus.testing.services import service_unavailable
     from locus.testing.store import StoreConformance
 
 _EXPORTS = {
     "CheckpointerConformance": "locus.testing.checkpoint",
     "sample_state": "locus.testing.checkpoint",
+    "FaultProxy": "locus.testing.faults",
+    "refused_port": "locus.testing.faults",
+    "NetworkFaultConformance": "locus.testing.network",
     "RecordedHTTP": "locus.testing.http",
     "SleepRecorder": "locus.testing.http",
     "fixture_response": "locus.testing.http",
@@ -43,10 +53,13 @@ _EXPORTS = {
 
 __all__ = [
     "CheckpointerConformance",
+    "FaultProxy",
+    "NetworkFaultConformance",
     "RecordedHTTP",
     "SleepRecorder",
     "StoreConformance",
     "fixture_response",
+    "refused_port",
     "sample_state",
     "service_unavailable",
 ]

@@ -6,6 +6,7 @@ import asyncio
 import json
 import time
 from collections.abc import Sequence
+from contextlib import AbstractAsyncContextManager
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from locus.checkpoint import (
@@ -17,6 +18,17 @@ from locus.checkpoint import (
 )
 from locus.checkpoint._lease import ThreadLease
 from locus.checkpoint.postgres._cas import CasStatements
+from locus.checkpoint.postgres._net import (
+    CONNECT_TIMEOUT,
+    KEEPALIVES_IDLE,
+    OPERATION_TIMEOUT,
+    STATEMENT_TIMEOUT,
+    NetOptions,
+    Reachability,
+    bounded_connection,
+    classify,
+    connection_kwargs,
+)
 from locus.checkpoint.postgres._sql import Statements
 from locus.core.errors import CheckpointError, ConfigError
 
@@ -51,6 +63,10 @@ class PostgresCheckpointer(BaseCheckpointer):
             ``->``/``->>``, ~3x faster to write and ~5x faster to read than
             JSONB for large states) or ``"jsonb"`` (binary, GIN-indexable).
             ``metadata`` is always JSONB.
+        operation_timeout: Seconds one call (pool wait, statements) may take
+            end to end before :class:`~locus.core.errors.CheckpointTimeoutError`
+            (``None``: unbounded). :meth:`from_conn_string` also sets connect
+            and statement timeouts and TCP keepalives; see ``docs/limits.md``.
         ttl: Seconds a checkpoint stays readable (``None``: forever).
         serde: Envelope codec.
     """
@@ -68,10 +84,14 @@ class PostgresCheckpointer(BaseCheckpointer):
         table_prefix: str = "locus_",
         auto_setup: bool = True,
         payload_type: str = "json",
+        operation_timeout: float | None = OPERATION_TIMEOUT,
         **options: Any,
     ) -> None:
         super().__init__(**options)
         self.pool = pool
+        self.net = NetOptions(operation_timeout=operation_timeout)
+        self._reach = Reachability(None)
+        self._check = True
         self.schema = schema
         self.sql = Statements.build(schema, table_prefix, payload_type)
         self.cas = CasStatements.build(self.sql)
@@ -87,16 +107,37 @@ class PostgresCheckpointer(BaseCheckpointer):
         *,
         min_size: int = 1,
         max_size: int = 10,
+        connect_timeout: float | None = CONNECT_TIMEOUT,
+        statement_timeout: float | None = STATEMENT_TIMEOUT,
+        operation_timeout: float | None = OPERATION_TIMEOUT,
+        keepalives_idle: int = KEEPALIVES_IDLE,
+        check_connections: bool = True,
         **options: Any,
     ) -> PostgresCheckpointer:
         """Build a checkpointer owning a pool on ``conninfo`` (closed by :meth:`aclose`).
+
+        Every bound is in seconds and also settable in ``conninfo``
+        (``?connect_timeout=10``), where it wins. Expiries raise
+        :class:`~locus.core.errors.CheckpointTimeoutError`; a refused or reset
+        connection :class:`~locus.core.errors.CheckpointConnectionError`.
 
         Args:
             conninfo: libpq URL or key/value string
                 (``"postgresql://postgres@127.0.0.1:5432/test"``).
             min_size: Connections kept open.
             max_size: Upper bound of the pool.
+            connect_timeout: Opening one connection (libpq ``connect_timeout``).
+            statement_timeout: One statement, enforced by the server.
+            operation_timeout: One checkpointer call end to end, pool wait included.
+            keepalives_idle: Idle seconds before TCP keepalive probes (every
+                ``keepalives_idle / 3`` s, 3 tries) detect a dead peer.
+            check_connections: Check a pooled connection before handing it out
+                (one round trip), so one killed by a network fault is replaced
+                instead of failing the call.
             **options: ``schema``, ``table_prefix``, ``ttl``... (see the class).
+
+        Raises:
+            locus.core.errors.ValidationError: a bound is not positive.
         """
         try:
             from psycopg_pool import AsyncConnectionPool
@@ -105,16 +146,26 @@ class PostgresCheckpointer(BaseCheckpointer):
                 "PostgresCheckpointer needs psycopg-pool: pip install locus-checkpoint-postgres",
                 cause=exc,
             ) from exc
+        net = NetOptions(connect_timeout, statement_timeout, operation_timeout, keepalives_idle)
         pool: AsyncConnectionPool[Any] = AsyncConnectionPool(
             conninfo,
             min_size=min_size,
             max_size=max_size,
             open=False,
-            kwargs={"autocommit": True},  # reads are single statements; writes open a transaction
+            # autocommit: reads are single statements; writes open a transaction
+            kwargs=connection_kwargs(conninfo, net),
+            timeout=operation_timeout or 30.0,
         )
-        self = cls(pool, **options)
+        self = cls(pool, operation_timeout=operation_timeout, **options)
+        self.net = net
+        self._check = check_connections
+        self._reach = Reachability(conninfo)
         self._owns_pool = True
         return self
+
+    def _connection(self, doing: str) -> AbstractAsyncContextManager[Any]:
+        """A pooled connection for one operation, bounded and with typed errors."""
+        return bounded_connection(self.pool, self._reach, self.net, doing, check=self._check)
 
     # -- setup -------------------------------------------------------------------
 
@@ -131,7 +182,10 @@ class PostgresCheckpointer(BaseCheckpointer):
             await self._open()
             sql = self.sql
             try:
-                async with self.pool.connection() as conn, conn.transaction():
+                async with (
+                    self._connection("setting up the checkpoint tables") as conn,
+                    conn.transaction(),
+                ):
                     await conn.execute(sql.advisory_lock, (sql.lock_key,))
                     if self.schema:
                         await conn.execute(f'CREATE SCHEMA IF NOT EXISTS "{self.schema}"')
@@ -182,8 +236,9 @@ class PostgresCheckpointer(BaseCheckpointer):
     async def _write(self, record: CheckpointRecord) -> None:
         await self._conn_ready()
         sql = self.sql
+        doing = f"saving checkpoint {record.checkpoint_id!r} of {record.thread_id!r}"
         try:
-            async with self.pool.connection() as conn, conn.pipeline(), conn.transaction():
+            async with self._connection(doing) as conn, conn.pipeline(), conn.transaction():
                 await conn.execute(sql.advisory_lock, (record.thread_id,))
                 await conn.execute(
                     sql.insert,
@@ -198,14 +253,13 @@ class PostgresCheckpointer(BaseCheckpointer):
                     },
                 )
         except Exception as exc:
-            raise _wrap(
-                exc, f"saving checkpoint {record.checkpoint_id!r} of {record.thread_id!r}"
-            ) from exc
+            raise _wrap(exc, doing) from exc
 
     async def _write_checked(self, record: CheckpointRecord, expected_parent: str | None) -> bool:
         await self._conn_ready()
+        doing = f"saving checkpoint {record.checkpoint_id!r} of {record.thread_id!r}"
         try:
-            async with self.pool.connection() as conn, conn.transaction():
+            async with self._connection(doing) as conn, conn.transaction():
                 await conn.execute(self.sql.advisory_lock, (record.thread_id,))
                 cur = await conn.execute(
                     self.cas.insert_if_head,
@@ -222,9 +276,7 @@ class PostgresCheckpointer(BaseCheckpointer):
                 )
                 written = bool(cur.rowcount == 1)
         except Exception as exc:
-            raise _wrap(
-                exc, f"saving checkpoint {record.checkpoint_id!r} of {record.thread_id!r}"
-            ) from exc
+            raise _wrap(exc, doing) from exc
         if written:
             record.parent_id = expected_parent
         return written
@@ -232,7 +284,7 @@ class PostgresCheckpointer(BaseCheckpointer):
     async def _lease(self, query: str, args: dict[str, Any], doing: str) -> Any:
         await self._conn_ready()
         try:
-            async with self.pool.connection() as conn:
+            async with self._connection(f"{doing} the lease of thread {args['t']!r}") as conn:
                 cur = await conn.execute(query, args)
                 return cur.rowcount, (await cur.fetchone() if cur.description else None)
         except Exception as exc:
@@ -272,7 +324,7 @@ class PostgresCheckpointer(BaseCheckpointer):
         else:
             query, args = self.sql.read_one, (thread_id, checkpoint_id)
         try:
-            async with self.pool.connection() as conn:
+            async with self._connection(f"loading thread {thread_id!r}") as conn:
                 cur = await conn.execute(query, args)
                 row = await cur.fetchone()
         except Exception as exc:
@@ -293,7 +345,7 @@ class PostgresCheckpointer(BaseCheckpointer):
     async def _list(self, thread_id: str, limit: int | None) -> list[CheckpointInfo]:
         await self._conn_ready()
         try:
-            async with self.pool.connection() as conn:
+            async with self._connection(f"listing thread {thread_id!r}") as conn:
                 cur = await conn.execute(self.sql.list, (thread_id, limit))
                 rows = await cur.fetchall()
         except Exception as exc:
@@ -314,7 +366,7 @@ class PostgresCheckpointer(BaseCheckpointer):
     async def _delete(self, thread_id: str, checkpoint_ids: Sequence[str] | None) -> int:
         await self._conn_ready()
         try:
-            async with self.pool.connection() as conn:
+            async with self._connection(f"deleting from thread {thread_id!r}") as conn:
                 if checkpoint_ids is None:
                     cur = await conn.execute(self.sql.delete_thread, (thread_id,))
                 else:
@@ -328,7 +380,7 @@ class PostgresCheckpointer(BaseCheckpointer):
     async def _list_threads(self) -> list[str]:
         await self._conn_ready()
         try:
-            async with self.pool.connection() as conn:
+            async with self._connection("listing threads") as conn:
                 cur = await conn.execute(self.sql.threads)
                 return [r[0] for r in await cur.fetchall()]
         except Exception as exc:
@@ -345,6 +397,4 @@ async def _try(conn: Any, statement: str) -> None:
 
 
 def _wrap(exc: Exception, doing: str) -> CheckpointError:
-    if isinstance(exc, CheckpointError):
-        return exc
-    return CheckpointError(f"PostgreSQL checkpointer failed {doing}: {exc}", cause=exc)
+    return classify(exc, doing, NetOptions())

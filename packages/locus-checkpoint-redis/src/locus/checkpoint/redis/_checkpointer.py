@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
+import functools
 import json
 import time
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, ClassVar
+from collections.abc import Awaitable, Callable, Sequence
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, cast
 
 from locus.checkpoint import (
     BaseCheckpointer,
@@ -16,6 +18,16 @@ from locus.checkpoint import (
 )
 from locus.checkpoint._lease import ThreadLease
 from locus.checkpoint.redis._cas import ACQUIRE, RELEASE, RENEW, STOP, WRITE_IF_HEAD
+from locus.checkpoint.redis._net import (
+    MAX_CONNECTIONS,
+    OPERATION_TIMEOUT,
+    POOL_TIMEOUT,
+    SOCKET_CONNECT_TIMEOUT,
+    SOCKET_TIMEOUT,
+    NetOptions,
+    classify,
+    make_client,
+)
 from locus.checkpoint.redis._scripts import READ, WRITE
 from locus.core.errors import CheckpointError, ConfigError
 
@@ -23,6 +35,35 @@ if TYPE_CHECKING:
     from redis.asyncio import Redis
 
 __all__ = ["RedisCheckpointer"]
+
+_M = TypeVar("_M", bound=Callable[..., Awaitable[Any]])
+
+_DOING = {
+    "_write": "saving a checkpoint of",
+    "_write_checked": "saving a checkpoint of",
+    "_read": "loading",
+    "_list": "listing",
+    "_delete": "deleting from",
+}
+
+
+def _bounded(method: _M) -> _M:
+    """Bound a primitive by ``operation_timeout``; an expiry is a typed timeout."""
+
+    @functools.wraps(method)
+    async def bounded(self: Any, *args: Any) -> Any:
+        try:
+            async with asyncio.timeout(self.net.operation_timeout):
+                return await method(self, *args)
+        except TimeoutError as exc:
+            target = getattr(args[0], "thread_id", args[0]) if args else None
+            doing = f"{_DOING.get(method.__name__, 'listing')} thread {target!r}"
+            if not args:
+                doing = "listing threads"
+            raise classify(exc, doing, self.net) from exc
+
+    return cast(_M, bounded)
+
 
 _INFO_FIELDS = ("parent", "ts", "exp", "v", "m")
 
@@ -42,6 +83,10 @@ class RedisCheckpointer(BaseCheckpointer):
         client: A ``redis.asyncio.Redis`` (you own it) — or use :meth:`from_url`.
         prefix: Key prefix, so several apps share one database.
         ttl: Seconds a checkpoint lives (``None``: forever).
+        operation_timeout: Seconds one call may take end to end before
+            :class:`~locus.core.errors.CheckpointTimeoutError` (``None``:
+            unbounded). :meth:`from_url` also bounds connecting, replies and
+            the pool wait; see ``docs/limits.md``.
         serde: Envelope codec.
     """
 
@@ -51,9 +96,17 @@ class RedisCheckpointer(BaseCheckpointer):
     native_ttl: ClassVar[bool] = True
     shared_leases: ClassVar[bool] = True
 
-    def __init__(self, client: Redis, *, prefix: str = "locus:", **options: Any) -> None:
+    def __init__(
+        self,
+        client: Redis,
+        *,
+        prefix: str = "locus:",
+        operation_timeout: float | None = OPERATION_TIMEOUT,
+        **options: Any,
+    ) -> None:
         super().__init__(**options)
         self.client = client
+        self.net = NetOptions(operation_timeout=operation_timeout)
         self.prefix = prefix
         self._owns_client = False
         self._write_script = client.register_script(WRITE)
@@ -70,22 +123,60 @@ class RedisCheckpointer(BaseCheckpointer):
         }
 
     @classmethod
-    def from_url(cls, url: str, **options: Any) -> RedisCheckpointer:
+    def from_url(
+        cls,
+        url: str,
+        *,
+        max_connections: int = MAX_CONNECTIONS,
+        pool_timeout: float | None = POOL_TIMEOUT,
+        socket_connect_timeout: float | None = SOCKET_CONNECT_TIMEOUT,
+        socket_timeout: float | None = SOCKET_TIMEOUT,
+        operation_timeout: float | None = OPERATION_TIMEOUT,
+        redis_options: dict[str, Any] | None = None,
+        **options: Any,
+    ) -> RedisCheckpointer:
         """Build a checkpointer owning a client on ``url`` (closed by :meth:`aclose`).
+
+        The client uses a blocking pool: beyond ``max_connections`` concurrent
+        calls wait for a free connection (up to ``pool_timeout``) instead of
+        failing with "Too many connections". Bounds are seconds; an expiry
+        raises :class:`~locus.core.errors.CheckpointTimeoutError`, a refused
+        or reset connection :class:`~locus.core.errors.CheckpointConnectionError`.
+        Commands are not retried automatically.
 
         Args:
             url: ``redis://[:password@]host:port/db`` or ``rediss://`` for TLS.
+            max_connections: Size of the connection pool.
+            pool_timeout: Seconds a call waits for a free connection.
+            socket_connect_timeout: Seconds to open a connection.
+            socket_timeout: Seconds to wait for one reply.
+            operation_timeout: Seconds one checkpointer call may take end to end.
+            redis_options: More ``redis.asyncio`` connection options (TLS...).
             **options: ``prefix``, ``ttl``, ``serde``.
+
+        Raises:
+            locus.core.errors.ValidationError: a bound is not positive.
         """
         try:
-            from redis.asyncio import Redis
+            import redis.asyncio  # noqa: F401
         except ImportError as exc:  # pragma: no cover - a dependency of this distribution
             raise ConfigError(
                 "RedisCheckpointer needs redis-py: pip install locus-checkpoint-redis", cause=exc
             ) from exc
-        self = cls(Redis.from_url(url), **options)
+        net = NetOptions(
+            max_connections, pool_timeout, socket_connect_timeout, socket_timeout, operation_timeout
+        )
+        self = cls(
+            make_client(url, net, **(redis_options or {})),
+            operation_timeout=operation_timeout,
+            **options,
+        )
+        self.net = net
         self._owns_client = True
         return self
+
+    def _wrap(self, exc: Exception, doing: str) -> CheckpointError:
+        return classify(exc, doing, self.net)
 
     async def aclose(self) -> None:
         """Close the client when this checkpointer created it."""
@@ -106,6 +197,7 @@ class RedisCheckpointer(BaseCheckpointer):
 
     # -- primitives ------------------------------------------------------------------
 
+    @_bounded
     async def _write(self, record: CheckpointRecord) -> None:
         expire_ms = "" if record.expires_at is None else str(int(record.expires_at * 1000))
         try:
@@ -128,8 +220,11 @@ class RedisCheckpointer(BaseCheckpointer):
                 ],
             )
         except Exception as exc:
-            raise _wrap(exc, f"saving checkpoint {record.checkpoint_id!r}") from exc
+            raise self._wrap(
+                exc, f"saving checkpoint {record.checkpoint_id!r} of {record.thread_id!r}"
+            ) from exc
 
+    @_bounded
     async def _write_checked(self, record: CheckpointRecord, expected_parent: str | None) -> bool:
         expire_ms = "" if record.expires_at is None else str(int(record.expires_at * 1000))
         try:
@@ -155,7 +250,7 @@ class RedisCheckpointer(BaseCheckpointer):
                 ],
             )
         except Exception as exc:
-            raise _wrap(exc, f"saving checkpoint {record.checkpoint_id!r}") from exc
+            raise self._wrap(exc, f"saving checkpoint {record.checkpoint_id!r}") from exc
         if isinstance(result, list):
             return False
         record.parent_id = expected_parent
@@ -168,7 +263,7 @@ class RedisCheckpointer(BaseCheckpointer):
         try:
             return await self._lease_scripts[name](keys=[self._lease_key(thread_id)], args=args)
         except Exception as exc:
-            raise _wrap(exc, f"running lease {name} of thread {thread_id!r}") from exc
+            raise self._wrap(exc, f"running lease {name} of thread {thread_id!r}") from exc
 
     async def _lease_acquire(self, lease: ThreadLease) -> ThreadLease | None:
         held = await self._run_lease(
@@ -198,6 +293,7 @@ class RedisCheckpointer(BaseCheckpointer):
     async def _lease_release(self, thread_id: str, owner: str) -> None:
         await self._run_lease("release", thread_id, owner)
 
+    @_bounded
     async def _read(self, thread_id: str, checkpoint_id: str | None) -> CheckpointRecord | None:
         try:
             row = await self._read_script(
@@ -205,12 +301,13 @@ class RedisCheckpointer(BaseCheckpointer):
                 args=[self._rec_prefix(thread_id), checkpoint_id or ""],
             )
         except Exception as exc:
-            raise _wrap(exc, f"loading thread {thread_id!r}") from exc
+            raise self._wrap(exc, f"loading thread {thread_id!r}") from exc
         if not row:
             return None
         cid, payload, *info = row
         return _decode(thread_id, _s(cid), info, _s(payload))
 
+    @_bounded
     async def _list(self, thread_id: str, limit: int | None) -> list[CheckpointInfo]:
         idx = self._idx(thread_id)
         rec = self._rec_prefix(thread_id)
@@ -229,13 +326,14 @@ class RedisCheckpointer(BaseCheckpointer):
             if gone:
                 await self.client.zrem(idx, *gone)
         except Exception as exc:
-            raise _wrap(exc, f"listing thread {thread_id!r}") from exc
+            raise self._wrap(exc, f"listing thread {thread_id!r}") from exc
         return [
             _decode(thread_id, cid, row, "").info()
             for cid, row in zip(ids, rows, strict=True)
             if not _expired(row)
         ]
 
+    @_bounded
     async def _delete(self, thread_id: str, checkpoint_ids: Sequence[str] | None) -> int:
         idx = self._idx(thread_id)
         rec = self._rec_prefix(thread_id)
@@ -255,8 +353,9 @@ class RedisCheckpointer(BaseCheckpointer):
                 await self.client.srem(self._threads_key, thread_id)
             return int(removed)
         except Exception as exc:
-            raise _wrap(exc, f"deleting from thread {thread_id!r}") from exc
+            raise self._wrap(exc, f"deleting from thread {thread_id!r}") from exc
 
+    @_bounded
     async def _list_threads(self) -> list[str]:
         try:
             threads = [_s(x) for x in await self.client.smembers(self._threads_key)]
@@ -270,7 +369,7 @@ class RedisCheckpointer(BaseCheckpointer):
             if dead:
                 await self.client.srem(self._threads_key, *dead)
         except Exception as exc:
-            raise _wrap(exc, "listing threads") from exc
+            raise self._wrap(exc, "listing threads") from exc
         return [t for t, ok in zip(threads, alive, strict=True) if ok]
 
 
@@ -301,9 +400,3 @@ def _s(value: Any) -> str:
     if isinstance(value, bytes):
         return value.decode()
     return "" if value is None else str(value)
-
-
-def _wrap(exc: Exception, doing: str) -> CheckpointError:
-    if isinstance(exc, CheckpointError):
-        return exc
-    return CheckpointError(f"Redis checkpointer failed {doing}: {exc}", cause=exc)
