@@ -74,7 +74,8 @@ class TokenUsage(BaseModel):
         """Read a provider-neutral usage dict (missing keys count as zero)."""
         if not usage:
             return cls()
-        fields = {k: int(v or 0) for k, v in usage.items() if k in cls.model_fields}
+        names = _USAGE_FIELDS if cls is TokenUsage else frozenset(cls.model_fields)
+        fields = {k: int(v or 0) for k, v in usage.items() if k in names}
         out = cls(**fields)
         if not out.total_tokens:
             out.total_tokens = out.prompt_tokens + out.completion_tokens
@@ -88,6 +89,9 @@ class TokenUsage(BaseModel):
         self.cache_read_tokens += other.cache_read_tokens
         self.cache_write_tokens += other.cache_write_tokens
         self.reasoning_tokens += other.reasoning_tokens
+
+
+_USAGE_FIELDS = frozenset(TokenUsage.model_fields)
 
 
 class ToolExecution(BaseModel):

@@ -101,6 +101,20 @@ class ArgsSpec:
         Raises:
             ToolValidationError: the arguments do not match the schema.
         """
+        kwargs, as_json = self.coerce(tool_name, arguments)
+        return kwargs, canonical_json(as_json)
+
+    def coerce(
+        self, tool_name: str, arguments: dict[str, Any]
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
+        """Validate ``arguments``; returns (python kwargs, the validated args in JSON form).
+
+        :meth:`validate` without the canonical text, which only idempotent
+        calls need (their ledger key).
+
+        Raises:
+            ToolValidationError: the arguments do not match the schema.
+        """
         try:
             instance = self.model.model_validate(arguments)
         except PydanticValidationError as exc:
@@ -114,7 +128,7 @@ class ArgsSpec:
                 cause=exc,
             ) from exc
         kwargs = {name: getattr(instance, name) for name in type(instance).model_fields}
-        return kwargs, canonical_json(instance.model_dump(mode="json"))
+        return kwargs, instance.model_dump(mode="json")
 
 
 def _is_context(annotation: Any) -> bool:

@@ -163,6 +163,17 @@ class Tool:
         """
         return self._spec.validate(self.name, arguments)
 
+    def coerce_arguments(self, arguments: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+        """Validate model arguments; returns (kwargs for the body, the validated arguments as JSON).
+
+        Like :meth:`validate_arguments` without building the canonical JSON
+        text (the idempotency key's input), for calls that have no key.
+
+        Raises:
+            locus.core.errors.ToolValidationError: arguments do not match the schema.
+        """
+        return self._spec.coerce(self.name, arguments)
+
     async def call_validated(
         self, kwargs: dict[str, Any], context: ToolContext | None = None
     ) -> Any:

@@ -9,7 +9,6 @@ the executor itself never raises for them.
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import time
 import traceback
@@ -221,10 +220,10 @@ class ToolExecutor:
                     f"smaller arguments{within(self.limits)}."
                 )
             if isinstance(target, Tool):
-                kwargs, canonical = target.validate_arguments(arguments)
-                arguments = json.loads(canonical)  # what ran: validated, in JSON form
+                # what ran: validated, in JSON form
+                kwargs, arguments = target.coerce_arguments(arguments)
             else:
-                kwargs, canonical = arguments, canonical_json(arguments)
+                kwargs = arguments
         except (ToolValidationError, ValueError, TypeError, RecursionError) as exc:
             if not isinstance(exc, ToolValidationError):
                 exc = ToolValidationError(
@@ -242,6 +241,7 @@ class ToolExecutor:
             )
             return self._error(call, exc.message, arguments)
         if isinstance(target, Tool) and target.idempotent:
+            canonical = canonical_json(arguments)  # the ledger key's input
             return await self._idempotent(call, target, kwargs, canonical, arguments, turn)
         result = await self._invoke(call, target, kwargs, turn, None)
         return ToolOutcome(call=call, result=result, arguments=arguments)
@@ -371,15 +371,20 @@ class ToolExecutor:
         token = enter_interrupt_scope(scope)
         try:
             if isinstance(target, Tool):
-                context = ToolContext(
-                    run_id=turn.run_id,
-                    thread_id=turn.thread_id,
-                    tool_call_id=call.id,
-                    tool_name=call.name,
-                    idempotency_key=key,
-                    iteration=turn.iteration,
-                    agent_name=turn.agent_name,
-                    store=self._store_for(turn.thread_id),
+                # built only for a tool that declares a ToolContext parameter
+                context = (
+                    None
+                    if target.context_param is None
+                    else ToolContext(
+                        run_id=turn.run_id,
+                        thread_id=turn.thread_id,
+                        tool_call_id=call.id,
+                        tool_name=call.name,
+                        idempotency_key=key,
+                        iteration=turn.iteration,
+                        agent_name=turn.agent_name,
+                        store=self._store_for(turn.thread_id),
+                    )
                 )
                 pending: Awaitable[Any] = target.call_validated(kwargs, context)
             else:
