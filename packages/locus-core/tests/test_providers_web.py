@@ -174,3 +174,16 @@ async def test_tools_in_an_agent(server: str) -> None:
     assert fetch.result == "# Release notes\n\nVersion 2\nFa\n\n[page truncated]"
     with pytest.raises(ValidationError, match="search"):
         make_web_search_tool(object())  # type: ignore[arg-type]
+
+
+def test_auto_register_and_original_module_paths() -> None:
+    from locus.providers.tools import auto_register
+    from locus.providers.web_fetch import HTTPXWebFetcher as Fetcher
+    from locus.tools.registry import ToolRegistry
+
+    registry = ToolRegistry()
+    names = auto_register(tool_registry=registry, web_search=StaticSearch(), web_fetch=Fetcher())
+    assert names == ["web_search", "web_fetch"]
+    assert sorted(t.name for t in registry.list_tools()) == ["web_fetch", "web_search"]
+    with pytest.raises(ValidationError, match="register"):
+        auto_register(tool_registry=object())

@@ -10,6 +10,7 @@ from __future__ import annotations
 from locus.providers._fetch import HTTPXWebFetcher
 from locus.providers._html import html_to_text
 from locus.providers._tools import (
+    auto_register,
     make_image_generation_tool,
     make_speech_tools,
     make_web_fetch_tool,
@@ -42,6 +43,7 @@ __all__ = [
     "SynthesizedAudio",
     "WebFetchError",
     "WebPage",
+    "auto_register",
     "html_to_text",
     "make_image_generation_tool",
     "make_speech_tools",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from locus.core.errors import ValidationError
 from locus.providers._types import (
     BaseImageGenerationProvider,
@@ -12,6 +14,7 @@ from locus.providers._types import (
 from locus.tools import Tool, tool
 
 __all__ = [
+    "auto_register",
     "make_image_generation_tool",
     "make_speech_tools",
     "make_web_fetch_tool",
@@ -103,3 +106,33 @@ def make_speech_tools(provider: BaseSpeechProvider) -> list[Tool]:
         return f"Synthesized {len(audio.audio_bytes)} bytes of {audio.content_type}."
 
     return [tool(speak)]
+
+
+def auto_register(
+    *,
+    tool_registry: Any,
+    web_search: BaseWebSearchProvider | None = None,
+    web_fetch: BaseWebFetchProvider | None = None,
+    image_generator: BaseImageGenerationProvider | None = None,
+    speech_provider: BaseSpeechProvider | None = None,
+) -> list[str]:
+    """Register the tools of the given providers on ``tool_registry``; returns their names.
+
+    Args:
+        tool_registry: Anything with ``register(tool)``
+            (a :class:`~locus.tools.registry.ToolRegistry`).
+    """
+    if not callable(getattr(tool_registry, "register", None)):
+        raise ValidationError(f"tool_registry needs a register(tool) method, got {tool_registry!r}")
+    made: list[Tool] = []
+    if web_search is not None:
+        made.append(make_web_search_tool(web_search))
+    if web_fetch is not None:
+        made.append(make_web_fetch_tool(web_fetch))
+    if image_generator is not None:
+        made.append(make_image_generation_tool(image_generator))
+    if speech_provider is not None:
+        made.extend(make_speech_tools(speech_provider))
+    for item in made:
+        tool_registry.register(item)
+    return [t.name for t in made]
