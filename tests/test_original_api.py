@@ -58,9 +58,6 @@ class Outcome:
         return not self.error and self.resolved == self.listed
 
 
-_PARAM = re.compile(r"(?:^|, )\*{0,2}([A-Za-z_]\w*)(?=[:=,)]|$)")
-
-
 def _params(signature: str) -> list[str]:
     """Parameter names of ``(a: 'x' = 1, *, b: 'y')`` (not ``*args``/``**kw``)."""
     inner = signature[1 : signature.rfind(")")]
@@ -69,9 +66,11 @@ def _params(signature: str) -> list[str]:
     names = []
     for part in re.split(r",\s*", inner):
         part = part.strip()
-        if not part or part == "*" or part == "/" or part.startswith("*"):
+        if not part or part.startswith(("*", "/", "...")):
             continue
-        names.append(re.split(r"[:=]", part, maxsplit=1)[0].strip())
+        name = re.split(r"[:=]", part, maxsplit=1)[0].strip()
+        if name.isidentifier():
+            names.append(name)
     return names
 
 

@@ -18,6 +18,7 @@ from typing import Any
 
 from locus.rag.chunking import Chunk, ChunkConfig, chunk_text
 from locus.rag.embeddings import (
+    BaseEmbedding,
     EmbeddingConfig,
     EmbeddingProvider,
     EmbeddingResult,
@@ -51,6 +52,7 @@ def __getattr__(name: str) -> Any:
 
 __all__ = [
     "BM25Reranker",
+    "BaseEmbedding",
     "BaseVectorStore",
     "ChromaVectorStore",
     "Chunk",

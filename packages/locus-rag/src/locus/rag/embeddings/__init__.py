@@ -10,11 +10,17 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from locus.rag.embeddings.base import EmbeddingConfig, EmbeddingProvider, EmbeddingResult
+from locus.rag.embeddings.base import (
+    BaseEmbedding,
+    EmbeddingConfig,
+    EmbeddingProvider,
+    EmbeddingResult,
+)
 from locus.rag.embeddings.hashing import HashingEmbeddings
 from locus.rag.embeddings.local import MiniLMEmbeddings
 
 __all__ = [
+    "BaseEmbedding",
     "EmbeddingConfig",
     "EmbeddingProvider",
     "EmbeddingResult",

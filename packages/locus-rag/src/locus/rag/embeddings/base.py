@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
-__all__ = ["EmbeddingConfig", "EmbeddingProvider", "EmbeddingResult"]
+__all__ = ["BaseEmbedding", "EmbeddingConfig", "EmbeddingProvider", "EmbeddingResult"]
 
 
 @runtime_checkable
@@ -65,3 +65,7 @@ class EmbeddingResult:
     text: str
     model: str
     tokens: int | None = None
+
+
+BaseEmbedding = EmbeddingProvider
+"""The original locus's name of the embedding contract (subclass it or match it)."""
