@@ -465,3 +465,32 @@ async def test_state_graph_execute_and_graph_result_fields() -> None:
     assert GraphConfig(max_iterations=7).recursion_limit == 7
     with pytest.raises(GraphRecursionError):
         await graph.execute({"items": []}, config={"max_iterations": 1})
+
+
+def test_event_bus_tool_context_and_after_tool_aliases() -> None:
+    from locus.hooks.provider import HookProvider
+    from locus.observability import EventBus
+    from locus.tools import ToolContext
+
+    bus = EventBus(max_queue_size=5, history_per_run=2, max_runs_retained=3)
+    assert (bus.queue_size, bus.history_limit, bus.max_closed_runs) == (5, 2, 3)
+    for n in range(4):
+        bus.publish("r", "custom.x", {"n": n})
+    assert [e.data["n"] for e in bus.history("r")] == [2, 3]
+
+    seen: dict[str, object] = {}
+
+    @tool
+    def who(ctx: ToolContext) -> str:
+        """Report the caller."""
+        seen["agent_id"] = ctx.agent_id
+        seen["metadata"] = ctx.invocation_metadata
+        return "ok"
+
+    class After(HookProvider):
+        def on_after_tool_call(self, event: object) -> None:
+            seen["arguments"] = event.arguments  # type: ignore[attr-defined]
+
+    model = ScriptedModel([[ToolCall(name="who", arguments={})], "done"])
+    Agent(model=model, tools=[who], hooks=[After()], name="auditor").run_sync("go")
+    assert seen == {"agent_id": "auditor", "metadata": {}, "arguments": {}}

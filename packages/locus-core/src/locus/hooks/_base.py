@@ -165,6 +165,11 @@ class AfterToolCallEvent:
     result: ToolResult
 
     @property
+    def arguments(self) -> dict[str, Any]:
+        """The call's arguments (the original locus's field)."""
+        return self.tool_call.arguments
+
+    @property
     def tool_name(self) -> str:
         """Name of the tool (the original locus's field)."""
         return self.tool_call.name

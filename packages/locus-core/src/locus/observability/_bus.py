@@ -68,6 +68,9 @@ class EventBus:
         history_limit: Events kept per run for replay (0 keeps none).
         retention_seconds: How long a closed run's history stays available.
         max_closed_runs: Closed runs kept at most, oldest freed first.
+        max_queue_size: The original locus's name for ``queue_size``.
+        history_per_run: The original locus's name for ``history_limit``.
+        max_runs_retained: The original locus's name for ``max_closed_runs``.
     """
 
     def __init__(
@@ -77,8 +80,16 @@ class EventBus:
         history_limit: int = 10_000,
         retention_seconds: float = 300.0,
         max_closed_runs: int = 1000,
+        max_queue_size: int | None = None,
+        history_per_run: int | None = None,
+        max_runs_retained: int | None = None,
     ) -> None:
         from locus.core.errors import ValidationError
+
+        # the original locus's argument names
+        queue_size = queue_size if max_queue_size is None else max_queue_size
+        history_limit = history_limit if history_per_run is None else history_per_run
+        max_closed_runs = max_closed_runs if max_runs_retained is None else max_runs_retained
 
         if queue_size < 1:
             raise ValidationError(f"queue_size must be >= 1, got {queue_size}.")

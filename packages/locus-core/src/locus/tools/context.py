@@ -54,6 +54,16 @@ class ToolContext:
     metadata: dict[str, Any] = field(default_factory=dict)
     store: StoreContext | None = None
 
+    @property
+    def agent_id(self) -> str | None:
+        """Alias of :attr:`agent_name` (the original locus's name)."""
+        return self.agent_name
+
+    @property
+    def invocation_metadata(self) -> dict[str, Any]:
+        """Alias of :attr:`metadata` (the original locus's name)."""
+        return self.metadata
+
     def emit(self, event_type: str, **data: Any) -> None:
         """Publish a custom event on the EventBus under the current run.
 
