@@ -494,3 +494,20 @@ def test_event_bus_tool_context_and_after_tool_aliases() -> None:
     model = ScriptedModel([[ToolCall(name="who", arguments={})], "done"])
     Agent(model=model, tools=[who], hooks=[After()], name="auditor").run_sync("go")
     assert seen == {"agent_id": "auditor", "metadata": {}, "arguments": {}}
+
+
+def test_model_retry_hook_retries_a_throttled_call() -> None:
+    from locus.core.errors import ModelThrottledError
+    from locus.hooks.builtin.retry import ModelRetryHook
+
+    model = ScriptedModel([ModelThrottledError("slow down"), "answer"])
+    hook = ModelRetryHook(max_retries=2, initial_delay=0.001, max_delay=0.001, priority=10)
+    result = Agent(model=model, hooks=[hook]).run_sync("hi")
+    assert result.text == "answer"
+    assert len(model.requests) == 2
+    assert hook.priority == 10
+    with pytest.raises(ModelThrottledError):
+        Agent(
+            model=ScriptedModel([ModelThrottledError("a"), ModelThrottledError("b")]),
+            hooks=[ModelRetryHook(max_retries=1, initial_delay=0.001, max_delay=0.001)],
+        ).run_sync("hi")

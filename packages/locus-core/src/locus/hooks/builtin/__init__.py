@@ -19,6 +19,7 @@ from locus.hooks.builtin.guardrails import (
     TopicPolicy,
 )
 from locus.hooks.builtin.logging import LoggingHook, StructuredLoggingHook
+from locus.hooks.builtin.retry import ModelRetryHook
 from locus.hooks.builtin.steering import (
     SteeringAction,
     SteeringContext,
@@ -34,6 +35,7 @@ __all__ = [
     "GuardrailViolation",
     "GuardrailsHook",
     "LoggingHook",
+    "ModelRetryHook",
     "OutputFilterHook",
     "SteeringAction",
     "SteeringContext",
