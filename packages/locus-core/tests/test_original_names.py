@@ -511,3 +511,23 @@ def test_model_retry_hook_retries_a_throttled_call() -> None:
             model=ScriptedModel([ModelThrottledError("a"), ModelThrottledError("b")]),
             hooks=[ModelRetryHook(max_retries=1, initial_delay=0.001, max_delay=0.001)],
         ).run_sync("hi")
+
+
+def test_small_original_modules() -> None:
+    import datetime
+    import warnings
+
+    from locus.agent.agent import Agent as OriginalPathAgent
+    from locus.core.warnings import LocusDeprecationWarning, LocusWarning
+    from locus.tools import get_today_date
+
+    assert OriginalPathAgent is Agent
+    assert issubclass(LocusDeprecationWarning, DeprecationWarning)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", LocusWarning)
+        warnings.warn("old", LocusDeprecationWarning, stacklevel=1)
+    assert caught[0].category is LocusDeprecationWarning
+    model = ScriptedModel([[ToolCall(name="get_today_date", arguments={})], "ok"])
+    before = datetime.date.today().isoformat()
+    result = Agent(model=model, tools=[get_today_date]).run_sync("date?")
+    assert result.tool_executions[0].result in {before, datetime.date.today().isoformat()}

@@ -32,6 +32,7 @@ __all__ = [
     "ToolOutcome",
     "ToolRegistry",
     "generate_schema",
+    "get_today_date",
     "idempotency_key",
     "pydantic_to_json_schema",
     "render_result",
@@ -43,6 +44,7 @@ _LAZY = {
     "ToolRegistry": "locus.tools.registry",
     "generate_schema": "locus.tools.schema",
     "pydantic_to_json_schema": "locus.tools.schema",
+    "get_today_date": "locus.tools.builtins",
 }
 
 
