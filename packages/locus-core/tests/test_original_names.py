@@ -531,3 +531,15 @@ def test_small_original_modules() -> None:
     before = datetime.date.today().isoformat()
     result = Agent(model=model, tools=[get_today_date]).run_sync("date?")
     assert result.tool_executions[0].result in {before, datetime.date.today().isoformat()}
+
+
+async def test_create_graph_builds_a_dict_state_graph() -> None:
+    from locus.multiagent import Graph, create_graph
+    from locus.multiagent.graph import END, START
+
+    graph = create_graph("pipeline", description="two steps")
+    assert isinstance(graph, Graph)
+    graph.add_node("double", lambda s: {"n": s["n"] * 2})
+    graph.add_edge(START, "double")
+    graph.add_edge("double", END)
+    assert (await graph.execute({"n": 4})).final_state == {"n": 8}

@@ -14,6 +14,8 @@ _EXPORTS: dict[str, str] = {
     "END": "locus.multiagent.graph",
     "GraphConfig": "locus.multiagent.graph",
     "GraphResult": "locus.multiagent.graph",
+    "Graph": "locus.multiagent.graph",
+    "create_graph": "locus.multiagent.graph",
     "GraphRecursionError": "locus.multiagent.graph",
     "RetryPolicy": "locus.multiagent.graph",
     "CachePolicy": "locus.multiagent.graph",

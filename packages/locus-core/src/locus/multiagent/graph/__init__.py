@@ -49,7 +49,7 @@ from locus.core.command import Command, End
 from locus.core.interrupt import AutoApproveHandler, GraphInterrupted, InterruptHandler, interrupt
 from locus.core.send import Send, SendBatch
 from locus.multiagent.graph._agent import final_text
-from locus.multiagent.graph._builder import StateGraph
+from locus.multiagent.graph._builder import Graph, StateGraph, create_graph
 from locus.multiagent.graph._compiled import CompiledGraph
 from locus.multiagent.graph._draw import DrawableGraph
 from locus.multiagent.graph._events import emit_custom, publish_node_event
@@ -75,6 +75,7 @@ __all__ = [
     "CompiledGraph",
     "DrawableGraph",
     "End",
+    "Graph",
     "GraphConfig",
     "GraphEvent",
     "GraphInterrupted",
@@ -87,6 +88,7 @@ __all__ = [
     "StateGraph",
     "StateSnapshot",
     "StreamMode",
+    "create_graph",
     "emit_custom",
     "final_text",
     "interrupt",

@@ -17,7 +17,7 @@ from locus.multiagent.graph._types import END, START, CachePolicy, GraphResult, 
 if TYPE_CHECKING:
     from locus.core.interrupt import InterruptHandler
 
-__all__ = ["StateGraph"]
+__all__ = ["Graph", "StateGraph", "create_graph"]
 
 
 class StateGraph:
@@ -265,3 +265,16 @@ class StateGraph:
             recursion_limit=recursion_limit,
             durable_tasks=durable_tasks,
         )
+
+
+Graph = StateGraph
+"""The original locus's name of the graph builder."""
+
+
+def create_graph(name: str = "", description: str = "", allow_cycles: bool = False) -> StateGraph:
+    """A :class:`StateGraph` over a ``dict`` state (the original locus's factory).
+
+    Cycles are always allowed here, bounded by the run's ``recursion_limit``;
+    ``allow_cycles`` and ``description`` are accepted for compatibility.
+    """
+    return StateGraph(dict, name=name or None)
