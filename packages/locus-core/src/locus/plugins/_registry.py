@@ -151,7 +151,9 @@ class Registry(Generic[T]):
             dist = self.known[name]
             return PluginNotFoundError(
                 f"{self.kind} {name!r} is provided by the {dist} distribution, which is "
-                f"not installed (or was not loaded). Install it with: pip install {dist}"
+                f"not installed (or was not loaded). Install it with: pip install {dist} "
+                f"(from a locus checkout: pip install ./packages/locus-core ./packages/{dist};"
+                f" see docs/installing.md)"
                 f" — available {self.kind}s: {available}"
             )
         close = difflib.get_close_matches(name, [*self.entries, *self.known], n=1, cutoff=0.6)
