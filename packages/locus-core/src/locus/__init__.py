@@ -90,6 +90,7 @@ _EXPORTS: dict[str, str] = {
     "RAGRetriever": "locus.rag",
     "ReflectEvent": "locus.core.events",
     "Reflexion": "locus.reasoning",
+    "GroundingEvaluator": "locus.reasoning",
     "RoutingDecision": "locus.multiagent.orchestrator",
     "Specialist": "locus.multiagent.specialist",
     "TerminateEvent": "locus.core.events",
