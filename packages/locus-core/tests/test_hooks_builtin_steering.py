@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import Any
 
@@ -112,3 +113,30 @@ def test_steering_hook_needs_exactly_one_judge() -> None:
     call = ToolCall(id="x", name="transfer", arguments={"amount": 1, "to": "amy"})
     with pytest.raises(ValidationError, match="return a SteeringDecision"):
         Agent(model=ScriptedModel([[call], "ok"]), tools=[transfer], hooks=[bad]).run_sync("pay")
+
+
+async def test_each_run_has_its_own_steering_context() -> None:
+    """Two runs of one agent at once: the judge sees only its own run's calls."""
+    first_judged, history = asyncio.Event(), {}
+
+    async def judge(context: SteeringContext, proposal: dict[str, Any]) -> SteeringDecision:
+        to = proposal["arguments"]["to"]
+        history[to] = [c["arguments"]["to"] for c in context.tool_calls]
+        if to == "alice":
+            first_judged.set()
+        return SteeringDecision.proceed()
+
+    async def model(messages: list[Any], tools: Any) -> Any:
+        to = "alice" if "alice" in (messages[0].content or "") else "bob"
+        if messages[-1].role.value == "tool":
+            return "Done."
+        if to == "bob":
+            await first_judged.wait()
+        return [ToolCall(id=f"c-{to}", name="transfer", arguments={"amount": 1, "to": to})]
+
+    hook = SteeringHook(judge)
+    agent = Agent(model=FunctionModel(model), tools=[transfer], hooks=[hook])
+    await asyncio.gather(
+        agent.invoke("pay alice", thread_id="s-a"), agent.invoke("pay bob", thread_id="s-b")
+    )
+    assert history == {"alice": [], "bob": []}  # bob's judge did not see alice's call

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from locus import Agent
+from locus.checkpoint.memory import MemoryCheckpointer
 from locus.core.errors import ValidationError
+from locus.core.interrupt import interrupt
 from locus.core.messages import Message, Role, ToolCall
-from locus.models import FunctionModel
+from locus.models import FunctionModel, ScriptedModel
 from locus.multiagent.specialist import Playbook as SpecialistPlaybook
 from locus.observability import get_event_bus, run_context
 from locus.playbooks import (
@@ -281,3 +284,102 @@ def test_file_errors(tmp_path: Path) -> None:
         load_playbook(tmp_path / "bad.json")
     assert info.value.line == 2
     assert str(info.value).startswith(str(tmp_path / "bad.json") + ":2:")
+
+
+async def test_concurrent_runs_of_one_agent_follow_the_playbook_independently() -> None:
+    """One hook, one agent, two runs at once on two threads (as under AgentServer)."""
+    a_looked_up, b_refused = asyncio.Event(), asyncio.Event()
+    guidance: dict[str, list[str]] = {"A": [], "B": []}
+
+    async def model(messages: list[Message], tools: Any) -> Any:
+        who = "A" if "order A" in (messages[0].content or "") else "B"
+        guidance[who].append(messages[-1].content or "")
+        done = [m for m in messages if m.role == Role.TOOL]
+        if who == "A":  # lookup, wait until B broke the playbook, then refund
+            if not done:
+                return [ToolCall(id="a1", name="get_order", arguments={"order_id": "A"})]
+            if len(done) == 1:
+                a_looked_up.set()
+                await b_refused.wait()
+                return [ToolCall(id="a2", name="refund", arguments={"order_id": "A"})]
+            return "Refunded A."
+        if not done:  # B refunds before looking up, after A has looked its order up
+            await a_looked_up.wait()
+            return [ToolCall(id="b1", name="refund", arguments={"order_id": "B"})]
+        if len(done) == 1:
+            b_refused.set()
+            return [ToolCall(id="b2", name="get_order", arguments={"order_id": "B"})]
+        if len(done) == 2:
+            return [ToolCall(id="b3", name="refund", arguments={"order_id": "B"})]
+        return "Refunded B."
+
+    hook = PlaybookEnforcerHook(REFUND)
+    agent = Agent(FunctionModel(model), tools=[get_order, refund], hooks=[hook])
+    run_a, run_b = await asyncio.gather(
+        agent.invoke("Refund order A", thread_id="thread-a"),
+        agent.invoke("Refund order B", thread_id="thread-b"),
+    )
+    assert [(t.name, t.error is None) for t in run_a.tool_executions] == [
+        ("get_order", True),
+        ("refund", True),
+    ]
+    assert [(t.name, t.error is None) for t in run_b.tool_executions] == [
+        ("refund", False),  # A's lookup does not count for B
+        ("get_order", True),
+        ("refund", True),
+    ]
+    plan_a, plan_b = hook.enforcer_for(run_a.run_id), hook.enforcer_for(run_b.run_id)
+    assert plan_a is not None and plan_b is not None and plan_a is not plan_b
+    assert plan_a.is_complete and plan_b.is_complete
+    assert plan_a.violations == []
+    assert [v.tool_name for v in plan_b.violations] == ["refund"]
+    assert not any("Last playbook violation" in text for text in guidance["A"])
+    assert "Last playbook violation" in guidance["B"][1]
+
+
+@tool(idempotent=True)
+def approved_refund(order_id: str) -> str:
+    """Refund an order once a human approves."""
+    answer = interrupt({"question": f"Refund {order_id}?"})
+    return f"refunded {order_id}" if answer == "yes" else "not refunded"
+
+
+LOOKUP_THEN_REFUND = Playbook(
+    name="Refund with approval",
+    steps=[
+        PlaybookStep(id="lookup", description="Find the order", expected_tools=["get_order"]),
+        PlaybookStep(
+            id="refund",
+            description="Refund it",
+            expected_tools=["approved_refund"],
+            preconditions=["lookup"],
+        ),
+    ],
+)
+
+
+async def test_a_resumed_run_continues_its_plan_in_a_fresh_process() -> None:
+    """The plan is kept in the thread's state: a new hook and agent resume it."""
+    saver = MemoryCheckpointer()
+    calls = [
+        [ToolCall(id="l", name="get_order", arguments={"order_id": "7"})],
+        [ToolCall(id="r", name="approved_refund", arguments={"order_id": "7"})],
+    ]
+
+    def agent(script: list[Any]) -> tuple[Agent, PlaybookEnforcerHook]:
+        hook = PlaybookEnforcerHook(LOOKUP_THEN_REFUND)
+        tools = [get_order, approved_refund]
+        return Agent(ScriptedModel(script), tools=tools, hooks=[hook], checkpointer=saver), hook
+
+    first, _ = agent(calls)
+    paused = await first.invoke("Refund order 7", thread_id="t-plan")
+    assert paused.interrupts
+    later, hook = agent(["Refunded 7."])
+    result = await later.resume_invoke("t-plan", answer="yes")
+    assert result.tool_executions[-1].result == "refunded 7"  # not refused: lookup is done
+    plan = hook.enforcer_for(result.run_id)
+    assert plan is not None and plan.is_complete
+    assert plan.violations == []
+    again = await later.invoke("And order 8?", thread_id="t-plan")  # a new run starts over
+    fresh = hook.enforcer_for(again.run_id)
+    assert fresh is not None and fresh.progress == 0.0

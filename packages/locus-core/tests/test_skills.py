@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from locus import Agent
+from locus.checkpoint.memory import MemoryCheckpointer
 from locus.core.errors import ValidationError
 from locus.core.messages import Message, Role, ToolCall
 from locus.models import FunctionModel
@@ -230,3 +231,36 @@ def test_tools_refuse_unknown_or_unopened_skills(skills_dir: Path) -> None:
     with pytest.raises(SkillError, match="no skill named 'nope'"):
         skills.activate("nope")
     assert skills.activated_skills == []
+
+
+async def test_activation_belongs_to_the_thread(skills_dir: Path) -> None:
+    """Run 1 opens a skill on thread t1; a run on t2 starts with none; t1 keeps it."""
+    seen: list[str] = []
+
+    def model(messages: list[Message], tools: Any) -> Any:
+        seen.append(messages[-1].content or "")
+        prompt = [m for m in messages if m.role == Role.USER][-1].content or ""
+        if prompt.startswith("open"):
+            return _model(messages, tools)
+        if messages[-1].role != Role.TOOL and not prompt.startswith("again"):
+            args = {"skill": "pdf-forms", "path": "reference/fields"}
+            return [ToolCall(id=f"r-{len(seen)}", name="read_skill_resource", arguments=args)]
+        return "Done."
+
+    skills = SkillsPlugin([skills_dir])
+    agent = Agent(
+        FunctionModel(model), tools=skills.tools, hooks=[skills], checkpointer=MemoryCheckpointer()
+    )
+    first = await agent.invoke("open the form skill", thread_id="t1")
+    assert first.tool_executions[1].result == "A,B"
+    seen.clear()
+    other = await agent.invoke("read it without opening", thread_id="t2")
+    assert "## Active skill" not in seen[0]
+    refused = other.tool_executions[0]
+    assert refused.error is not None
+    assert "activate the skill 'pdf-forms' first" in refused.result
+    assert skills.activated_skills == []  # the latest run (t2) opened none
+    seen.clear()
+    await agent.invoke("again on the first thread", thread_id="t1")
+    assert "## Active skill: pdf-forms" in seen[0]  # kept in t1's state
+    assert [s.name for s in skills.activated_skills] == ["pdf-forms"]
