@@ -374,7 +374,7 @@ async def test_a_resumed_run_continues_its_plan_in_a_fresh_process() -> None:
     first, _ = agent(calls)
     paused = await first.invoke("Refund order 7", thread_id="t-plan")
     assert paused.interrupts
-    later, hook = agent(["Refunded 7."])
+    later, hook = agent(["Refunded 7.", "Order 8 needs nothing."])
     result = await later.resume_invoke("t-plan", answer="yes")
     assert result.tool_executions[-1].result == "refunded 7"  # not refused: lookup is done
     plan = hook.enforcer_for(result.run_id)

@@ -4,16 +4,35 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from locus.core.messages import Message
-from locus.hooks._base import BeforeModelCallEvent, HookPriority, HookProvider, ModelCallDecision
+from locus.hooks._base import (
+    AfterToolCallEvent,
+    BeforeModelCallEvent,
+    BeforeToolCallEvent,
+    HookPriority,
+    HookProvider,
+    ModelCallDecision,
+    ToolCallDecision,
+)
 from locus.observability import emit
 from locus.skills._index import SkillIndex
 from locus.skills._models import Skill, SkillError
 from locus.tools import Tool, tool
 
+if TYPE_CHECKING:
+    from locus.core.state import AgentState
+
 __all__ = ["SkillsPlugin"]
+
+ACTIVE_KEY = "locus_skills"
+"""``state.metadata`` key of the names of the skills opened on the thread, in order."""
+
+
+def _active_names(state: AgentState) -> list[str]:
+    names = state.metadata.get(ACTIVE_KEY)
+    return [n for n in names if isinstance(n, str)] if isinstance(names, list) else []
 
 
 class SkillsPlugin(HookProvider):
@@ -28,6 +47,16 @@ class SkillsPlugin(HookProvider):
 
         skills = SkillsPlugin(["skills/"])
         agent = Agent(model, tools=[*my_tools, *skills.tools], hooks=[skills])
+
+    Activation belongs to the thread, not to the plugin: the names of opened
+    skills are kept in ``state.metadata`` (key ``"locus_skills"``), so one
+    plugin serves concurrent runs, a run on a new thread starts with no skill
+    open, and a later run or a resumed run on the same thread keeps the skills
+    it opened (its conversation holds their instructions anyway);
+    ``test_activation_belongs_to_the_thread`` shows it. The hook records an
+    activation after ``activate_skill`` succeeds and refuses
+    ``read_skill_resource`` for a skill the thread has not opened, so the
+    tools need the plugin registered as a hook.
 
     Args:
         skills: Skills, skill folders, folders of skills, or a :class:`SkillIndex`.
@@ -47,7 +76,7 @@ class SkillsPlugin(HookProvider):
         self.index = skills if isinstance(skills, SkillIndex) else SkillIndex.from_sources(skills)
         self.max_resource_files = max_resource_files
         self.priority = priority
-        self._active: list[str] = []
+        self._latest: AgentState | None = None
         self._tools = [self.get_activation_tool(), self._resource_tool()]
 
     @property
@@ -57,8 +86,15 @@ class SkillsPlugin(HookProvider):
 
     @property
     def activated_skills(self) -> list[Skill]:
-        """Skills the model has opened, in activation order."""
-        return [self.index.get(n) for n in self._active]
+        """Skills opened on the thread of the run seen last, in activation order.
+
+        Handy with one run at a time; with concurrent runs use :meth:`activated_skills_for`.
+        """
+        return self.activated_skills_for(self._latest) if self._latest is not None else []
+
+    def activated_skills_for(self, state: AgentState) -> list[Skill]:
+        """Skills opened on the thread of ``state``, in activation order."""
+        return [self.index.get(n) for n in _active_names(state) if n in self.index]
 
     @property
     def tools(self) -> list[Tool]:
@@ -66,16 +102,16 @@ class SkillsPlugin(HookProvider):
         return list(self._tools)
 
     def activate(self, name: str) -> str:
-        """Open a skill: its instructions and resources (what the tool returns).
+        """A skill's instructions and resources (what ``activate_skill`` returns).
+
+        The skill counts as open for a run once the hook sees the tool succeed
+        (:meth:`after_tool_call`); calling this directly opens it for no run.
 
         Raises:
             SkillError: no such skill.
         """
         skill = self.index.get(name)
         resources = skill.list_resources(self.max_resource_files)
-        if name not in self._active:
-            self._active.append(name)
-            emit("agent.skill.activated", skill=name, resources=len(resources))
         text = f"Skill {skill.name} activated.\n\n{skill.instructions}"
         if skill.allowed_tools:
             text += f"\n\nTools this skill uses: {', '.join(skill.allowed_tools)}"
@@ -107,8 +143,6 @@ class SkillsPlugin(HookProvider):
                 skill: The skill's name.
                 path: The resource's path, as listed on activation.
             """
-            if skill not in self._active:
-                return f"Error: activate the skill {skill!r} first (activate_skill)"
             try:
                 return self.index.get(skill).read_resource(path)
             except SkillError as exc:
@@ -116,15 +150,16 @@ class SkillsPlugin(HookProvider):
 
         return tool(read_skill_resource)
 
-    def system_text(self) -> str:
-        """The text added to each model call."""
+    def system_text(self, state: AgentState | None = None) -> str:
+        """The text added to each model call of the run of ``state`` (default: the latest)."""
         if not len(self.index):
             return ""
         text = (
             "Skills available (call activate_skill with a name to get its instructions):\n"
             + self.index.catalogue()
         )
-        for skill in self.activated_skills:
+        active = self.activated_skills_for(state) if state is not None else self.activated_skills
+        for skill in active:
             text += f"\n\n## Active skill: {skill.name}\n{skill.instructions}"
         return text
 
@@ -134,7 +169,32 @@ class SkillsPlugin(HookProvider):
 
     def before_model_call(self, event: BeforeModelCallEvent) -> Any:
         """Add the skills list (and active skills' instructions) as a system message."""
-        text = self.system_text()
+        self._latest = event.state
+        text = self.system_text(event.state)
         if not text:
             return None
         return ModelCallDecision(messages=[*event.messages, Message.system(text)])
+
+    def before_tool_call(self, event: BeforeToolCallEvent) -> Any:
+        """Refuse ``read_skill_resource`` for a skill this thread has not opened."""
+        if event.tool_call.name != "read_skill_resource":
+            return None
+        skill = event.arguments.get("skill")
+        if skill not in self.index or skill in _active_names(event.state):
+            return None  # an unknown skill: the tool says so
+        message = f"Error: activate the skill {skill!r} first (activate_skill)"
+        return ToolCallDecision.block(message, result=message)
+
+    def after_tool_call(self, event: AfterToolCallEvent) -> Any:
+        """Record a successful ``activate_skill`` in the thread's state."""
+        self._latest = event.state
+        name = event.tool_call.arguments.get("name")
+        if event.tool_call.name != "activate_skill" or event.result.error is not None:
+            return None
+        active = _active_names(event.state)
+        if not isinstance(name, str) or name not in self.index or name in active:
+            return None
+        event.state.metadata[ACTIVE_KEY] = [*active, name]
+        resources = self.index.get(name).list_resources(self.max_resource_files)
+        emit("agent.skill.activated", skill=name, resources=len(resources))
+        return None

@@ -33,6 +33,7 @@ from locus.hooks._base import (
     HookProvider,
     ToolCallDecision,
 )
+from locus.hooks._per_run import PerRun
 
 __all__ = [
     "SteeringAction",
@@ -93,8 +94,8 @@ class SteeringContext:
     """What the judge knows about the run so far.
 
     Attributes:
-        tool_calls: Tool calls proposed so far in this hook's runs (name, arguments, action).
-        model_calls: Answers evaluated so far.
+        tool_calls: Tool calls proposed so far in this run (name, arguments, action).
+        model_calls: Answers evaluated so far in this run.
         policy: The written policy the judge applies.
     """
 
@@ -136,6 +137,12 @@ class SteeringHook(HookProvider):
         evaluate_tools: Judge tool calls.
         evaluate_responses: Judge final answers (turns without tool calls).
         priority: Hook order (default ``HookPriority.HIGH``).
+        max_runs: Runs whose contexts are kept in memory (oldest dropped first).
+
+    Each run has its own :class:`SteeringContext`, keyed by ``state.run_id``:
+    with concurrent runs of one agent the judge sees only the run it judges
+    (``test_each_run_has_its_own_steering_context``). :attr:`decisions` is
+    the log of every run's decisions.
 
     Raises:
         locus.core.errors.ValidationError: neither or both of ``judge`` and ``model``.
@@ -152,6 +159,7 @@ class SteeringHook(HookProvider):
         evaluate_tools: bool = True,
         evaluate_responses: bool = False,
         priority: int = HookPriority.HIGH,
+        max_runs: int = 1000,
     ) -> None:
         if (judge is None) == (model is None):
             from locus.core.errors import ValidationError
@@ -162,19 +170,38 @@ class SteeringHook(HookProvider):
             )
         self.judge = judge
         self.model = model
-        self.context = SteeringContext(policy=policy)
+        self.policy = policy
+        self._contexts: PerRun[SteeringContext] = PerRun(max_runs)
+        self._idle = SteeringContext(policy=policy)
         self.evaluate_tools = evaluate_tools
         self.evaluate_responses = evaluate_responses
         self.priority = priority
         self.decisions: list[SteeringDecision] = []
 
+    @property
+    def context(self) -> SteeringContext:
+        """The context of the run seen last (an empty one before any run).
+
+        Handy with one run at a time; with concurrent runs use :meth:`context_for`.
+        """
+        latest = self._contexts.latest
+        return latest if latest is not None else self._idle
+
+    def context_for(self, run_id: str) -> SteeringContext | None:
+        """The context of run ``run_id``, while it is kept (``max_runs``)."""
+        return self._contexts.get(run_id)
+
+    def _context(self, run_id: str) -> SteeringContext:
+        return self._contexts.setdefault(run_id, lambda: SteeringContext(policy=self.policy))
+
     async def before_tool_call(self, event: BeforeToolCallEvent) -> ToolCallDecision | None:
         if not self.evaluate_tools:
             return None
         name = event.tool_call.name
+        context = self._context(event.state.run_id)
         proposal = {"kind": "tool_call", "tool": name, "arguments": dict(event.arguments)}
-        decision = await self._decide(proposal)
-        self.context.record_tool_call(name, dict(event.arguments), decision.action.value)
+        decision = await self._decide(proposal, context)
+        context.record_tool_call(name, dict(event.arguments), decision.action.value)
         if decision.action is SteeringAction.REWRITE and decision.arguments is not None:
             return ToolCallDecision.replace(decision.arguments)
         if decision.action is SteeringAction.GUIDE:
@@ -188,8 +215,10 @@ class SteeringHook(HookProvider):
         response = event.response
         if not self.evaluate_responses or response.message.tool_calls:
             return None
-        self.context.model_calls += 1
-        decision = await self._decide({"kind": "answer", "text": response.message.content or ""})
+        context = self._context(event.state.run_id)
+        context.model_calls += 1
+        proposal = {"kind": "answer", "text": response.message.content or ""}
+        decision = await self._decide(proposal, context)
         text = None
         if decision.action is SteeringAction.REWRITE and decision.answer is not None:
             text = decision.answer
@@ -199,12 +228,14 @@ class SteeringHook(HookProvider):
             return None
         return response.model_copy(update={"message": Message.assistant(text)})
 
-    async def _decide(self, proposal: dict[str, Any]) -> SteeringDecision:
+    async def _decide(
+        self, proposal: dict[str, Any], context: SteeringContext
+    ) -> SteeringDecision:
         if self.judge is not None:
-            verdict = self.judge(self.context, proposal)
+            verdict = self.judge(context, proposal)
             decision = await verdict if inspect.isawaitable(verdict) else verdict
         else:
-            decision = await self._ask_model(proposal)
+            decision = await self._ask_model(proposal, context)
         if not isinstance(decision, SteeringDecision):
             from locus.core.errors import ValidationError
 
@@ -224,10 +255,12 @@ class SteeringHook(HookProvider):
         )
         return decision
 
-    async def _ask_model(self, proposal: dict[str, Any]) -> SteeringDecision:
+    async def _ask_model(
+        self, proposal: dict[str, Any], context: SteeringContext
+    ) -> SteeringDecision:
         messages = [
             Message.system("You review an AI agent's actions against a policy."),
-            Message.user(self.context.to_prompt(proposal)),
+            Message.user(context.to_prompt(proposal)),
         ]
         response = await self.model.complete(messages, None)
         text = (response.message.content or "").strip()
