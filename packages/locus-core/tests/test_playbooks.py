@@ -329,8 +329,11 @@ async def test_concurrent_runs_of_one_agent_follow_the_playbook_independently() 
         ("refund", True),
     ]
     plan_a, plan_b = hook.enforcer_for(run_a.run_id), hook.enforcer_for(run_b.run_id)
-    assert plan_a is not None and plan_b is not None and plan_a is not plan_b
-    assert plan_a.is_complete and plan_b.is_complete
+    assert plan_a is not None
+    assert plan_b is not None
+    assert plan_a is not plan_b
+    assert plan_a.is_complete
+    assert plan_b.is_complete
     assert plan_a.violations == []
     assert [v.tool_name for v in plan_b.violations] == ["refund"]
     assert not any("Last playbook violation" in text for text in guidance["A"])
@@ -378,8 +381,10 @@ async def test_a_resumed_run_continues_its_plan_in_a_fresh_process() -> None:
     result = await later.resume_invoke("t-plan", answer="yes")
     assert result.tool_executions[-1].result == "refunded 7"  # not refused: lookup is done
     plan = hook.enforcer_for(result.run_id)
-    assert plan is not None and plan.is_complete
+    assert plan is not None
+    assert plan.is_complete
     assert plan.violations == []
     again = await later.invoke("And order 8?", thread_id="t-plan")  # a new run starts over
     fresh = hook.enforcer_for(again.run_id)
-    assert fresh is not None and fresh.progress == 0.0
+    assert fresh is not None
+    assert fresh.progress == 0.0

@@ -41,7 +41,7 @@ class PerRun(Generic[T]):
         return self._values.get(run_id)
 
     def setdefault(self, run_id: str, make: Callable[[], T]) -> T:
-        """The value of run ``run_id``; ``make()`` it (dropping the oldest past the limit) if new."""
+        """The value of run ``run_id``; ``make()`` it if new (the oldest go past the limit)."""
         value = self._values.get(run_id)
         if value is None:
             while len(self._values) >= self.limit:

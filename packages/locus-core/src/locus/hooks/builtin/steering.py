@@ -228,9 +228,7 @@ class SteeringHook(HookProvider):
             return None
         return response.model_copy(update={"message": Message.assistant(text)})
 
-    async def _decide(
-        self, proposal: dict[str, Any], context: SteeringContext
-    ) -> SteeringDecision:
+    async def _decide(self, proposal: dict[str, Any], context: SteeringContext) -> SteeringDecision:
         if self.judge is not None:
             verdict = self.judge(context, proposal)
             decision = await verdict if inspect.isawaitable(verdict) else verdict
