@@ -1,4 +1,4 @@
-"""Imports run one way: no import circle among locus-core's modules.
+"""Imports run one way: no import circle among any distribution's modules.
 
 Every ``import`` counts (module level, inside a function, under
 ``TYPE_CHECKING``): a lazy import is still an arrow. A circle is a group of
@@ -17,6 +17,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 CORE_SRC = ROOT / "packages" / "locus-core" / "src"
+DIST_SRCS = sorted((ROOT / "packages").glob("*/src"))
 PACKAGES: set[str] = set()
 
 
@@ -117,6 +118,16 @@ def test_the_checker_sees_a_circle_through_a_lazy_import(tmp_path: Path) -> None
 
 def test_core_modules_import_one_way() -> None:
     assert circles(import_graph(CORE_SRC)) == []
+
+
+def test_every_distribution_is_checked() -> None:
+    assert CORE_SRC in DIST_SRCS
+    assert ROOT / "packages" / "locus-a2a" / "src" in DIST_SRCS
+
+
+@pytest.mark.parametrize("src", DIST_SRCS, ids=lambda src: src.parent.name)
+def test_each_distribution_imports_one_way(src: Path) -> None:
+    assert circles(import_graph(src)) == []
 
 
 @pytest.mark.parametrize(

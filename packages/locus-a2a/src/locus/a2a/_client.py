@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 
 import httpx
 
+import locus.a2a.spec as spec
 from a2a.client import A2ACardResolver, ClientConfig, ClientFactory
 from a2a.client.client import Client
 from a2a.compat.v0_3 import conversions
@@ -21,7 +22,6 @@ from a2a.types import (
     StreamResponse,
     Task,
 )
-from locus.a2a import spec
 from locus.observability import emit
 from locus.tools import Tool
 

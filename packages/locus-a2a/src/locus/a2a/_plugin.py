@@ -20,7 +20,7 @@ def a2a_command(args: argparse.Namespace) -> int:
     import asyncio
     import os
 
-    from locus.a2a import A2AClient
+    from locus.a2a._client import A2AClient
 
     async def main() -> int:
         async with A2AClient(args.url, api_key=os.environ.get(args.api_key_env)) as client:

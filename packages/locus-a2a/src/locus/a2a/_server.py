@@ -12,6 +12,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+import locus.a2a.spec as spec
 from a2a.compat.v0_3 import conversions
 from a2a.server.request_handlers import DefaultRequestHandlerV2
 from a2a.server.routes import create_agent_card_routes, create_jsonrpc_routes
@@ -28,7 +29,6 @@ from a2a.types import (
     StringList,
 )
 from a2a.utils.constants import PROTOCOL_VERSION_0_3, PROTOCOL_VERSION_CURRENT
-from locus.a2a import spec
 from locus.a2a._executor import LocusAgentExecutor
 from locus.core.errors import ConfigError
 
