@@ -25,4 +25,5 @@ def test_integration_imports_name_the_distribution(code: str) -> None:
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert proc.returncode == 1
     assert "ImportError" in proc.stderr
-    assert "pip install locus-mcp" in proc.stderr
+    assert "locus-mcp" in proc.stderr
+    assert "pip install ./packages/locus-core ./packages/locus-mcp" in proc.stderr

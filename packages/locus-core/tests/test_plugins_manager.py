@@ -216,9 +216,15 @@ def test_missing_first_party_provider_names_the_distribution(
 ) -> None:
     monkeypatch.setenv("LOCUS_LOAD_PLUGINS", "")  # as if nothing but core were installed
     reset_plugin_manager()
-    with pytest.raises(PluginNotFoundError, match="pip install locus-anthropic"):
+    with pytest.raises(
+        PluginNotFoundError,
+        match=r"locus-anthropic.*pip install \./packages/locus-core \./packages/locus-anthropic",
+    ):
         get_model("anthropic:claude-sonnet-4-5")
-    with pytest.raises(PluginNotFoundError, match="pip install locus-checkpoint-postgres"):
+    with pytest.raises(
+        PluginNotFoundError,
+        match=r"locus-checkpoint-postgres.*pip install \./packages/locus-core \./packages/locus-checkpoint-postgres",
+    ):
         get_checkpointer("postgresql://127.0.0.1/test")
     reset_plugin_manager()
 
@@ -245,7 +251,10 @@ def test_missing_backend_import_names_the_distribution(monkeypatch: pytest.Monke
     monkeypatch.setenv("LOCUS_LOAD_PLUGINS", "")
     reset_plugin_manager()
     sys.modules.pop("locus.memory.backends", None)
-    with pytest.raises(ImportError, match="pip install locus-checkpoint-redis"):
+    with pytest.raises(
+        ImportError,
+        match=r"locus-checkpoint-redis.*pip install \./packages/locus-core \./packages/locus-checkpoint-redis",
+    ):
         from locus.memory.backends import RedisCheckpointer  # noqa: F401
     sys.modules.pop("locus.memory.backends", None)
     reset_plugin_manager()

@@ -157,9 +157,11 @@ def __getattr__(name: str) -> _Any:
         dist = _DISTRIBUTIONS.get(module_name)
         if dist is None or exc.name != module_name:
             raise
+        from locus.core._install import install_hint
+
         raise ImportError(
-            f"locus.{name} is provided by the {dist} distribution: pip install {dist} "
-            f"(or pip install 'locus-sdk[{dist.removeprefix('locus-')}]')",
+            f"locus.{name} is provided by the {dist} distribution, which is not installed: "
+            f"{install_hint(dist)}",
             name=module_name,
         ) from exc
     value = getattr(module, name)

@@ -1,7 +1,7 @@
 """``locus.integrations.fastmcp``: the original's MCP names, served by locus-mcp (``locus.mcp``).
 
 ``from locus.integrations.fastmcp import MCPClient, create_mcp_server`` works
-once ``pip install locus-mcp`` is done; without it the import raises
+once locus-mcp is installed (docs/installing.md); without it the import raises
 :class:`ImportError` naming ``locus-mcp``.
 """
 

@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Generic, Protocol, TypeVar
 
+from locus.core._install import install_hint
 from locus.core.errors import PluginError, PluginNotFoundError
 
 __all__ = [
@@ -94,7 +95,7 @@ class Registry(Generic[T]):
     Args:
         kind: What the names are, for messages (``"model provider"``).
         known: First-party names and the distribution that provides each, so a
-            missing one reads ``pip install locus-anthropic``.
+            missing one names it and its checkout install command.
     """
 
     def __init__(self, kind: str, known: dict[str, str] | None = None) -> None:
@@ -151,9 +152,7 @@ class Registry(Generic[T]):
             dist = self.known[name]
             return PluginNotFoundError(
                 f"{self.kind} {name!r} is provided by the {dist} distribution, which is "
-                f"not installed (or was not loaded). Install it with: pip install {dist} "
-                f"(from a locus checkout: pip install ./packages/locus-core ./packages/{dist};"
-                f" see docs/installing.md)"
+                f"not installed (or was not loaded): {install_hint(dist)}"
                 f" — available {self.kind}s: {available}"
             )
         close = difflib.get_close_matches(name, [*self.entries, *self.known], n=1, cutoff=0.6)

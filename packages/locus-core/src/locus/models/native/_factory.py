@@ -7,6 +7,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from locus.core._install import install_hint
+
 __all__ = ["provider_model"]
 
 
@@ -29,7 +31,8 @@ def provider_model(
         if exc.name != module:
             raise
         raise ImportError(
-            f"{class_name} is provided by the {dist} distribution: pip install {dist}",
+            f"{class_name} is provided by the {dist} distribution, which is not installed: "
+            f"{install_hint(dist)}",
             name=module,
         ) from exc
     options: dict[str, Any] = {}
