@@ -388,3 +388,15 @@ async def test_a_resumed_run_continues_its_plan_in_a_fresh_process() -> None:
     fresh = hook.enforcer_for(again.run_id)
     assert fresh is not None
     assert fresh.progress == 0.0
+
+
+async def test_the_hook_keeps_the_plans_of_its_last_max_runs() -> None:
+    hook = PlaybookEnforcerHook(REFUND, max_runs=2)
+    agent = Agent(FunctionModel(_eager_model), tools=[get_order, refund], hooks=[hook])
+    runs = [await agent.invoke(f"Refund order {n}") for n in range(3)]
+    assert hook.enforcer_for(runs[0].run_id) is None  # dropped: memory stays bounded
+    kept = [hook.enforcer_for(r.run_id) for r in runs[1:]]
+    assert all(e is not None and e.is_complete for e in kept)
+    assert hook.enforcer is kept[-1]
+    with pytest.raises(ValidationError, match="per-run limit must be >= 1"):
+        PlaybookEnforcerHook(REFUND, max_runs=0)
