@@ -38,7 +38,7 @@ from locus.agent.result import AgentResult
 from locus.checkpoint._thread_run import DEFAULT_BUSY_TIMEOUT, OnBusy, ThreadRun, check_on_busy
 from locus.core._copy import fork_state
 from locus.core.errors import CheckpointNotFoundError, ConfigError, ValidationError
-from locus.core.events import LocusEvent, RunStartEvent
+from locus.core.events import LocusEvent, RunStartEvent, TerminateEvent
 from locus.core.limits import DEFAULT_LIMITS, Limits
 from locus.core.messages import Message, Role
 from locus.core.state import AgentState
@@ -382,6 +382,11 @@ class Agent:
             )
         if thread_id is not None and (not isinstance(thread_id, str) or not thread_id):
             raise ValidationError(f"thread_id must be a non-empty string, got {thread_id!r}")
+        # The TerminateEvent is yielded last, after the run let go of its thread (lease,
+        # queue), ran its hooks and set its result: a consumer that stops reading at it
+        # (the documented last event) without closing the stream leaves nothing held.
+        last: LocusEvent | None = None
+        failure: Exception | None = None
         async with activity(), contextlib.AsyncExitStack() as stack:
             owner = None
             if thread_id is not None:
@@ -401,7 +406,6 @@ class Agent:
             if done:
                 last = terminate_event(ctx, state.stop_reason or "", state.structured_output)
                 publish_event(last)
-                yield last
             else:
                 if self.hooks.has("before_invocation"):
                     await self.hooks.before_invocation(
@@ -409,20 +413,30 @@ class Agent:
                     )
                 try:
                     async for event in run_loop(ctx, entry):
-                        yield event
+                        if isinstance(event, TerminateEvent):
+                            last = event
+                        else:
+                            yield event
                 except Exception as exc:
                     if self.hooks.has("after_invocation"):
                         await self.hooks.after_invocation(
                             agent=self, state=state, result=None, error=exc
                         )
-                    raise
-            result = self._result(ctx)
-            if not done and self.hooks.has("after_invocation"):
-                await self.hooks.after_invocation(
-                    agent=self, state=state, result=result, error=None
-                )
-            if holder is not None:
-                holder["result"] = result
+                    if last is None:
+                        raise
+                    failure = exc
+            if failure is None:
+                result = self._result(ctx)
+                if not done and self.hooks.has("after_invocation"):
+                    await self.hooks.after_invocation(
+                        agent=self, state=state, result=result, error=None
+                    )
+                if holder is not None:
+                    holder["result"] = result
+        if last is not None:
+            yield last
+        if failure is not None:
+            raise failure
 
     def _owner(self, thread_id: str, on_busy: OnBusy, busy_timeout: float) -> ThreadRun:
         """The run's hold on ``thread_id`` (see :class:`~locus.checkpoint.ThreadRun`)."""
