@@ -88,9 +88,7 @@ async def test_many_runs_on_distinct_threads_finish_and_free_their_leases(
         threads = [f"d-{mode}-{i}-{uuid.uuid4().hex[:6]}" for i in range(150)]
 
         async def scenario() -> None:
-            streams = await asyncio.gather(
-                *(_consume(agent, "hi", t, mode) for t in threads)
-            )
+            streams = await asyncio.gather(*(_consume(agent, "hi", t, mode) for t in threads))
             assert len(streams) == len(threads)  # kept referenced while the leases are checked
             await _all_free(cp, threads)
 
@@ -98,19 +96,14 @@ async def test_many_runs_on_distinct_threads_finish_and_free_their_leases(
 
 
 @pytest.mark.parametrize("mode", MODES)
-async def test_many_runs_on_one_thread_all_finish_and_free_it(
-    dsn: str, mode: str
-) -> None:
+async def test_many_runs_on_one_thread_all_finish_and_free_it(dsn: str, mode: str) -> None:
     async with PostgresCheckpointer.from_conn_string(dsn, schema=SCHEMA) as cp:
         agent = _agent(cp, 0.02)  # the runs take turns: keep each short
         thread = f"one-{mode}-{uuid.uuid4().hex[:6]}"
 
         async def scenario() -> None:
             streams = await asyncio.gather(
-                *(
-                    _consume(agent, f"hi {i}", thread, mode)
-                    for i in range(100)
-                )
+                *(_consume(agent, f"hi {i}", thread, mode) for i in range(100))
             )
             assert len(streams) == 100
             await _all_free(cp, [thread])
