@@ -272,6 +272,22 @@ class Agent:
             pass
         return holder["result"]
 
+    async def ainvoke(
+        self,
+        prompt: Prompt,
+        *,
+        thread_id: str | None = None,
+        on_busy: OnBusy = "enqueue",
+        busy_timeout: float = DEFAULT_BUSY_TIMEOUT,
+    ) -> AgentResult:
+        """:meth:`invoke` under the name LangGraph and pydantic-ai users look for.
+
+        The same run, options and :class:`AgentResult` as :meth:`invoke`.
+        """
+        return await self.invoke(
+            prompt, thread_id=thread_id, on_busy=on_busy, busy_timeout=busy_timeout
+        )
+
     def run_sync(
         self,
         prompt: Prompt,
