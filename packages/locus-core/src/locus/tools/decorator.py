@@ -169,9 +169,16 @@ class Tool:
         Like :meth:`validate_arguments` without building the canonical JSON
         text (the idempotency key's input), for calls that have no key.
 
+        A subclass that overrides only :meth:`validate_arguments` (a tool
+        validated against its own schema) is honoured: its result is used.
+
         Raises:
             locus.core.errors.ToolValidationError: arguments do not match the schema.
         """
+        if type(self).validate_arguments is not Tool.validate_arguments:
+            kwargs, text = self.validate_arguments(arguments)
+            validated: dict[str, Any] = json.loads(text)
+            return kwargs, validated
         return self._spec.coerce(self.name, arguments)
 
     async def call_validated(
