@@ -136,6 +136,16 @@ class Tool:
         """Name of the parameter receiving the :class:`ToolContext`, if any."""
         return self._spec.context_param
 
+    @property
+    def wants_context(self) -> bool:
+        """Whether a call builds a :class:`ToolContext` for this tool.
+
+        True for a body with a ``ToolContext`` parameter and for a subclass
+        that overrides :meth:`call_validated` (it may read the context, e.g.
+        to report progress); other tools skip building one.
+        """
+        return self.context_param is not None or type(self).call_validated is not Tool.call_validated
+
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         """Call the wrapped function directly (no validation, no ledger)."""
         return self.fn(*args, **kwargs)

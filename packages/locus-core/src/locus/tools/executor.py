@@ -371,10 +371,10 @@ class ToolExecutor:
         token = enter_interrupt_scope(scope)
         try:
             if isinstance(target, Tool):
-                # built only for a tool that declares a ToolContext parameter
+                # built only for a tool that can use it
                 context = (
                     None
-                    if target.context_param is None
+                    if not target.wants_context
                     else ToolContext(
                         run_id=turn.run_id,
                         thread_id=turn.thread_id,
