@@ -144,7 +144,9 @@ class Tool:
         that overrides :meth:`call_validated` (it may read the context, e.g.
         to report progress); other tools skip building one.
         """
-        return self.context_param is not None or type(self).call_validated is not Tool.call_validated
+        return (
+            self.context_param is not None or type(self).call_validated is not Tool.call_validated
+        )
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         """Call the wrapped function directly (no validation, no ledger)."""
