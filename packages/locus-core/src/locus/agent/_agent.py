@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 import uuid
 from collections.abc import AsyncIterator, Iterable
 from typing import TYPE_CHECKING, Any
@@ -592,6 +593,7 @@ class Agent:
             else [],
             thread_id=state.thread_id,
             run_id=state.run_id,
+            duration_ms=max(0.0, (time.time() - state.started_at) * 1000),
             state=state,
         )
 

@@ -7,7 +7,13 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from locus.core.messages import Role
-from locus.core.state import AgentState, ReasoningStep, TokenUsage, ToolExecution
+from locus.core.state import (
+    STEP_TIMESTAMP_KEY,
+    AgentState,
+    ReasoningStep,
+    TokenUsage,
+    ToolExecution,
+)
 
 __all__ = ["AgentResult", "ExecutionMetrics"]
 
@@ -21,7 +27,7 @@ class ExecutionMetrics(BaseModel):
     total_tokens: int = 0
     prompt_tokens: int = 0
     completion_tokens: int = 0
-    duration_ms: float = 0.0  # not recorded by AgentResult: see docs/migrating.md
+    duration_ms: float = 0.0
     reflexion_evaluations: int = 0
     grounding_evaluations: int = 0
     cache_creation_input_tokens: int = 0
@@ -55,6 +61,8 @@ class AgentResult(BaseModel):
             answer with ``agent.resume(thread_id, answer=...)``.
         thread_id: The conversation thread, if any.
         run_id: Id of the run.
+        duration_ms: Wall-clock time of the run, from its start
+            (``state.started_at``) to the result.
         state: The full final state (not part of the JSON form).
     """
 
@@ -71,6 +79,7 @@ class AgentResult(BaseModel):
     interrupts: list[dict[str, Any]] = Field(default_factory=list)
     thread_id: str | None = None
     run_id: str = ""
+    duration_ms: float = 0.0
     state: AgentState | None = Field(default=None, exclude=True, repr=False)
 
     @property
@@ -96,6 +105,7 @@ class AgentResult(BaseModel):
             grounding_evaluations=int(self.grounding_score is not None),
             cache_creation_input_tokens=self.usage.cache_write_tokens,
             cache_read_input_tokens=self.usage.cache_read_tokens,
+            duration_ms=self.duration_ms,
         )
 
     @property
@@ -120,6 +130,7 @@ class AgentResult(BaseModel):
                         {"tool_call_id": t.tool_call_id, "result": t.result, "error": t.error}
                         for t in ran
                     ],
+                    timestamp=message.metadata.get(STEP_TIMESTAMP_KEY),
                 )
             )
         return steps

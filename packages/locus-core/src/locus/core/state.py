@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from locus.core.messages import Message
 
 __all__ = [
+    "STEP_TIMESTAMP_KEY",
     "AgentState",
     "IdempotencyRecord",
     "ReasoningStep",
@@ -29,12 +30,17 @@ __all__ = [
 
 RunStatus = Literal["running", "completed", "interrupted", "failed"]
 
+STEP_TIMESTAMP_KEY = "locus.recorded_at"
+"""``Message.metadata`` key of the Unix time the loop recorded a model turn."""
+
 
 class ReasoningStep(BaseModel):
     """One model turn of a run: what it said, the tools it called and what they returned.
 
     A view built from the state (``AgentResult.reasoning_steps``), in the
-    original locus's shape; nothing stores it separately.
+    original locus's shape; nothing stores it separately. ``timestamp`` is
+    the Unix time the loop recorded the turn (``None`` for messages that did
+    not come from the loop, e.g. a history passed in by the caller).
     """
 
     model_config = ConfigDict(defer_build=True)
@@ -45,7 +51,7 @@ class ReasoningStep(BaseModel):
     tool_results: list[dict[str, Any]] = Field(default_factory=list)
     reflection: str | None = None
     confidence_delta: float = 0.0
-    timestamp: float | None = None  # not recorded per turn
+    timestamp: float | None = None
 
 
 class TokenUsage(BaseModel):

@@ -1,0 +1,58 @@
+"""The original locus's result fields carry what the run measured, not placeholders."""
+
+from __future__ import annotations
+
+import time
+
+from locus import Agent, tool
+from locus.core.messages import Message, ToolCall
+from locus.models import ScriptedModel
+
+
+@tool
+def pause(ms: int) -> str:
+    """Sleep ``ms`` milliseconds."""
+    time.sleep(ms / 1000)
+    return "slept"
+
+
+def test_metrics_duration_covers_the_run_wall_time() -> None:
+    model = ScriptedModel([[ToolCall(name="pause", arguments={"ms": 30})], "done"])
+    before = time.time()
+    result = Agent(model=model, tools=[pause]).run_sync("go")
+    wall_ms = (time.time() - before) * 1000
+    assert 30 <= result.duration_ms <= wall_ms
+    assert result.metrics.duration_ms == result.duration_ms
+    assert result.model_dump()["duration_ms"] == result.duration_ms
+
+
+def test_metrics_fields_match_what_the_run_knows() -> None:
+    model = ScriptedModel([[ToolCall(name="pause", arguments={"ms": 0})], "done"])
+    result = Agent(model=model, tools=[pause]).run_sync("go")
+    m = result.metrics
+    assert (m.iterations, m.tool_calls, m.tool_errors) == (2, 1, 0)
+    assert m.total_tokens == result.usage.total_tokens > 0
+    assert m.prompt_tokens == result.usage.prompt_tokens > 0
+    assert m.completion_tokens == result.usage.completion_tokens > 0
+
+
+def test_reasoning_steps_carry_the_time_each_turn_was_recorded() -> None:
+    model = ScriptedModel([[ToolCall(name="pause", arguments={"ms": 20})], "done"])
+    before = time.time()
+    steps = Agent(model=model, tools=[pause]).run_sync("go").reasoning_steps
+    after = time.time()
+    stamps = [s.timestamp for s in steps]
+    first, second = stamps
+    assert first is not None
+    assert second is not None
+    assert before <= first <= second <= after
+    assert second - first >= 0.02  # the tool ran between the two turns
+
+
+def test_a_caller_supplied_history_turn_has_no_invented_timestamp() -> None:
+    from locus.agent.result import AgentResult
+    from locus.core.state import AgentState
+
+    state = AgentState(messages=[Message.user("hi"), Message.assistant("hello")])
+    steps = AgentResult(state=state).reasoning_steps
+    assert [s.timestamp for s in steps] == [None]
