@@ -65,6 +65,12 @@ def test_no_page_installs_a_locus_distribution_from_an_index() -> None:
 
 
 def test_the_scan_finds_an_index_install() -> None:
-    for line in ('pip install locus-otel', 'uv pip install -q "locus-sdk[otel]"', "or `locus-sdk[mcp]`"):
+    for line in (
+        "pip install locus-otel",
+        'uv pip install -q "locus-sdk[otel]"',
+        "or `locus-sdk[mcp]`",
+    ):
         assert FROM_AN_INDEX.search(line), line
-    assert not FROM_AN_INDEX.search("pip install ./packages/locus-core './packages/locus-rag[qdrant]'")
+    assert not FROM_AN_INDEX.search(
+        "pip install ./packages/locus-core './packages/locus-rag[qdrant]'"
+    )
