@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextvars import ContextVar, Token
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -225,7 +225,7 @@ class CallbackInterruptHandler(InterruptHandler):
 # --- executor side ------------------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class InterruptScope:
     """Per-node interrupt bookkeeping (one per node execution).
 
@@ -253,9 +253,9 @@ def current_interrupt_scope() -> InterruptScope | None:
 def get_current_node_id() -> str | None:
     """The node whose interrupt scope is open, or ``None``.
 
-    A scope is open in an ``@entrypoint`` run and in a graph node being resumed
-    or run inside another scope; a graph's first run of a node skips it (no
-    per-node cost), so there this returns ``None`` (see ``docs/migrating.md``).
+    A scope is open in every run of a graph node (first run and resume), in
+    an ``@entrypoint`` run and in a tool call of an agent (the tool's name).
+    Outside them it is ``None``.
     """
     scope = _SCOPE.get()
     return scope.node_id if scope is not None else None
@@ -283,14 +283,15 @@ def interrupt_scope(
         _SCOPE.reset(token)
 
 
-def enter_interrupt_scope(scope: InterruptScope | None) -> Token[InterruptScope | None]:
-    """Low-level :func:`interrupt_scope` for executors: set ``scope``; returns the reset token."""
-    return _SCOPE.set(scope)
+enter_interrupt_scope: Callable[[InterruptScope | None], Token[InterruptScope | None]] = _SCOPE.set
+"""Low-level :func:`interrupt_scope` for executors: set ``scope``; returns the reset token.
+
+The ContextVar's own method (no wrapper call: graph nodes open a scope on every run).
+"""
 
 
-def exit_interrupt_scope(token: Token[InterruptScope | None]) -> None:
-    """Undo :func:`enter_interrupt_scope`."""
-    _SCOPE.reset(token)
+exit_interrupt_scope: Callable[[Token[InterruptScope | None]], None] = _SCOPE.reset
+"""Undo :func:`enter_interrupt_scope`."""
 
 
 def interrupt(payload: Any, **metadata: Any) -> Any:

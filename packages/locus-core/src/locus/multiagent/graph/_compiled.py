@@ -12,7 +12,12 @@ from typing import TYPE_CHECKING, Any
 from locus.checkpoint._thread_run import DEFAULT_BUSY_TIMEOUT, OnBusy, ThreadRun, check_on_busy
 from locus.core.command import Command
 from locus.core.errors import CheckpointConflictError, ValidationError
-from locus.core.interrupt import GraphInterrupted, InterruptHandler, InterruptState
+from locus.core.interrupt import (
+    GraphInterrupted,
+    InterruptHandler,
+    InterruptScope,
+    InterruptState,
+)
 from locus.core.send import Send
 from locus.multiagent.graph._agent import GraphAgentSurface
 from locus.multiagent.graph._draw import DrawableGraph
@@ -86,6 +91,8 @@ class CompiledGraph(GraphAgentSurface):
         self.recursion_limit = recursion_limit
         self.durable_tasks = durable_tasks
         self._cache: dict[str, tuple[Out, float | None]] = {}
+        self._idle_scopes: dict[str, InterruptScope] = {}
+        """Reused interrupt scopes of sync nodes run inline without answers (``_exec``)."""
 
     def __repr__(self) -> str:
         return f"CompiledGraph(name={self.name!r}, nodes={list(self.nodes)})"

@@ -20,7 +20,6 @@ from locus.core.interrupt import (
     InterruptException,
     InterruptScope,
     InterruptValue,
-    current_interrupt_scope,
     enter_interrupt_scope,
     exit_interrupt_scope,
 )
@@ -61,6 +60,7 @@ class RunnableGraph(GraphShape, Protocol):
     static: dict[str, list[str]]
     joins_by_source: dict[str, list[int]]
     durable_tasks: bool
+    _idle_scopes: dict[str, InterruptScope]
 
     async def _save(self, run: Run, status: str, outs: list[Out] | None) -> None: ...
 
@@ -106,7 +106,8 @@ class Run:
         self.subgraphs: dict[str, dict[str, Any]] = {}
         self.embedded = False
         self.interrupts: list[tuple[str, InterruptValue]] = []
-        self.fast_scope = current_interrupt_scope() is None
+        self.idle_scopes = graph._idle_scopes
+        """Reused scopes of sync nodes run inline without answers (see ``_enter``)."""
         self.events: list[GraphEvent] | None = None
         self.thread_id: str | None = None
         self.checkpoint_id: str | None = None
@@ -312,13 +313,26 @@ class Run:
         if position is None or not answer_position(position, interrupt_id, answer):
             self.resumes.setdefault(key, []).append(answer)
 
-    def _enter(self, task: Task, spec: NodeSpec) -> Any:
+    def _enter(self, task: Task, spec: NodeSpec, inline: bool = False) -> Any:
+        # Every run of a node opens its scope (also the first run): it is what
+        # get_current_node_id()/get_current_graph_id() read, and it hides an
+        # enclosing scope's answers from the node. A sync node run inline
+        # (nothing else runs on the loop until it returns) without answers
+        # reuses one scope per node of the compiled graph (its ``calls`` reset
+        # on entry), so the first-run cost is a ContextVar set/reset.
         resumes = self.resumes.get(task.key)
-        if resumes is None and self.fast_scope:
-            return None
-        return enter_interrupt_scope(
-            InterruptScope(spec.name, self.graph.name, list(resumes or ()))
-        )
+        scope: InterruptScope | None = None
+        if resumes:
+            scope = InterruptScope(spec.name, self.graph.name, list(resumes))
+        elif inline:
+            scope = self.idle_scopes.get(spec.name)
+            if scope is None:
+                scope = self.idle_scopes[spec.name] = InterruptScope(spec.name, self.graph.name)
+            else:
+                scope.calls = 0
+        else:
+            scope = InterruptScope(spec.name, self.graph.name)
+        return enter_interrupt_scope(scope)
 
     def _call(self, task: Task, spec: NodeSpec) -> Any:
         inp = task.payload if task.is_send else self.graph.schema.view(self.values)
@@ -345,12 +359,16 @@ class Run:
                 graph_event("multiagent.graph.node.started", node=task.node, step=self.step)
             )
             started = time.perf_counter()
-        token = self._enter(task, spec)
+        scope = self.idle_scopes.get(spec.name)
+        if scope is None or task.key in self.resumes:
+            token = self._enter(task, spec, inline=True)
+        else:  # the common case, kept to a dict lookup and a ContextVar set/reset
+            scope.calls = 0
+            token = enter_interrupt_scope(scope)
         try:
             result = self._call(task, spec)
         finally:
-            if token is not None:
-                exit_interrupt_scope(token)
+            exit_interrupt_scope(token)
         if inspect.isawaitable(result):  # a sync callable returning an awaitable
             return self._finish(task, result, started if events is not None else 0.0)
         out = to_out(result)
