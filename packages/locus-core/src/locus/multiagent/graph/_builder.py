@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import inspect
 import itertools
+import warnings
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from locus.core.errors import ValidationError
+from locus.core.warnings import LocusDeprecationWarning
 from locus.multiagent.graph._compiled import CompiledGraph
 from locus.multiagent.graph._nodes import NodeSpec, make_node, node_name
 from locus.multiagent.graph._schema import StateSchema
@@ -271,10 +273,27 @@ Graph = StateGraph
 """The original locus's name of the graph builder."""
 
 
-def create_graph(name: str = "", description: str = "", allow_cycles: bool = False) -> StateGraph:
+def create_graph(
+    name: str = "", description: str = "", allow_cycles: bool | None = None
+) -> StateGraph:
     """A :class:`StateGraph` over a ``dict`` state (the original locus's factory).
 
-    Cycles are always allowed here, bounded by the run's ``recursion_limit``;
-    ``allow_cycles`` and ``description`` are accepted for compatibility.
+    Cycles are always allowed here, bounded by the run's ``recursion_limit``,
+    and a graph keeps no description: passing ``allow_cycles`` or a
+    ``description`` has no effect and warns with
+    :class:`~locus.core.warnings.LocusDeprecationWarning`.
     """
+    ignored = [
+        arg
+        for arg, given in (("allow_cycles", allow_cycles is not None), ("description", description))
+        if given
+    ]
+    if ignored:
+        warnings.warn(
+            f"create_graph({'=..., '.join(ignored)}=...) has no effect: cycles are always "
+            "allowed (bounded by recursion_limit) and a graph keeps no description; "
+            "drop the argument",
+            LocusDeprecationWarning,
+            stacklevel=2,
+        )
     return StateGraph(dict, name=name or None)

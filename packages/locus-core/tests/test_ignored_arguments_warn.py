@@ -1,0 +1,45 @@
+"""Original-locus arguments that have no effect here say so instead of being silently dropped."""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+import pytest
+
+from locus.core.warnings import LocusDeprecationWarning
+
+
+def test_file_checkpointer_pretty_warns_and_still_saves(tmp_path: Path) -> None:
+    from locus.memory.backends.file import FileCheckpointer
+
+    with pytest.warns(LocusDeprecationWarning, match=r"pretty=\.\.\.\) has no effect"):
+        checkpointer = FileCheckpointer(base_dir=tmp_path, pretty=True)
+    assert checkpointer.root == tmp_path
+
+
+def test_model_retry_hook_retry_on_empty_warns() -> None:
+    from locus.hooks.builtin.retry import ModelRetryHook
+
+    with pytest.warns(LocusDeprecationWarning, match="retry_on_empty"):
+        hook = ModelRetryHook(max_retries=2, retry_on_empty=False)
+    assert hook.policy.max_attempts == 3
+
+
+def test_create_graph_ignored_arguments_warn_and_name_each() -> None:
+    from locus.multiagent.graph import create_graph
+
+    with pytest.warns(LocusDeprecationWarning, match=r"allow_cycles=\.\.\., description=\.\.\."):
+        create_graph("g", description="a graph", allow_cycles=True)
+
+
+def test_the_defaults_do_not_warn(tmp_path: Path) -> None:
+    from locus.hooks.builtin.retry import ModelRetryHook
+    from locus.memory.backends.file import FileCheckpointer
+    from locus.multiagent.graph import create_graph
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        FileCheckpointer(base_dir=tmp_path)
+        ModelRetryHook()
+        create_graph("g")
