@@ -56,3 +56,24 @@ def test_a_caller_supplied_history_turn_has_no_invented_timestamp() -> None:
     state = AgentState(messages=[Message.user("hi"), Message.assistant("hello")])
     steps = AgentResult(state=state).reasoning_steps
     assert [s.timestamp for s in steps] == [None]
+
+
+def test_metrics_count_the_reflexion_side_calls() -> None:
+    from locus.core.termination import MaxIterations, ToolCalled
+
+    model = ScriptedModel(
+        [
+            [ToolCall(name="pause", arguments={"ms": 0})],
+            '{"assessment": "paused", "confidence": 0.9}',
+        ]
+    )
+    result = Agent(
+        model=model,
+        tools=[pause],
+        reflexion=True,
+        termination=ToolCalled("pause") | MaxIterations(3),
+    ).run_sync("go")
+    reflections = [r for r in model.requests if r.tools is None]
+    assert len(reflections) == result.metrics.reflexion_evaluations == 1
+    plain = Agent(model=ScriptedModel(["done"])).run_sync("go")
+    assert plain.metrics.reflexion_evaluations == 0

@@ -594,6 +594,7 @@ class Agent:
             thread_id=state.thread_id,
             run_id=state.run_id,
             duration_ms=max(0.0, (time.time() - state.started_at) * 1000),
+            reflexion_evaluations=ctx.reflexion_evaluations,
             state=state,
         )
 

@@ -63,6 +63,7 @@ class AgentResult(BaseModel):
         run_id: Id of the run.
         duration_ms: Wall-clock time of the run, from its start
             (``state.started_at``) to the result.
+        reflexion_evaluations: Reflexion side calls made by this run.
         state: The full final state (not part of the JSON form).
     """
 
@@ -80,6 +81,7 @@ class AgentResult(BaseModel):
     thread_id: str | None = None
     run_id: str = ""
     duration_ms: float = 0.0
+    reflexion_evaluations: int = 0
     state: AgentState | None = Field(default=None, exclude=True, repr=False)
 
     @property
@@ -106,6 +108,7 @@ class AgentResult(BaseModel):
             cache_creation_input_tokens=self.usage.cache_write_tokens,
             cache_read_input_tokens=self.usage.cache_read_tokens,
             duration_ms=self.duration_ms,
+            reflexion_evaluations=self.reflexion_evaluations,
         )
 
     @property

@@ -58,6 +58,7 @@ class LoopContext:
     # run-time bookkeeping
     force_continue: bool = False
     structured_attempts: int = 0
+    reflexion_evaluations: int = 0
     research_rounds: int = 0
     structured_value: Any = None
     response_format: dict[str, Any] | None = None

@@ -290,6 +290,7 @@ class ReflectNode:
         kwargs = {"response_format": reflexion.response_format()}
         response, _ = await ctx.call_model(messages, None, kwargs)
         ctx.emit(_add_usage(ctx, response.usage))
+        ctx.reflexion_evaluations += 1
         reflection = reflexion.parse(response.message.content or "")
         if reflection.confidence is not None:
             ctx.state.confidence = reflection.confidence
