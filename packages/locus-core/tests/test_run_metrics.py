@@ -36,17 +36,15 @@ def test_metrics_fields_match_what_the_run_knows() -> None:
     assert m.completion_tokens == result.usage.completion_tokens > 0
 
 
-def test_reasoning_steps_carry_the_time_each_turn_was_recorded() -> None:
-    model = ScriptedModel([[ToolCall(name="pause", arguments={"ms": 20})], "done"])
-    before = time.time()
-    steps = Agent(model=model, tools=[pause]).run_sync("go").reasoning_steps
-    after = time.time()
-    stamps = [s.timestamp for s in steps]
-    first, second = stamps
-    assert first is not None
-    assert second is not None
-    assert before <= first <= second <= after
-    assert second - first >= 0.02  # the tool ran between the two turns
+def test_the_same_script_gives_equal_messages() -> None:
+    """Replays (DBOS recovery, equal-result checks) rely on runs being reproducible."""
+
+    def run() -> list[dict[str, object]]:
+        model = ScriptedModel([[ToolCall(id="c1", name="pause", arguments={"ms": 1})], "done"])
+        state = Agent(model=model, tools=[pause]).run_sync("go").state
+        return [message.model_dump() for message in state.messages]
+
+    assert run() == run()
 
 
 def test_a_caller_supplied_history_turn_has_no_invented_timestamp() -> None:

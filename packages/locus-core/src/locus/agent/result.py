@@ -8,7 +8,6 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from locus.core.messages import Role
 from locus.core.state import (
-    STEP_TIMESTAMP_KEY,
     AgentState,
     ReasoningStep,
     TokenUsage,
@@ -133,7 +132,7 @@ class AgentResult(BaseModel):
                         {"tool_call_id": t.tool_call_id, "result": t.result, "error": t.error}
                         for t in ran
                     ],
-                    timestamp=message.metadata.get(STEP_TIMESTAMP_KEY),
+                    timestamp=None,
                 )
             )
         return steps

@@ -19,7 +19,6 @@ from pydantic import BaseModel, ConfigDict, Field
 from locus.core.messages import Message
 
 __all__ = [
-    "STEP_TIMESTAMP_KEY",
     "AgentState",
     "IdempotencyRecord",
     "ReasoningStep",
@@ -30,17 +29,16 @@ __all__ = [
 
 RunStatus = Literal["running", "completed", "interrupted", "failed"]
 
-STEP_TIMESTAMP_KEY = "locus.recorded_at"
-"""``Message.metadata`` key of the Unix time the loop recorded a model turn."""
-
 
 class ReasoningStep(BaseModel):
     """One model turn of a run: what it said, the tools it called and what they returned.
 
     A view built from the state (``AgentResult.reasoning_steps``), in the
     original locus's shape; nothing stores it separately. ``timestamp`` is
-    the Unix time the loop recorded the turn (``None`` for messages that did
-    not come from the loop, e.g. a history passed in by the caller).
+    always ``None``: a wall-clock time written into each assistant message
+    would make a replayed run's messages differ from the original's (DBOS
+    recovery, equal-result checks); per-turn times are on the events
+    (``ModelCompleteEvent.duration_ms``) and in OpenTelemetry spans.
     """
 
     model_config = ConfigDict(defer_build=True)

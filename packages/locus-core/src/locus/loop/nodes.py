@@ -6,7 +6,6 @@ run's :class:`~locus.loop.LoopContext` and emits typed events through it.
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 from locus.core.events import (
@@ -20,7 +19,7 @@ from locus.core.events import (
 )
 from locus.core.limits import Limits, check_arguments, rejected_marker
 from locus.core.messages import Message, Role, ToolCall
-from locus.core.state import STEP_TIMESTAMP_KEY, TokenUsage, ToolExecution
+from locus.core.state import TokenUsage, ToolExecution
 from locus.loop._context import LoopContext
 from locus.loop._structured import check_structured_output, response_format
 
@@ -166,10 +165,6 @@ class ThinkNode:
         if message.role is not Role.ASSISTANT:
             message = message.model_copy(update={"role": Role.ASSISTANT})
         message = screen_tool_calls(message, ctx.executor.limits)
-        # When the turn was recorded (read back as ReasoningStep.timestamp).
-        message = message.model_copy(
-            update={"metadata": {**message.metadata, STEP_TIMESTAMP_KEY: time.time()}}
-        )
         state.messages.append(message)
         ctx.emit(
             ModelCompleteEvent(
