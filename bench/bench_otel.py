@@ -72,7 +72,7 @@ def _hooks(variant: str) -> list[Any]:
 async def _per_turn_us(variant: str) -> float:
     from locus import Agent, tool
     from locus.core.messages import Message, ToolCall
-    from locus.models import ModelResponse
+    from locus.models import ModelResponse, ScriptedModel
 
     usage = {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2}
     turns = [
@@ -86,19 +86,6 @@ async def _per_turn_us(variant: str) -> float:
     ]
     turns.append(ModelResponse(message=Message.assistant("done"), usage=usage))
 
-    class Replay:
-        model = "replay"
-
-        def __init__(self) -> None:
-            self.i = 0
-
-        async def complete(self, messages: Any, tools: Any = None, **kwargs: Any) -> Any:
-            self.i += 1
-            return turns[self.i - 1]
-
-        async def stream(self, messages: Any, tools: Any = None, **kwargs: Any) -> Any:
-            raise NotImplementedError
-
     def noop(i: int) -> int:
         """Return the turn number."""
         return i
@@ -107,7 +94,9 @@ async def _per_turn_us(variant: str) -> float:
     hooks = _hooks(variant)
 
     async def once() -> None:
-        agent = Agent(model=Replay(), tools=[noop_tool], max_iterations=TURNS + 5, hooks=hooks)
+        agent = Agent(
+            model=ScriptedModel(turns), tools=[noop_tool], max_iterations=TURNS + 5, hooks=hooks
+        )
         async for _ in agent.run("go"):
             pass
 
