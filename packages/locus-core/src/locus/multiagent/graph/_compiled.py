@@ -22,6 +22,7 @@ from locus.core.send import Send
 from locus.multiagent.graph._agent import GraphAgentSurface
 from locus.multiagent.graph._draw import DrawableGraph
 from locus.multiagent.graph._exec import Run
+from locus.multiagent.graph._launch import finish_run, resume_run, start_run
 from locus.multiagent.graph._persist import (
     dump_position,
     dump_run,
@@ -141,7 +142,7 @@ class CompiledGraph(GraphAgentSurface):
             run = await self._start(input, thread_id, config, interrupt_handler, owner)
             async for _ in run.iterate(None):
                 pass
-            return self._finish(run, raise_on_interrupt)
+            return finish_run(run, raise_on_interrupt)
 
     def invoke(
         self,
@@ -172,27 +173,8 @@ class CompiledGraph(GraphAgentSurface):
     invoke_sync = invoke
     """Alias of :meth:`invoke`."""
 
-    async def execute(
-        self,
-        input: Any,
-        *,
-        thread_id: str | None = None,
-        config: GraphConfig | dict[str, Any] | None = None,
-        interrupt_handler: InterruptHandler | None = None,
-        raise_on_interrupt: bool = True,
-        on_busy: OnBusy = "enqueue",
-        busy_timeout: float = DEFAULT_BUSY_TIMEOUT,
-    ) -> GraphResult:
-        """:meth:`ainvoke` under the original locus name."""
-        return await self.ainvoke(
-            input,
-            thread_id=thread_id,
-            config=config,
-            interrupt_handler=interrupt_handler,
-            raise_on_interrupt=raise_on_interrupt,
-            on_busy=on_busy,
-            busy_timeout=busy_timeout,
-        )
+    execute = ainvoke
+    """:meth:`ainvoke` under the original locus name."""
 
     def stream(
         self,
@@ -360,7 +342,7 @@ class CompiledGraph(GraphAgentSurface):
                 "configurable": {},
             }
             position = load_raw_position(self, ctx.position)
-            run = self._resume_run(None, position, None, limit, node_config, handler)
+            run = resume_run(self, None, position, None, limit, node_config, handler)
         else:
             run = await self._start(input, None, None, handler)
         run.embedded = True
@@ -411,12 +393,6 @@ class CompiledGraph(GraphAgentSurface):
         else:
             run.checkpoint_id = await self._checkpointer().save(state, run.thread_id)
 
-    async def _load(self, thread_id: str, owner: ThreadRun | None = None) -> dict[str, Any] | None:
-        state = await (owner.load() if owner is not None else self._checkpointer().load(thread_id))
-        if state is None:
-            return None
-        return load_position(self, state)
-
     async def _start(
         self,
         input: Any,
@@ -425,129 +401,4 @@ class CompiledGraph(GraphAgentSurface):
         handler: InterruptHandler | None,
         owner: ThreadRun | None = None,
     ) -> Run:
-        cfg = GraphConfig.coerce(config)
-        thread_id = thread_id or cfg.thread_id
-        limit = (
-            cfg.recursion_limit
-            if config is not None
-            else (self.recursion_limit or cfg.recursion_limit)
-        )
-        handler = handler or cfg.interrupt_handler or self.interrupt_handler
-        node_config = {"thread_id": thread_id, "graph": self.name, "configurable": cfg.configurable}
-        resume = isinstance(input, Command)
-        if resume and not thread_id:
-            raise ValidationError(
-                "Command(...) answers or steers a paused thread: pass thread_id='...' (the "
-                "thread that paused) or config={'thread_id': ...}"
-            )
-        position = await self._load(thread_id, owner) if thread_id else None
-        if resume or (input is None and position is not None and position["tasks"]):
-            run = self._resume_run(input, position, thread_id, limit, node_config, handler)
-            run.owner = owner
-            return run
-        values = dict(position["values"]) if position else self.schema.initial()
-        self.schema.merge(values, self.schema.coerce_input(input))
-        if position is None:
-            self.schema.validate_values(values)
-        run = Run(self, values, [], step=0, limit=limit, config=node_config, handler=handler)
-        run.thread_id = thread_id
-        run.owner = owner
-        run.tasks = await run._route([Task(START, START)], [Out({})])
-        from locus.observability import current_run_id, emit
-
-        if current_run_id() is not None:
-            emit(
-                "multiagent.graph.started",
-                graph=self.name,
-                thread_id=thread_id,
-                entry=[t.node for t in run.tasks],
-            )
-        return run
-
-    def _resume_run(
-        self,
-        command: Any,
-        position: dict[str, Any] | None,
-        thread_id: str | None,
-        limit: int,
-        node_config: dict[str, Any],
-        handler: InterruptHandler | None,
-    ) -> Run:
-        if position is not None and not position["tasks"] and isinstance(command, Command):
-            raise CheckpointConflictError(
-                f"thread {thread_id!r} has no paused run: it is {position['status']!r} (another "
-                "Command(resume=...) may have answered the pause first). Look at "
-                "get_state() before answering again",
-                thread_id=thread_id or "",
-                expected_parent=None,
-                actual_parent=position.get("checkpoint_id"),
-            )
-        if position is None or not position["tasks"]:
-            raise ValidationError(
-                f"thread {thread_id!r} has no paused run to resume; invoke with an input "
-                f"(and the same thread_id) to start one"
-            )
-        values = dict(position["values"])
-        run = Run(
-            self,
-            values,
-            position["tasks"],
-            step=position["step"],
-            limit=limit,
-            config=node_config,
-            handler=handler,
-            completed=position["completed"],
-            resumes=position["resumes"],
-            joins=position["joins"],
-        )
-        run.subgraphs = position.get("subgraphs", {})
-        run.thread_id = thread_id
-        if isinstance(command, Command):
-            update = dict(command.update)
-            if update:
-                self.schema.check_keys(update, "Command(update=...)")
-                self.schema.merge(values, update)
-            pending = position["interrupts"]
-            if command.resume is not None and pending:
-                answers = command.resume
-                by_id = {v.interrupt_id: key for key, v in pending}
-                if isinstance(answers, dict) and answers and set(answers) <= set(by_id):
-                    for iid, answer in answers.items():
-                        run.record_answer(by_id[iid], iid, answer)
-                else:
-                    run.record_answer(pending[0][0], pending[0][1].interrupt_id, answers)
-            from locus.observability import current_run_id, emit
-
-            if current_run_id() is not None and pending:
-                emit(
-                    "multiagent.graph.resumed",
-                    node=pending[0][1].node_id,
-                    interrupt_id=pending[0][1].interrupt_id,
-                )
-        return run
-
-    def _finish(self, run: Run, raise_on_interrupt: bool) -> GraphResult:
-        interrupts = [v for _, v in run.interrupts]
-        result = GraphResult(
-            run.values,
-            interrupts=interrupts,
-            thread_id=run.thread_id,
-            checkpoint_id=run.checkpoint_id,
-            steps=run.step,
-        )
-        if interrupts and raise_on_interrupt:
-            first = interrupts[0]
-            state = InterruptState(
-                interrupt=first,
-                node_id=first.node_id or "",
-                pending_nodes=[t.node for t in run.tasks if t.key not in run.completed],
-                partial_results={k: o.update for k, o in run.completed.items()},
-            )
-            raise GraphInterrupted(
-                state,
-                run.checkpoint_id,
-                thread_id=run.thread_id,
-                values=dict(run.values),
-                interrupts=interrupts,
-            )
-        return result
+        return await start_run(self, input, thread_id, config, handler, owner)
