@@ -11,12 +11,10 @@ from typing import TYPE_CHECKING, Any
 
 from locus.checkpoint._thread_run import DEFAULT_BUSY_TIMEOUT, OnBusy, ThreadRun, check_on_busy
 from locus.core.command import Command
-from locus.core.errors import CheckpointConflictError, ValidationError
+from locus.core.errors import ValidationError
 from locus.core.interrupt import (
-    GraphInterrupted,
     InterruptHandler,
     InterruptScope,
-    InterruptState,
 )
 from locus.core.send import Send
 from locus.multiagent.graph._agent import GraphAgentSurface
@@ -29,10 +27,9 @@ from locus.multiagent.graph._persist import (
     load_position,
     load_raw_position,
 )
-from locus.multiagent.graph._tasks import NodeContext, Out, Task
+from locus.multiagent.graph._tasks import NodeContext, Out
 from locus.multiagent.graph._types import (
     END,
-    START,
     GraphConfig,
     GraphResult,
     StateSnapshot,

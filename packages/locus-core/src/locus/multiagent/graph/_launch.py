@@ -32,11 +32,14 @@ class LaunchableGraph(RunnableGraph, Protocol):
     def _checkpointer(self) -> Any: ...
 
 
-async def load_thread(graph: LaunchableGraph, thread_id: str, owner: ThreadRun | None = None) -> dict[str, Any] | None:
+async def load_thread(
+    graph: LaunchableGraph, thread_id: str, owner: ThreadRun | None = None
+) -> dict[str, Any] | None:
     state = await (owner.load() if owner is not None else graph._checkpointer().load(thread_id))
     if state is None:
         return None
     return load_position(graph, state)
+
 
 async def start_run(
     graph: LaunchableGraph,
@@ -84,6 +87,7 @@ async def start_run(
             entry=[t.node for t in run.tasks],
         )
     return run
+
 
 def resume_run(
     graph: LaunchableGraph,
@@ -146,6 +150,7 @@ def resume_run(
                 interrupt_id=pending[0][1].interrupt_id,
             )
     return run
+
 
 def finish_run(run: Run, raise_on_interrupt: bool) -> GraphResult:
     interrupts = [v for _, v in run.interrupts]
