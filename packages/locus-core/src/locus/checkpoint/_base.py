@@ -124,6 +124,22 @@ class BaseCheckpointer(ABC):
     async def _list_threads(self) -> list[str]:
         """Ids of the threads holding at least one checkpoint."""
 
+    async def _read_many(
+        self, thread_id: str, checkpoint_ids: Sequence[str]
+    ) -> list[CheckpointRecord]:
+        """The records of ``checkpoint_ids`` found in the thread (missing ones omitted).
+
+        The order is unspecified (callers index the result by id); expired records
+        may be included (the caller filters). The default reads them one by one
+        with :meth:`_read`; backends override it to fetch them in one round trip.
+        """
+        found: list[CheckpointRecord] = []
+        for checkpoint_id in checkpoint_ids:
+            record = await self._read(thread_id, checkpoint_id)
+            if record is not None:
+                found.append(record)
+        return found
+
     # -- compare-and-set and leases (defaults: atomic within this process only) -----
 
     async def _write_checked(self, record: CheckpointRecord, expected_parent: str | None) -> bool:

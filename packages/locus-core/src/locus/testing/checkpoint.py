@@ -244,6 +244,21 @@ class CheckpointerConformance(ConcurrencyConformance, BadDataConformance):
         assert old is not None
         assert old.iteration == 1
 
+    async def test_read_many_returns_found_records(self, checkpointer: BaseCheckpointer) -> None:
+        t = self.tid()
+        a = await checkpointer.save(AgentState(iteration=1), t)
+        await checkpointer.save(AgentState(iteration=2), t)
+        c = await checkpointer.save(AgentState(iteration=3), t, metadata={"m": 3})
+        await checkpointer.save(AgentState(iteration=4), self.tid("other"), a)
+        found = await checkpointer._read_many(t, [c, "missing", a])
+        assert sorted(r.checkpoint_id for r in found) == sorted([a, c])
+        assert all(r.thread_id == t for r in found)
+        by_id = {r.checkpoint_id: r for r in found}
+        assert by_id[c].metadata == {"m": 3}
+        assert by_id[a].parent_id is None
+        assert await checkpointer._read_many(t, []) == []
+        assert await checkpointer._read_many(self.tid("empty"), [a]) == []
+
     async def test_missing_checkpoint_id(self, checkpointer: BaseCheckpointer) -> None:
         t = self.tid()
         with pytest.raises(CheckpointNotFoundError) as info:
