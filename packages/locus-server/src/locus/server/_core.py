@@ -6,7 +6,7 @@ import contextlib
 import logging
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -14,15 +14,15 @@ from fastapi.encoders import jsonable_encoder
 from starlette.requests import Request
 
 from locus.agent import AgentResult
-from locus.core.errors import LocusError
+from locus.core.errors import LocusError, ThreadBusyError
 from locus.core.events import LocusEvent
 from locus.observability import emit
 from locus.server._auth import Authenticator, Forbidden, authenticate
 from locus.server._errors import ApiError
 from locus.server._runs import RunRegistry, encode_event
 from locus.server._schemas import InvokeResponse
-from locus.server._threads import pending_calls, public_thread, scoped_thread
-from locus.server.adapters import Served
+from locus.server._served import Served
+from locus.server._threads import public_thread, scoped_thread
 
 __all__ = ["ServerCore"]
 
@@ -135,6 +135,35 @@ class ServerCore:
                 "(GET /threads/{id} shows running) or use another thread.",
             )
 
+    def missing(self, thread_id: str) -> ApiError:
+        """404 for a thread the caller does not have, or a target that keeps no threads."""
+        if self.served.checkpointer is None:
+            return ApiError(
+                404,
+                "threads_unsupported",
+                f"{self.served.name} keeps no threads the server can read (it is neither an "
+                "Agent nor a graph nor a pattern with a checkpointer): use /invoke and /stream.",
+            )
+        return ApiError(
+            404,
+            "thread_not_found",
+            f"No thread {thread_id!r} for this caller; start it with POST /invoke.",
+        )
+
+    @contextlib.asynccontextmanager
+    async def holding(self, scoped: str) -> AsyncIterator[None]:
+        """Own the thread's lease for a moment (DELETE); 409 while any process runs it."""
+        try:
+            async with self.served.hold(scoped):
+                yield
+        except ThreadBusyError:
+            raise ApiError(
+                409,
+                "thread_busy",
+                f"Thread {public_thread(scoped)!r} has a run in flight (on this or another "
+                "server process); wait for it to finish, then try again.",
+            ) from None
+
     def encoder(self, scoped: str, public: str) -> Any:
         """Encode events for clients, showing the client's thread id."""
 
@@ -155,11 +184,7 @@ class ServerCore:
         self, result: AgentResult, public: str, started: float, scoped: str
     ) -> InvokeResponse:
         """An :class:`InvokeResponse` of a result, with the client's thread id."""
-        pending = (
-            pending_calls(result.state, self.secret)
-            if result.state is not None and result.state.thread_id == scoped
-            else []
-        )
+        pending = self.served.pending_of(result, scoped, self.secret)
         interrupted = bool(result.interrupts) or bool(pending)
         return InvokeResponse(
             message=result.message,

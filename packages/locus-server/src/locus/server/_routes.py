@@ -25,7 +25,7 @@ from locus.server._schemas import (
     ThreadList,
     ThreadView,
 )
-from locus.server._threads import pending_calls, public_thread, user_prefix
+from locus.server._threads import public_thread, user_prefix
 from locus.streaming import create_sse_response_headers
 
 __all__ = ["ThreadId", "User", "build_router", "current_user", "not_found"]
@@ -173,15 +173,17 @@ def build_router(core: ServerCore, version: str) -> APIRouter:
     async def get_thread(thread_id: ThreadId, user: User) -> ThreadView:
         """The conversation, its checkpoints, and the paused calls with their approval tokens."""
         scoped = core.scope(user, thread_id)
-        state = await core.served.load(scoped)
-        if state is None:
-            raise not_found(thread_id)
+        snap = await core.served.view(scoped, core.secret)
+        if snap is None:
+            raise core.missing(thread_id)
         history = await core.served.checkpointer.history(scoped, limit=100)
         return ThreadView(
             thread_id=thread_id,
-            status=state.status,
-            messages=[m.model_dump(mode="json") for m in state.messages],
-            pending=pending_calls(state, core.secret),
+            status=snap.status,
+            messages=snap.messages,
+            values=snap.values,
+            next=snap.next,
+            pending=snap.pending,
             checkpoints=[_checkpoint_json(info) for info in history],
             running=core.is_busy(scoped),
         )
@@ -194,11 +196,18 @@ def build_router(core: ServerCore, version: str) -> APIRouter:
         tags=["threads"],
     )
     async def delete_thread(thread_id: ThreadId, user: User) -> Response:
-        """Delete the thread and all its checkpoints."""
+        """Delete the thread and all its checkpoints (409 while a run of it is in flight).
+
+        The guard sees runs of every server process sharing the checkpointer
+        when the store keeps thread leases (PostgreSQL, Redis).
+        """
         scoped = core.scope(user, thread_id)
         core.ensure_idle(scoped)
         checkpointer = core.served.checkpointer
-        deleted = await checkpointer.delete_thread(scoped) if checkpointer is not None else 0
+        if checkpointer is None:
+            raise core.missing(thread_id)
+        async with core.holding(scoped):
+            deleted = await checkpointer.delete_thread(scoped)
         if not deleted:
             raise not_found(thread_id)
         emit("server.thread.deleted", thread_id=thread_id)
@@ -211,32 +220,36 @@ def build_router(core: ServerCore, version: str) -> APIRouter:
         tags=["threads"],
     )
     async def resume(thread_id: ThreadId, body: ResumeRequest, user: User) -> Response:
-        """Answer the first paused call of the thread, or continue an unfinished run.
+        """Answer a paused call (or graph interrupt) of the thread, or continue an unfinished run.
 
         On a paused thread ``approval_token`` must be the token ``pending``
         gave for that exact call: a token of another thread, another call or
-        other arguments is refused with 403. A run that stopped without
+        other arguments is refused with 403. An agent's calls are answered
+        first to last; a graph's interrupts in any order (``tool_call_id`` is
+        the interrupt id). A run that stopped without
         finishing (its server process died, or it failed) continues from its
         last checkpoint, on any server process sharing the checkpointer.
         """
         scoped = core.scope(user, thread_id)
         emit("server.request.received", method="POST", path="/resume", thread_id=thread_id)
-        state = await core.served.load(scoped)
-        if state is None:
-            raise not_found(thread_id)
-        pending = pending_calls(state, core.secret)
+        snap = await core.served.view(scoped, core.secret)
+        if snap is None:
+            raise core.missing(thread_id)
+        pending = snap.pending
         if pending:
-            _check_approval(pending, body)
-        elif state.status == "completed":
+            _check_approval(pending, body, in_order=core.served.is_agent)
+        elif snap.status == "completed" or (core.served.kind == "graph" and not snap.next):
             raise ApiError(
                 409,
                 "not_resumable",
-                f"Thread {thread_id!r} finished its last run; send a new prompt to /invoke.",
+                f"Thread {thread_id!r} has no paused or unfinished run; send a new prompt "
+                "to /invoke.",
             )
         started = time.perf_counter()
         with core.claim(scoped):
             if pending:
-                result = await core.served.resume_invoke(scoped, body.answer, _busy(body))
+                pause = body.tool_call_id or pending[0].tool_call_id
+                result = await core.served.resume_invoke(scoped, pause, body.answer, _busy(body))
             else:  # a run that stopped unfinished: continue from its last checkpoint
                 result = await core.served.continue_invoke(scoped, _busy(body))
         return _json(core.response(result, thread_id, started, scoped))
@@ -254,8 +267,12 @@ def _json(body: InvokeResponse) -> Response:
     return Response(body.model_dump_json(), media_type="application/json")
 
 
-def _check_approval(pending: list[PendingCall], body: ResumeRequest) -> None:
-    """403 unless the token approves a paused call as it stands; 409 if not the first one."""
+def _check_approval(pending: list[PendingCall], body: ResumeRequest, *, in_order: bool) -> None:
+    """403 unless the token approves a paused call as it stands.
+
+    409 when ``in_order`` (an agent answers its paused calls first to last)
+    and the call is not the first one; a graph's interrupts are answered by id.
+    """
     call = next((p for p in pending if p.tool_call_id == body.tool_call_id), None)
     if (
         call is None
@@ -268,7 +285,7 @@ def _check_approval(pending: list[PendingCall], body: ResumeRequest) -> None:
             "This approval token does not approve a paused call of this thread with "
             "these arguments; read the current ones from GET /threads/{id}.",
         )
-    if call is not pending[0]:
+    if in_order and call is not pending[0]:
         raise ApiError(
             409,
             "approval_out_of_order",

@@ -29,12 +29,11 @@ def build_history_router(core: ServerCore) -> APIRouter:
         thread_id: ThreadId, checkpoint_id: CheckpointId, user: User
     ) -> ThreadView:
         """The thread as it was at one checkpoint (read only: fork to continue from there)."""
-        checkpointer = core.served.checkpointer
-        if checkpointer is None or not core.served.is_agent:
-            raise not_found(thread_id)
         scoped = core.scope(user, thread_id)
-        state = await checkpointer.load(scoped, checkpoint_id)
-        if state is None:
+        snap = await core.served.view_at(scoped, checkpoint_id)
+        if snap is None:
+            if core.served.checkpointer is None:
+                raise core.missing(thread_id)
             raise ApiError(
                 404,
                 "checkpoint_not_found",
@@ -43,8 +42,10 @@ def build_history_router(core: ServerCore) -> APIRouter:
             )
         return ThreadView(
             thread_id=thread_id,
-            status=state.status,
-            messages=[m.model_dump(mode="json") for m in state.messages],
+            status=snap.status,
+            messages=snap.messages,
+            values=snap.values,
+            next=snap.next,
         )
 
     @router.post(
@@ -54,10 +55,15 @@ def build_history_router(core: ServerCore) -> APIRouter:
         responses=error_responses(401, 403, 404, 409, 422),
     )
     async def fork(thread_id: ThreadId, body: ForkRequest, user: User) -> ForkResponse:
-        """Start a new thread of the caller from a checkpoint of this one."""
+        """Start a new thread of the caller from a checkpoint of this one.
+
+        Works for agent and graph threads alike: the new thread continues
+        from that step (a graph's unfinished or paused step included; its
+        pauses get new approval tokens, bound to the new thread).
+        """
         checkpointer = core.served.checkpointer
-        if checkpointer is None or not core.served.is_agent:
-            raise not_found(thread_id)
+        if checkpointer is None:
+            raise core.missing(thread_id)
         scoped = core.scope(user, thread_id)
         if not await checkpointer.history(scoped, limit=1):
             raise not_found(thread_id)

@@ -66,15 +66,17 @@ class InvokeRequest(BaseModel):
 
 
 class PendingCall(BaseModel):
-    """A tool call paused for a human answer, with the token that approves it.
+    """A tool call (or a graph node) paused for a human answer, with the token that approves it.
 
     Attributes:
-        tool_call_id: The model's id for the call.
-        tool_name: The tool that paused.
-        arguments: The call's arguments as the model gave them.
-        interrupt: What the tool asked (``interrupt()``'s payload and id).
+        tool_call_id: The model's id for the call; for a paused graph node,
+            the id of its ``interrupt()``.
+        tool_name: The tool that paused; for a graph, the node.
+        arguments: The call's arguments as the model gave them (empty for a graph).
+        interrupt: What the tool or node asked (``interrupt()``'s payload and id).
         approval_token: Send this back to ``POST /threads/{id}/resume``; it is
-            bound to this thread, this call id and these exact arguments.
+            bound to this thread, this call (or interrupt) id and these exact
+            arguments (for a graph: the interrupt's payload).
     """
 
     tool_call_id: str
@@ -136,11 +138,23 @@ class ResumeRequest(BaseModel):
 
 
 class ThreadView(BaseModel):
-    """Body of ``GET /threads/{id}``: the conversation and what it waits for."""
+    """Body of ``GET /threads/{id}``: the conversation and what it waits for.
+
+    Attributes:
+        status: ``running`` (unfinished), ``interrupted``, ``completed`` or ``failed``.
+        messages: The conversation (a graph's: its ``messages`` state key).
+        values: A served graph's or pattern's state values (``null`` for an agent).
+        next: A graph's nodes of the next step (what a resume or continue runs).
+        pending: Paused calls and their approval tokens.
+        checkpoints: The thread's checkpoints, newest first.
+        running: A run of the thread is in flight in this server process.
+    """
 
     thread_id: str
     status: str
     messages: list[dict[str, Any]] = Field(default_factory=list)
+    values: dict[str, Any] | None = None
+    next: list[str] = Field(default_factory=list)
     pending: list[PendingCall] = Field(default_factory=list)
     checkpoints: list[dict[str, Any]] = Field(default_factory=list)
     running: bool = False

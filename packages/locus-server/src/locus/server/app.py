@@ -24,7 +24,7 @@ from locus.server._routes import build_router
 from locus.server._routes_history import build_history_router
 from locus.server._runs import RunRegistry
 from locus.server._schemas import InvokeRequest, InvokeResponse
-from locus.server.adapters import as_served
+from locus.server._served import as_served
 
 __all__ = ["AgentServer", "InvokeRequest", "InvokeResponse"]
 
@@ -109,10 +109,7 @@ class AgentServer:
     ) -> None:
         self.served = as_served(agent)
         self.agent = self.served.target
-        if self.served.is_agent and self.agent.checkpointer is None:
-            from locus.checkpoint.memory import MemoryCheckpointer
-
-            self.agent.checkpointer = MemoryCheckpointer()
+        self.served.give_memory_store()
         if api_key is None and authenticator is None:
             api_key = os.environ.get(API_KEY_ENV) or None
         keys = ApiKeyAuth(api_key) if api_key is not None else None
