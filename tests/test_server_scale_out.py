@@ -8,7 +8,9 @@ no thread state of its own, so:
   of their run exactly once, in order;
 - a worker killed in the middle of a run (inside a tool) leaves the thread
   at its last checkpoint, and ``POST /threads/{id}/resume`` on the other
-  worker finishes it.
+  worker finishes it;
+- ``DELETE /threads/{id}`` on one worker answers 409 while the other runs
+  the thread (the thread lease lives in PostgreSQL).
 """
 
 from __future__ import annotations
@@ -62,6 +64,11 @@ APP = textwrap.dedent(
         """
         if "slowly" in label:
             await asyncio.sleep(1.0)
+        if label.startswith("work hold "):  # run until the test drops a release file
+            name = label.removeprefix("work hold ")
+            Path(f"held-{name}").write_text(WORKER)
+            while not Path(f"release-{name}").exists():
+                await asyncio.sleep(0.02)
         if os.environ.get("HANG_IN_TOOL") == "1":
             Path(os.environ["HANG_MARKER"]).write_text("in tool")
             await asyncio.sleep(3600)
@@ -339,3 +346,37 @@ def test_a_stream_started_on_one_worker_is_resumed_through_the_other(
         headers={"Authorization": "Bearer wrong", "Last-Event-ID": last_id},
     )
     assert other_user.status_code == 401
+
+
+def test_delete_on_one_worker_is_409_while_the_other_runs_the_thread(
+    workers: tuple[Worker, Worker], app_dir: Path
+) -> None:
+    a, b = workers
+    name = uuid.uuid4().hex[:8]
+    thread = f"d-{name}"
+    held, release = app_dir / f"held-{name}", app_dir / f"release-{name}"
+
+    async def main() -> None:
+        async with httpx.AsyncClient(timeout=60) as client:
+            run = asyncio.create_task(
+                client.post(
+                    f"{a.url}/invoke",
+                    json={"prompt": f"work hold {name}", "thread_id": thread},
+                    headers=AUTH,
+                )
+            )
+            deadline = time.monotonic() + 30
+            while not held.exists():  # worker A is inside the tool, holding the thread
+                assert time.monotonic() < deadline, "the run never reached the tool"
+                await asyncio.sleep(0.02)
+            busy = await client.delete(f"{b.url}/threads/{thread}", headers=AUTH)
+            assert busy.status_code == 409, busy.text
+            assert busy.json()["error"]["kind"] == "thread_busy"
+            release.write_text("go")
+            done = await run
+            assert done.json()["message"] == f"finished: step work hold {name} done on A"
+            gone = await client.delete(f"{b.url}/threads/{thread}", headers=AUTH)
+            assert gone.status_code == 204
+            assert (await client.get(f"{a.url}/threads/{thread}", headers=AUTH)).status_code == 404
+
+    asyncio.run(main())
