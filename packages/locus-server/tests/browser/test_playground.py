@@ -8,6 +8,7 @@ downloaded: Playwright launches ``/usr/bin/chromium``.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 from collections.abc import Iterator
@@ -44,12 +45,11 @@ def playground_model(messages: list[Message], tools: Any) -> Any:
     return refund_model(messages, tools)
 
 
-@pytest.fixture
-def page() -> Iterator[Page]:
+@contextlib.contextmanager
+def open_page(target: Any) -> Iterator[Page]:
     from locus.server import AgentServer
 
-    agent = Agent(model=FunctionModel(playground_model), tools=[refund], name="playground")
-    server = AgentServer(agent, api_key=KEYS)
+    server = AgentServer(target, api_key=KEYS)
     with LiveServer(server.app) as live, sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox"])
         tab = browser.new_page()
@@ -57,6 +57,13 @@ def page() -> Iterator[Page]:
         tab.fill("#key", KEY)
         yield tab
         browser.close()
+
+
+@pytest.fixture
+def page() -> Iterator[Page]:
+    agent = Agent(model=FunctionModel(playground_model), tools=[refund], name="playground")
+    with open_page(agent) as tab:
+        yield tab
 
 
 def ask(page: Page, text: str) -> None:
@@ -109,3 +116,33 @@ def test_time_travel_and_fork_from_an_early_checkpoint(page: Page) -> None:
     expect(page.locator("#chat .msg")).to_have_count(2)
     ask(page, "branch")
     expect(page.locator("#chat .msg.agent").last).to_have_text("answer 2: branch")
+
+
+def test_a_served_graph_pauses_is_approved_and_travels_in_time() -> None:
+    from test_server_graph import refund_graph
+
+    with open_page(refund_graph()) as tab:
+        tab.fill("#thread", "browser-graph")
+        ask(tab, "refund 30")
+        expect(tab.locator('#events li[data-type="agent.interrupt"]')).to_contain_text(
+            "Refund 30 EUR?"
+        )
+        call = tab.locator("#pending .pending-call")
+        expect(call).to_contain_text("Approve review?")
+        call.locator("button.approve").click()
+        expect(tab.locator("#chat .msg.agent").last).to_have_text("refund 30: yes")
+        expect(tab.locator("#pending .pending-call")).to_have_count(0)
+        checkpoints = tab.locator("#history li.checkpoint")
+        expect(checkpoints).not_to_have_count(0)
+        checkpoints.last.locator("button.view").click()  # the oldest: before the pause
+        expect(tab.locator("#snapshot h2")).to_contain_text("next: review")
+        expect(tab.locator("#snapshot .msg.values")).to_contain_text('"amount": 30')
+        # fork from the paused step: the new thread waits on the same question, with its
+        # own token, and is approved from the page
+        checkpoints.nth(checkpoints.count() - 2).locator("button.fork").click()
+        expect(tab.locator("#status")).to_contain_text("forked into")
+        assert tab.input_value("#thread") != "browser-graph"
+        forked = tab.locator("#pending .pending-call")
+        expect(forked).to_contain_text("Refund 30 EUR?")
+        forked.locator("button.reject").click()
+        expect(tab.locator("#chat .msg.agent").last).to_have_text("refund 30: no")
