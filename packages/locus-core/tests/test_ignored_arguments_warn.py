@@ -18,14 +18,6 @@ def test_file_checkpointer_pretty_warns_and_still_saves(tmp_path: Path) -> None:
     assert checkpointer.root == tmp_path
 
 
-def test_model_retry_hook_retry_on_empty_warns() -> None:
-    from locus.hooks.builtin.retry import ModelRetryHook
-
-    with pytest.warns(LocusDeprecationWarning, match="retry_on_empty"):
-        hook = ModelRetryHook(max_retries=2, retry_on_empty=False)
-    assert hook.policy.max_attempts == 3
-
-
 def test_create_graph_ignored_arguments_warn_and_name_each() -> None:
     from locus.multiagent.graph import create_graph
 

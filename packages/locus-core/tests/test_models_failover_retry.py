@@ -51,6 +51,7 @@ def test_only_transient_reasons_are_retryable() -> None:
         FailoverReason.SERVER_ERROR,
         FailoverReason.TIMEOUT,
         FailoverReason.CONNECTION,
+        FailoverReason.EMPTY_RESPONSE,  # raised only by ModelRetryHook(retry_on_empty=True)
     }
 
 

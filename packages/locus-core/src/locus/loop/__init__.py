@@ -6,6 +6,9 @@ it with :func:`run_loop`; the nodes are importable for custom loops and tests.
 
 from __future__ import annotations
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from locus.loop._context import LoopContext, collect_stream
 from locus.loop._runner import Entry, entry_point, run_loop
 from locus.loop._structured import parse_json_text, response_format
@@ -19,13 +22,20 @@ from locus.loop.nodes import (
 )
 
 __all__ = [
+    "BatchRunner",
     "Entry",
     "ExecuteNode",
     "LoopContext",
+    "LoopRunner",
+    "ReActLoop",
+    "ReActLoopConfig",
     "ReflectNode",
+    "StreamingCollector",
     "TerminateNode",
     "ThinkNode",
     "collect_stream",
+    "create_react_loop",
+    "create_runner",
     "entry_point",
     "final_text",
     "parse_json_text",
@@ -33,3 +43,26 @@ __all__ = [
     "response_format",
     "run_loop",
 ]
+
+# the original locus's loop façades (over Agent), imported on first use
+_LAZY = {
+    "ReActLoop": "locus.loop.react",
+    "ReActLoopConfig": "locus.loop.react",
+    "create_react_loop": "locus.loop.react",
+    "BatchRunner": "locus.loop.runner",
+    "LoopRunner": "locus.loop.runner",
+    "StreamingCollector": "locus.loop.runner",
+    "create_runner": "locus.loop.runner",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'locus.loop' has no attribute {name!r}")
+    return getattr(importlib.import_module(module), name)
+
+
+if TYPE_CHECKING:  # pragma: no cover
+    from locus.loop.react import ReActLoop, ReActLoopConfig, create_react_loop
+    from locus.loop.runner import BatchRunner, LoopRunner, StreamingCollector, create_runner

@@ -4,13 +4,21 @@
 :class:`~locus.core.errors.ModelError`) and/or an HTTP status to a
 :class:`FailoverReason`. Retry layers retry only ``retryable`` reasons;
 credential rotation looks for ``AUTH``; context compaction for ``CONTEXT_LENGTH``.
+
+The original locus's finer reason names are aliases of the reason that covers
+them here (``AUTH_TRANSIENT``/``AUTH_PERMANENT``/``BILLING`` are ``AUTH``,
+``CONTEXT_TOO_LONG``/``PAYLOAD_TOO_LARGE`` are ``CONTEXT_LENGTH``,
+``MODEL_NOT_FOUND``/``FORMAT_ERROR`` are ``BAD_REQUEST``), and
+:class:`FailoverDecision` is its decision record (see ``docs/migrating.md``).
 """
 
 from __future__ import annotations
 
 from enum import StrEnum
 
-__all__ = ["FailoverReason", "classify", "reason_for_status"]
+from pydantic import BaseModel, ConfigDict
+
+__all__ = ["FailoverDecision", "FailoverReason", "classify", "reason_for_status"]
 
 
 class FailoverReason(StrEnum):
@@ -36,7 +44,18 @@ class FailoverReason(StrEnum):
     """Refused by the provider's safety filter."""
     MALFORMED_RESPONSE = "malformed_response"
     """The provider answered with something unusable."""
+    EMPTY_RESPONSE = "empty_response"
+    """The provider answered with neither text nor tool calls: ask again."""
     UNKNOWN = "unknown"
+
+    # the original locus's names: aliases of the reason covering them here
+    AUTH_TRANSIENT = "auth"
+    AUTH_PERMANENT = "auth"
+    BILLING = "auth"
+    CONTEXT_TOO_LONG = "context_length"
+    PAYLOAD_TOO_LARGE = "context_length"
+    MODEL_NOT_FOUND = "bad_request"
+    FORMAT_ERROR = "bad_request"
 
     @property
     def retryable(self) -> bool:
@@ -51,8 +70,66 @@ _RETRYABLE = frozenset(
         FailoverReason.SERVER_ERROR,
         FailoverReason.TIMEOUT,
         FailoverReason.CONNECTION,
+        FailoverReason.EMPTY_RESPONSE,
     }
 )
+
+_FALLBACK = frozenset(
+    {FailoverReason.OVERLOADED, FailoverReason.CONNECTION, FailoverReason.SERVER_ERROR}
+)
+
+
+class FailoverDecision(BaseModel):
+    """What to do about one failed model call (the original locus's decision record).
+
+    Built by :meth:`from_exception` from :func:`classify`'s reason.
+
+    Attributes:
+        reason: Why the call failed.
+        status_code: The HTTP status, when known.
+        retryable: Retrying the same request may succeed.
+        should_rotate_credential: Try other credentials (``AUTH``).
+        should_compress: Shorten the conversation (``CONTEXT_LENGTH``).
+        should_fallback: Another model / endpoint may serve it (overload,
+            connection or server errors).
+        message: The error text.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    reason: FailoverReason
+    status_code: int | None = None
+    retryable: bool = False
+    should_rotate_credential: bool = False
+    should_compress: bool = False
+    should_fallback: bool = False
+    message: str = ""
+
+    @classmethod
+    def from_exception(
+        cls, exc: BaseException | None = None, *, status: int | None = None
+    ) -> FailoverDecision:
+        """The decision for ``exc`` (and/or an HTTP ``status``), via :func:`classify`."""
+        reason = classify(exc, status=status)
+        if status is None and exc is not None:
+            status = _status_of(exc)
+        return cls(
+            reason=reason,
+            status_code=status,
+            retryable=reason.retryable,
+            should_rotate_credential=reason is FailoverReason.AUTH,
+            should_compress=reason is FailoverReason.CONTEXT_LENGTH,
+            should_fallback=reason in _FALLBACK,
+            message=str(exc) if exc is not None else "",
+        )
+
+
+def _status_of(exc: BaseException) -> int | None:
+    for holder in (exc, getattr(exc, "response", None)):
+        code = getattr(holder, "status_code", None) or getattr(holder, "status", None)
+        if isinstance(code, int):
+            return code
+    return None
 
 _CONTEXT_HINTS = (
     "context length",
@@ -110,11 +187,7 @@ def classify(exc: BaseException | None = None, *, status: int | None = None) -> 
         return FailoverReason.MALFORMED_RESPONSE
     text = str(exc) if exc is not None else ""
     if status is None and exc is not None:
-        for holder in (exc, getattr(exc, "response", None)):
-            code = getattr(holder, "status_code", None) or getattr(holder, "status", None)
-            if isinstance(code, int):
-                status = code
-                break
+        status = _status_of(exc)
     if status is not None:
         return reason_for_status(status, text)
     if exc is None:

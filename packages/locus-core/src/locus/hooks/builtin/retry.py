@@ -2,33 +2,63 @@
 
 A :class:`locus.hooks.ModelRetry` with the original's arguments:
 ``max_retries`` retries (so ``max_retries + 1`` attempts) and
-``backoff_factor`` as the backoff growth. Empty model responses are not
-retried here, only errors the failover classifier calls transient;
-``retry_on_empty`` has no effect and passing it warns with
-:class:`~locus.core.warnings.LocusDeprecationWarning` (see ``docs/migrating.md``).
+``backoff_factor`` as the backoff growth. Besides the errors the failover
+classifier calls transient, ``retry_on_empty=True`` (the default) asks again
+when the model answers with neither text nor tool calls, within the same
+attempt budget; when every attempt comes back empty, the last (empty) answer
+is returned, as without the hook.
 """
 
 from __future__ import annotations
 
-import warnings
+from typing import TYPE_CHECKING
 
-from locus.core.warnings import LocusDeprecationWarning
+from locus.core.errors import ModelResponseError
 from locus.hooks.retry import ModelRetry
+from locus.models.failover import FailoverReason
 
-__all__ = ["ModelRetryHook"]
+if TYPE_CHECKING:
+    from locus.hooks._base import BeforeModelCallEvent, ModelCall
+    from locus.models.response import ModelResponse
+
+__all__ = ["EmptyModelResponseError", "ModelRetryHook", "is_empty_response"]
+
+
+class EmptyModelResponseError(ModelResponseError):
+    """The model answered with neither text nor tool calls (reason ``EMPTY_RESPONSE``).
+
+    Raised only between attempts inside :class:`ModelRetryHook`; it carries
+    the empty ``response`` so that the last one can be returned.
+    """
+
+    def __init__(self, response: ModelResponse) -> None:
+        super().__init__(
+            "the model returned an empty response", reason=FailoverReason.EMPTY_RESPONSE
+        )
+        self.response = response
+
+
+def is_empty_response(response: ModelResponse) -> bool:
+    """Whether ``response`` has no text (beyond whitespace) and no tool calls."""
+    message = response.message
+    return not (message.content or "").strip() and not message.tool_calls
 
 
 class ModelRetryHook(ModelRetry):
-    """Retry transient model-call failures with exponential backoff and full jitter.
+    """Retry transient model-call failures and empty answers with exponential backoff.
 
     Args:
-        max_retries: Retries after the first attempt.
+        max_retries: Retries after the first attempt (errors and empty answers share them).
         initial_delay: Backoff base in seconds.
         max_delay: Cap on one wait.
         backoff_factor: Backoff growth per attempt.
-        retry_on_empty: No effect; passing it warns (``LocusDeprecationWarning``).
+        retry_on_empty: Ask again when the model answers with neither text nor
+            tool calls (each retry is published as ``agent.model.retry`` with
+            reason ``empty_response``).
         priority: Where the hook runs among the agent's hooks.
     """
+
+    name = "ModelRetryHook"
 
     def __init__(
         self,
@@ -36,21 +66,31 @@ class ModelRetryHook(ModelRetry):
         initial_delay: float = 1.0,
         max_delay: float = 30.0,
         backoff_factor: float = 2.0,
-        retry_on_empty: bool | None = None,
+        retry_on_empty: bool = True,
         priority: int = 300,
     ) -> None:
-        if retry_on_empty is not None:
-            warnings.warn(
-                "ModelRetryHook(retry_on_empty=...) has no effect: only transient "
-                "model errors are retried, an empty answer is not; drop the argument",
-                LocusDeprecationWarning,
-                stacklevel=2,
-            )
         super().__init__(
             max_attempts=max_retries + 1,
             initial_delay=initial_delay,
             max_delay=max_delay,
             multiplier=backoff_factor,
         )
-        self.retry_on_empty = retry_on_empty
+        self.retry_on_empty = bool(retry_on_empty)
         self.priority = priority
+
+    async def around_model_call(
+        self, call: ModelCall, event: BeforeModelCallEvent
+    ) -> ModelResponse:
+        if not self.retry_on_empty:
+            return await super().around_model_call(call, event)
+
+        async def attempt() -> ModelResponse:
+            response = await call()
+            if is_empty_response(response):
+                raise EmptyModelResponseError(response)
+            return response
+
+        try:
+            return await super().around_model_call(attempt, event)
+        except EmptyModelResponseError as exc:  # every attempt was empty: keep the answer
+            return exc.response
