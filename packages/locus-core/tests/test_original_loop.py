@@ -94,9 +94,11 @@ async def test_loop_runner_calls_back_and_retries_a_failed_attempt() -> None:
     )
     state, events = await runner.run_to_completion("hi")
     assert state.messages[-1].content == "fine"
-    assert completed == [state] and runner.final_state is state
+    assert completed == [state]
+    assert runner.final_state is state
     assert errors == []
-    assert seen[-1] == "agent.terminate" and events[-1].event_type == "agent.terminate"
+    assert seen[-1] == "agent.terminate"
+    assert events[-1].event_type == "agent.terminate"
 
     failing = LoopRunner(
         create_react_loop(ScriptedModel([ModelResponseError("down")]), enable_reflection=False),
@@ -111,9 +113,12 @@ async def test_loop_runner_calls_back_and_retries_a_failed_attempt() -> None:
 
 async def test_create_runner_and_batch_runner() -> None:
     seen: list[object] = []
-    runner = create_runner("test", ToolRegistry([add]), enable_reflection=False, on_event=seen.append)
+    runner = create_runner(
+        "test", ToolRegistry([add]), enable_reflection=False, on_event=seen.append
+    )
     state, events = await runner.run_to_completion("hello")
-    assert seen == events and state.status == "completed"
+    assert seen == events
+    assert state.status == "completed"
     batch = BatchRunner(loop=create_react_loop("test", enable_reflection=False), max_concurrency=2)
     results = await batch.run_batch(["a", "b", "c"])
     assert [s.messages[0].content for s, _ in results] == ["a", "b", "c"]
@@ -121,12 +126,18 @@ async def test_create_runner_and_batch_runner() -> None:
 
 async def test_streaming_collector_sorts_events() -> None:
     collector = StreamingCollector()
-    async for event in create_react_loop(_adding_model(), ToolRegistry([add]), enable_reflection=False).run("go"):
+    async for event in create_react_loop(
+        _adding_model(), ToolRegistry([add]), enable_reflection=False
+    ).run("go"):
         collector.collect(event)
     assert collector.is_complete
     assert collector.iterations == 2
     assert len(collector.think_events) == 2
-    assert [type(e).__name__ for e in collector.tool_events] == ["ToolStartEvent", "ToolCompleteEvent"]
+    assert [type(e).__name__ for e in collector.tool_events] == [
+        "ToolStartEvent",
+        "ToolCompleteEvent",
+    ]
     assert collector.final_confidence is None
     collector.reset()
-    assert collector.events == [] and not collector.is_complete
+    assert collector.events == []
+    assert not collector.is_complete

@@ -62,8 +62,8 @@ class ReActLoopConfig(BaseModel):
     def _every_turn(cls, value: int) -> int:
         if value != 1:
             raise ValueError(
-                "Reflexion evaluates every turn here, so reflect_interval must be 1; to "
-                "evaluate only final answers, build Agent(reflexion=Reflexion(final_turn_only=True))"
+                "Reflexion evaluates every turn here, so reflect_interval must be 1; to evaluate "
+                "only final answers, use Agent(reflexion=Reflexion(final_turn_only=True))"
             )
         return value
 
@@ -126,7 +126,8 @@ class ReActLoop:
         (``metadata={...}``...).
 
         Raises:
-            locus.core.errors.ValidationError: a ``state_kwargs`` key is not an ``AgentState`` field.
+            locus.core.errors.ValidationError: a ``state_kwargs`` key is not an
+                ``AgentState`` field.
         """
         unknown = sorted(set(state_kwargs) - set(AgentState.model_fields))
         if unknown:

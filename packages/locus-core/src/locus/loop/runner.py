@@ -221,7 +221,7 @@ def create_runner(
     timeout: float | None = None,
     on_event: Callable[[LocusEvent], Any] | None = None,
 ) -> LoopRunner:
-    """A :class:`LoopRunner` over :func:`~locus.loop.react.create_react_loop` with these settings."""
+    """A :class:`LoopRunner` over a :func:`~locus.loop.react.create_react_loop` loop."""
     loop = create_react_loop(
         model,
         registry,

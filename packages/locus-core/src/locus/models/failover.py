@@ -131,6 +131,7 @@ def _status_of(exc: BaseException) -> int | None:
             return code
     return None
 
+
 _CONTEXT_HINTS = (
     "context length",
     "context_length",
