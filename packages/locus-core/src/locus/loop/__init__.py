@@ -7,7 +7,7 @@ it with :func:`run_loop`; the nodes are importable for custom loops and tests.
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from locus.loop._context import LoopContext, collect_stream
 from locus.loop._runner import Entry, entry_point, run_loop
@@ -44,7 +44,8 @@ __all__ = [
     "run_loop",
 ]
 
-# the original locus's loop façades (over Agent), imported on first use
+# the original locus's loop façades sit above locus.agent: imported on first use, by
+# name, so that locus.loop (which the agent imports) does not import them
 _LAZY = {
     "ReActLoop": "locus.loop.react",
     "ReActLoopConfig": "locus.loop.react",
@@ -61,8 +62,3 @@ def __getattr__(name: str) -> Any:
     if module is None:
         raise AttributeError(f"module 'locus.loop' has no attribute {name!r}")
     return getattr(importlib.import_module(module), name)
-
-
-if TYPE_CHECKING:  # pragma: no cover
-    from locus.loop.react import ReActLoop, ReActLoopConfig, create_react_loop
-    from locus.loop.runner import BatchRunner, LoopRunner, StreamingCollector, create_runner
