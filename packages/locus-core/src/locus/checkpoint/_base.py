@@ -8,20 +8,24 @@ import json
 import os
 import time
 from abc import ABC, abstractmethod
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import replace
 from types import TracebackType
 from typing import Any, ClassVar, Literal, Self
 
+from locus.checkpoint import _chain
 from locus.checkpoint._decode import (
     check_checkpoint_id,
     check_thread_id,
     checked,
     decode_metadata,
 )
+from locus.checkpoint._delta import Base, remember, rest_of
 from locus.checkpoint._events import emit_deleted, emit_loaded, emit_missing, emit_saved
 from locus.checkpoint._lease import LocalLeases, ThreadLease
 from locus.checkpoint._records import CheckpointInfo, CheckpointRecord
+from locus.checkpoint._writer import encode
 from locus.checkpoint.serde import Serde
 from locus.core.errors import (
     CheckpointConflictError,
@@ -70,11 +74,21 @@ class BaseCheckpointer(ABC):
     - :meth:`_delete` removes some or all checkpoints of a thread;
     - :meth:`_list_threads` returns thread ids.
 
+    A save writes a *delta* (what changed since the last state this
+    checkpointer saved or loaded for the thread) or, every
+    :attr:`snapshot_every` records of a chain and whenever the delta would be
+    large, a full *snapshot*; a load reassembles (see
+    :mod:`locus.checkpoint._delta` and docs/persistence.md).
+
     Args:
         ttl: Seconds a checkpoint stays readable after it is saved (``None``:
-            forever). Expired checkpoints are hidden and removed lazily;
+            forever); a chain expires as one, at most ``ttl * 1.1`` after its
+            snapshot. Expired checkpoints are hidden and removed lazily;
             backends with native expiry also expire them server-side.
         serde: Envelope codec (defaults to the current schema).
+        snapshot_every: Most deltas in a chain before a full snapshot (a load
+            reads at most ``snapshot_every + 1`` records); ``1`` for one delta
+            per snapshot. Defaults to :attr:`snapshot_every`.
     """
 
     backend_name: ClassVar[str] = "custom"
@@ -94,9 +108,30 @@ class BaseCheckpointer(ABC):
     """Whether thread leases live in the store (seen by every process using it)
     rather than in this process only (the base class's fallback)."""
 
-    def __init__(self, *, ttl: float | None = None, serde: Serde | None = None) -> None:
+    snapshot_every: int = 32
+    """Most deltas between two full snapshots of a chain."""
+
+    delta_max_fraction: float = 0.5
+    """A save writes a snapshot instead of a delta larger than this fraction of
+    the chain's snapshot (and when the chain's deltas would outgrow it)."""
+
+    delta_cache_threads: ClassVar[int] = 1024
+    """Threads whose last state is cached for deltas (least recently used dropped)."""
+
+    def __init__(
+        self,
+        *,
+        ttl: float | None = None,
+        serde: Serde | None = None,
+        snapshot_every: int | None = None,
+    ) -> None:
         if ttl is not None and ttl <= 0:
             raise ValidationError(f"ttl must be a positive number of seconds or None, got {ttl!r}")
+        if snapshot_every is not None:
+            if snapshot_every < 0:
+                raise ValidationError(f"snapshot_every must be >= 0, got {snapshot_every}")
+            self.snapshot_every = snapshot_every
+        self._bases: OrderedDict[str, Base] = OrderedDict()
         self.ttl = ttl
         self.serde = serde if serde is not None else Serde()
         self._local_leases = LocalLeases()
@@ -239,18 +274,24 @@ class BaseCheckpointer(ABC):
                 f"checkpoint_id {checkpoint_id!r} equals expect_parent: a compare-and-set "
                 "save adds a new checkpoint (omit checkpoint_id for a fresh one)"
             )
-        payload = self.serde.dumps(state)
         if metadata:
             metadata = _check_metadata(metadata)
+        now = time.time()
+        cid = checkpoint_id if checkpoint_id is not None else new_checkpoint_id()
+        cached = self._bases.get(thread_id)
+        if checkpoint_id is not None:
+            cached = None  # a replaced checkpoint must not be its own base
+            await self._before_replace(thread_id, checkpoint_id)
+        payload, base = encode(self, state, cid, cached, now)
         record = CheckpointRecord(
             thread_id=thread_id,
-            checkpoint_id=checkpoint_id if checkpoint_id is not None else new_checkpoint_id(),
+            checkpoint_id=cid,
             payload=payload,
+            created_at=now,
             metadata=metadata or {},
-            schema_version=self.serde.schema_version,
+            schema_version=base.version,
+            expires_at=base.expires_at,
         )
-        if self.ttl is not None:
-            record.expires_at = record.created_at + self.ttl
         if expect_parent is not ANY_PARENT:
             if not await self._write_checked(record, expect_parent):
                 head = await self._list(thread_id, 1)
@@ -264,6 +305,7 @@ class BaseCheckpointer(ABC):
                     expected_parent=expect_parent,
                     actual_parent=actual,
                 )
+            self._remember(thread_id, base)
             emit_saved(self.backend_name, thread_id, record.checkpoint_id, len(payload))
             return record.checkpoint_id
         if not self.assigns_parent:
@@ -272,9 +314,38 @@ class BaseCheckpointer(ABC):
                 if info.checkpoint_id != record.checkpoint_id:
                     record.parent_id = info.checkpoint_id
                     break
-        await self._write(record)
+        try:
+            await self._write(record)
+        except BaseException:
+            self._bases.pop(thread_id, None)  # the store's state is unknown: snapshot next
+            raise
+        self._remember(thread_id, base)
         emit_saved(self.backend_name, thread_id, record.checkpoint_id, len(payload))
         return record.checkpoint_id
+
+    def _remember(self, thread_id: str, base: Base) -> None:
+        if self.snapshot_every <= 0:
+            return
+        self._bases[thread_id] = base
+        self._bases.move_to_end(thread_id)
+        while len(self._bases) > self.delta_cache_threads:
+            self._bases.popitem(last=False)
+
+    async def _before_replace(self, thread_id: str, checkpoint_id: str) -> None:
+        """Rewrite as snapshots the deltas built on a checkpoint about to be replaced."""
+        if not await self._read_many(thread_id, [checkpoint_id]):
+            return
+        self._bases.pop(thread_id, None)
+        infos = await self._list(thread_id, None)
+        records = await self._read_many(thread_id, [i.checkpoint_id for i in infos])
+        needing = [
+            r.checkpoint_id
+            for r in records
+            if checkpoint_id in (_chain.ancestors_of(r) or ())
+        ]
+        if needing:
+            kept = [i.checkpoint_id for i in infos if i.checkpoint_id != checkpoint_id]
+            await _chain.protect(self, thread_id, kept, [checkpoint_id])
 
     async def load(self, thread_id: str, checkpoint_id: str | None = None) -> AgentState | None:
         """Load the newest checkpoint of a thread, or a given one (time travel).
@@ -297,13 +368,26 @@ class BaseCheckpointer(ABC):
         self, thread_id: str, checkpoint_id: str | None = None
     ) -> tuple[AgentState, str] | None:
         """As :meth:`load`, with the id of the checkpoint read (a run's ``expect_parent``)."""
-        record = await self.load_record(thread_id, checkpoint_id)
+        record = await self._fetch(thread_id, checkpoint_id)
         if record is None:
             emit_missing(self.backend_name, thread_id)
             return None
-        state = self.serde.loads(
-            record.payload, thread_id=thread_id, checkpoint_id=record.checkpoint_id
-        )
+        loaded = await _chain.resolve(self, record)
+        state = loaded.state
+        if loaded.full_bytes:  # a chain of an older schema is not a base: the next save snapshots
+            self._remember(
+                thread_id,
+                remember(
+                    state,
+                    record.checkpoint_id,
+                    version=loaded.version,
+                    ancestors=loaded.ancestors,
+                    rest=rest_of(state),
+                    full_bytes=loaded.full_bytes,
+                    chain_bytes=loaded.chain_bytes,
+                    expires_at=record.expires_at,
+                ),
+            )
         emit_loaded(self.backend_name, thread_id, record.checkpoint_id)
         return state, record.checkpoint_id
 
@@ -316,11 +400,25 @@ class BaseCheckpointer(ABC):
     async def load_record(
         self, thread_id: str, checkpoint_id: str | None = None
     ) -> CheckpointRecord | None:
-        """The raw stored record (envelope text and info) without decoding it.
+        """The stored record (envelope text and info) without decoding the state.
+
+        A delta comes back materialised: its ``payload`` is the full envelope
+        ``{"v": N, "state": {...}}`` (reassembled, not migrated) that a
+        snapshot would hold, so :meth:`copy_record` into another store and
+        readers of the envelope work on any record.
 
         Raises:
             locus.core.errors.CheckpointNotFoundError: as :meth:`load`.
+            locus.core.errors.CheckpointSerializationError: a delta's chain is
+                corrupt or incomplete (the message names the checkpoint).
         """
+        record = await self._fetch(thread_id, checkpoint_id)
+        return None if record is None else await _chain.materialise(self, record)
+
+    async def _fetch(
+        self, thread_id: str, checkpoint_id: str | None = None
+    ) -> CheckpointRecord | None:
+        """The stored record as is (a delta stays a delta), expiry applied."""
         _check_thread(thread_id)
         if checkpoint_id is not None:
             check_checkpoint_id(checkpoint_id)
@@ -368,6 +466,7 @@ class BaseCheckpointer(ABC):
     async def delete_thread(self, thread_id: str) -> int:
         """Delete a thread and all its checkpoints; returns how many were deleted."""
         _check_thread(thread_id)
+        self._bases.pop(thread_id, None)
         deleted = await self._delete(thread_id, None)
         if deleted:
             emit_deleted(self.backend_name, thread_id)
@@ -385,7 +484,14 @@ class BaseCheckpointer(ABC):
             return await self.delete_thread(thread_id)
         infos = await self.history(thread_id)
         doomed = [i.checkpoint_id for i in infos[keep_latest:]]
-        return await self._delete(thread_id, doomed) if doomed else 0
+        if not doomed:
+            return 0
+        kept = [i.checkpoint_id for i in infos[:keep_latest]]
+        cached = self._bases.get(thread_id)
+        if cached is not None and cached.checkpoint_id not in kept:
+            self._bases.pop(thread_id, None)
+        await _chain.protect(self, thread_id, kept, doomed)
+        return await self._delete(thread_id, doomed)
 
     async def fork(self, thread_id: str, checkpoint_id: str | None, new_thread_id: str) -> str:
         """Start ``new_thread_id`` from a checkpoint of ``thread_id``.
@@ -408,12 +514,10 @@ class BaseCheckpointer(ABC):
                 f"cannot fork into thread {new_thread_id!r}: it already has checkpoints "
                 "(pick a new thread id or delete_thread() it first)"
             )
-        record = await self.load_record(thread_id, checkpoint_id)
+        record = await self._fetch(thread_id, checkpoint_id)
         if record is None:
             raise CheckpointNotFoundError(f"thread {thread_id!r} has no checkpoint to fork from")
-        state = self.serde.loads(
-            record.payload, thread_id=thread_id, checkpoint_id=record.checkpoint_id
-        )
+        state = (await _chain.resolve(self, record)).state
         state.thread_id = new_thread_id
         forked_from = {"thread_id": thread_id, "checkpoint_id": record.checkpoint_id}
         return await self.save(
@@ -421,7 +525,12 @@ class BaseCheckpointer(ABC):
         )
 
     async def copy_record(self, record: CheckpointRecord) -> None:
-        """Write a raw record as is (migration between stores, tests of corrupt data)."""
+        """Write a raw record as is (migration between stores, tests of corrupt data).
+
+        Copy records that :meth:`load_record` returned (full envelopes): a
+        delta copied alone would name a base the other store may not hold.
+        """
+        self._bases.pop(record.thread_id, None)
         await self._write(replace(record))
 
     # -- lifecycle --------------------------------------------------------------

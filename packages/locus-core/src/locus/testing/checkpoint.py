@@ -29,6 +29,7 @@ from locus.core.protocols import CheckpointerCapabilities, CheckpointerProtocol
 from locus.core.state import AgentState, IdempotencyRecord, TokenUsage, ToolExecution
 from locus.testing._checkpoint_bad_data import BadDataConformance
 from locus.testing._checkpoint_concurrency import ConcurrencyConformance
+from locus.testing._checkpoint_delta import DeltaConformance
 
 __all__ = ["CheckpointerConformance", "sample_state"]
 
@@ -103,13 +104,16 @@ def sample_state(tag: str = "x", *, size: int = 0) -> AgentState:
 
 
 @pytest.mark.asyncio
-class CheckpointerConformance(ConcurrencyConformance, BadDataConformance):
+class CheckpointerConformance(ConcurrencyConformance, BadDataConformance, DeltaConformance):
     """Behaviour every locus checkpointer must have.
 
     Includes the concurrency suite (:class:`ConcurrencyConformance`:
     compare-and-set saves, thread leases, ``concurrent_runs`` agent runs racing
     on one thread) and the bad-data suite (:class:`BadDataConformance`: corrupt
-    records, schema migration, hostile ids, damaged stored fields). Override
+    records, schema migration, hostile ids, damaged stored fields) and the
+    delta suite (:class:`DeltaConformance`: long threads, forks and time
+    travel on delta chains, prune across a snapshot boundary, TTL, a corrupt
+    or missing base named in the error, a second instance). Override
     :meth:`make_checkpointer` (and :meth:`close_checkpointer` when closing
     needs more than ``aclose()``). Backends that can only store valid
     JSON set ``stores_raw_text = False``.
@@ -342,7 +346,8 @@ class CheckpointerConformance(ConcurrencyConformance, BadDataConformance):
             await cp.save(AgentState(), t)
             info = (await cp.history(t))[0]
             assert info.expires_at is not None
-            assert 3500 < info.expires_at - info.created_at <= 3600.5
+            # a chain expires as one: each checkpoint lives at least ttl, at most ttl * 1.1
+            assert 3599.5 <= info.expires_at - info.created_at <= 3960.5
         finally:
             await self.close_checkpointer(cp)
 

@@ -1,0 +1,350 @@
+"""Delta checkpoints: the envelope a save writes when it knows the state it builds on.
+
+A *snapshot* is the full envelope ``{"v": N, "state": {...}}`` (see
+:mod:`locus.checkpoint.serde`). A *delta* holds only what changed since its
+*base*, a checkpoint of the same thread this checkpointer saved or loaded::
+
+    {"d": 1, "v": N, "bs": base id, "ch": [snapshot id, ..., base's base],
+     "fs": {changed scalar fields}, "ia": {changed ledger records}, "ix": [removed keys],
+     "ma": [messages after the kept prefix], "mk": kept message count,
+     "ta": [tool executions after the kept prefix], "tk": kept execution count}
+
+``d`` is the delta format version and ``v`` the state schema version (both
+the base's and the delta's; a chain never mixes versions). The keys are
+written in the order PostgreSQL's JSONB keeps them (short keys first, then
+bytewise), so ``d`` leads the text on every store and :func:`is_delta` reads
+only the prefix. ``ch`` + ``bs`` lists the ancestors back to the snapshot, so
+a load reads them in one :meth:`~locus.checkpoint.BaseCheckpointer._read_many`
+call; records older than the newest snapshot among them are not needed.
+
+What changed is found without serialising the history: ``messages`` and
+``tool_executions`` are compared with the cached base by object identity
+(items are appended or replaced, never edited in place: the contract
+:func:`locus.core._copy.fork_state` already relies on), the idempotency
+ledger by a shallow copy of each record's fields (the ledger completes
+records in place), every other field by its JSON form.
+"""
+
+from __future__ import annotations
+
+import json
+import operator
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+from pydantic import ValidationError as PydanticValidationError
+
+from locus.core.errors import CheckpointSerializationError
+from locus.core.messages import Message
+from locus.core.state import AgentState, IdempotencyRecord, ToolExecution
+
+__all__ = [
+    "DELTA_FORMAT",
+    "Base",
+    "Delta",
+    "apply_json",
+    "apply_typed",
+    "encode_delta",
+    "is_delta",
+    "parse_delta",
+    "parse_delta_json",
+    "remember",
+    "rest_of",
+]
+
+DELTA_FORMAT = 1
+"""Version of the delta envelope's shape (``"d"``), independent of the state schema."""
+
+_HISTORY = frozenset({"messages", "tool_executions", "idempotency"})
+_DELTA_PREFIX = re.compile(r'\A\s*\{\s*"d"\s*:')
+_DELTA_PREFIX_B = re.compile(rb'\A\s*\{\s*"d"\s*:')
+_MESSAGES: TypeAdapter[list[Message]] = TypeAdapter(list[Message])
+_TOOLS: TypeAdapter[list[ToolExecution]] = TypeAdapter(list[ToolExecution])
+_LEDGER: TypeAdapter[dict[str, IdempotencyRecord]] = TypeAdapter(dict[str, IdempotencyRecord])
+_ANY: TypeAdapter[Any] = TypeAdapter(Any)
+
+
+@dataclass(slots=True)
+class Base:
+    """The last state this checkpointer saved or loaded for a thread (what a delta diffs against).
+
+    Attributes:
+        checkpoint_id: The checkpoint holding that state.
+        version: Its state schema version.
+        ancestors: Ids from the chain's snapshot to its base (empty for a snapshot).
+        messages: Pointer copy of the message list.
+        tools: Pointer copy of the tool executions.
+        ledger: Each idempotency record with a shallow copy of its fields.
+        rest: Every other field in JSON form.
+        full_bytes: Estimated size of a snapshot of the state.
+        chain_bytes: Bytes of the deltas since the snapshot (0 for a snapshot).
+        expires_at: Expiry shared by the chain (``None`` without a ttl).
+    """
+
+    checkpoint_id: str
+    version: int
+    ancestors: tuple[str, ...]
+    messages: list[Message]
+    tools: list[ToolExecution]
+    ledger: dict[str, tuple[IdempotencyRecord, dict[str, Any]]]
+    rest: dict[str, Any]
+    full_bytes: int
+    chain_bytes: int
+    expires_at: float | None
+
+
+def rest_of(state: AgentState) -> dict[str, Any]:
+    """Every field but the history and the ledger, in JSON form (what ``fs`` diffs)."""
+    return state.model_dump(mode="json", exclude=_HISTORY)  # type: ignore[arg-type]
+
+
+def remember(
+    state: AgentState,
+    checkpoint_id: str,
+    *,
+    version: int,
+    ancestors: tuple[str, ...],
+    rest: dict[str, Any],
+    full_bytes: int,
+    chain_bytes: int,
+    expires_at: float | None,
+) -> Base:
+    """A :class:`Base` of ``state`` (pointer copies; later appends do not leak in)."""
+    return Base(
+        checkpoint_id=checkpoint_id,
+        version=version,
+        ancestors=ancestors,
+        messages=list(state.messages),
+        tools=list(state.tool_executions),
+        ledger={k: (r, dict(r.__dict__)) for k, r in state.idempotency.items()},
+        rest=rest,
+        full_bytes=full_bytes,
+        chain_bytes=chain_bytes,
+        expires_at=expires_at,
+    )
+
+
+def _kept(items: Sequence[Any], base: Sequence[Any]) -> int:
+    """Length of the common prefix of ``items`` and ``base`` by identity."""
+    n = min(len(items), len(base))
+    if n and items[n - 1] is base[n - 1] and all(map(operator.is_, items[:n], base[:n])):
+        return n
+    for i in range(n):
+        if items[i] is not base[i]:
+            return i
+    return n
+
+
+def encode_delta(state: AgentState, base: Base, rest: dict[str, Any]) -> str:
+    """The delta envelope turning ``base`` into ``state`` (JSON text).
+
+    Raises:
+        PydanticSerializationError, ValueError, TypeError, RecursionError: a new
+            value cannot be written as JSON (the caller names the thread).
+    """
+    mk = _kept(state.messages, base.messages)
+    tk = _kept(state.tool_executions, base.tools)
+    changed = {
+        key: rec
+        for key, rec in state.idempotency.items()
+        if (old := base.ledger.get(key)) is None or old[0] is not rec or old[1] != rec.__dict__
+    }
+    removed = [key for key in base.ledger if key not in state.idempotency]
+    fields = {key: value for key, value in rest.items() if base.rest.get(key, _ANY) != value}
+    return "".join(
+        (
+            f'{{"d":{DELTA_FORMAT},"v":{base.version},"bs":',
+            json.dumps(base.checkpoint_id),
+            ',"ch":',
+            json.dumps(list(base.ancestors)),
+            ',"fs":',
+            _ANY.dump_json(fields).decode() if fields else "{}",
+            ',"ia":',
+            _LEDGER.dump_json(changed).decode() if changed else "{}",
+            ',"ix":',
+            json.dumps(removed),
+            ',"ma":',
+            _MESSAGES.dump_json(state.messages[mk:]).decode(),
+            f',"mk":{mk},"ta":',
+            _TOOLS.dump_json(state.tool_executions[tk:]).decode(),
+            f',"tk":{tk}}}',
+        )
+    )
+
+
+def is_delta(payload: str | bytes) -> bool:
+    """Whether stored envelope text is a delta (its first key is ``"d"``)."""
+    if isinstance(payload, str):
+        return _DELTA_PREFIX.match(payload) is not None
+    return _DELTA_PREFIX_B.match(payload) is not None
+
+
+class Delta(BaseModel):
+    """A parsed delta envelope (see the module docstring for the fields)."""
+
+    model_config = ConfigDict(extra="ignore", defer_build=True)
+
+    d: int
+    v: int
+    bs: str
+    ch: list[str] = Field(default_factory=list)
+    fs: dict[str, Any] = Field(default_factory=dict)
+    ia: dict[str, IdempotencyRecord] = Field(default_factory=dict)
+    ix: list[str] = Field(default_factory=list)
+    ma: list[Message] = Field(default_factory=list)
+    mk: int = Field(ge=0)
+    ta: list[ToolExecution] = Field(default_factory=list)
+    tk: int = Field(ge=0)
+
+
+def _where(thread_id: str, checkpoint_id: str) -> str:
+    return f"checkpoint {checkpoint_id!r} of thread {thread_id!r}"
+
+
+def _check_format(d: Any, thread_id: str, checkpoint_id: str) -> None:
+    if isinstance(d, int) and d > DELTA_FORMAT:
+        raise CheckpointSerializationError(
+            f"{_where(thread_id, checkpoint_id)} is a delta of format d{d}, newer than this "
+            f"locus reads (d{DELTA_FORMAT}); upgrade locus-core to load it"
+        )
+
+
+def parse_delta(payload: str | bytes, thread_id: str, checkpoint_id: str) -> Delta:
+    """Validate a delta envelope (typed: messages come back as :class:`Message`).
+
+    Raises:
+        locus.core.errors.CheckpointSerializationError: it is corrupt or of a
+            newer delta format; the message names the thread and checkpoint.
+    """
+    try:
+        delta = Delta.model_validate_json(payload)
+    except PydanticValidationError as exc:
+        if any("recursion limit" in str(e.get("msg", "")) for e in exc.errors()):
+            return _parse_deep(payload, thread_id, checkpoint_id)
+        raise _corrupt(thread_id, checkpoint_id, exc) from exc
+    _check_format(delta.d, thread_id, checkpoint_id)
+    return delta
+
+
+def _parse_deep(payload: str | bytes, thread_id: str, checkpoint_id: str) -> Delta:
+    obj = parse_delta_json(payload, thread_id, checkpoint_id)
+    try:
+        return Delta.model_validate(obj)
+    except PydanticValidationError as exc:
+        raise _corrupt(thread_id, checkpoint_id, exc) from exc
+
+
+def _corrupt(thread_id: str, checkpoint_id: str, exc: Exception) -> CheckpointSerializationError:
+    return CheckpointSerializationError(
+        f"{_where(thread_id, checkpoint_id)} is a corrupt delta checkpoint: {exc}", cause=exc
+    )
+
+
+_JSON_SHAPE: dict[str, type | tuple[type, ...]] = {
+    "d": int,
+    "v": int,
+    "bs": str,
+    "ch": list,
+    "fs": dict,
+    "ia": dict,
+    "ix": list,
+    "ma": list,
+    "mk": int,
+    "ta": list,
+    "tk": int,
+}
+
+
+def parse_delta_json(payload: str | bytes, thread_id: str, checkpoint_id: str) -> dict[str, Any]:
+    """Parse a delta envelope to plain JSON values, checking its shape (not the state's).
+
+    Raises:
+        locus.core.errors.CheckpointSerializationError: it is not a delta
+            envelope of a format this locus reads.
+    """
+    try:
+        obj = json.loads(payload)
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
+        raise _corrupt(thread_id, checkpoint_id, exc) from exc
+    if not isinstance(obj, dict):
+        raise _corrupt(thread_id, checkpoint_id, ValueError("not a JSON object"))
+    _check_format(obj.get("d"), thread_id, checkpoint_id)
+    for key, kind in _JSON_SHAPE.items():
+        value = obj.get(key)
+        if not isinstance(value, kind) or isinstance(value, bool):
+            raise _corrupt(thread_id, checkpoint_id, ValueError(f"field {key!r} is {value!r:.60}"))
+    if obj["mk"] < 0 or obj["tk"] < 0:
+        raise _corrupt(thread_id, checkpoint_id, ValueError("negative kept count"))
+    return obj
+
+
+def _prefix(items: list[Any], kept: int, what: str, thread_id: str, cid: str) -> list[Any]:
+    if kept > len(items):
+        raise CheckpointSerializationError(
+            f"{_where(thread_id, cid)} is a corrupt delta: it keeps {kept} {what} of a base "
+            f"that has {len(items)}"
+        )
+    return items[:kept]
+
+
+def apply_typed(
+    snapshot: AgentState, deltas: Sequence[tuple[str, Delta]], thread_id: str
+) -> AgentState:
+    """Reassemble the state of the last delta from its chain's snapshot (parsed)."""
+    messages: list[Message] = snapshot.messages
+    tools: list[ToolExecution] = snapshot.tool_executions
+    ledger = snapshot.idempotency
+    fields: dict[str, Any] = {}
+    for cid, delta in deltas:
+        messages = _prefix(messages, delta.mk, "messages", thread_id, cid) + delta.ma
+        tools = _prefix(tools, delta.tk, "tool executions", thread_id, cid) + delta.ta
+        if delta.ia or delta.ix:
+            ledger = {k: r for k, r in ledger.items() if k not in delta.ix} | delta.ia
+        fields.update(delta.fs)
+    if not fields:
+        snapshot.messages, snapshot.tool_executions = messages, tools
+        snapshot.idempotency = ledger
+        return snapshot
+    values = {**snapshot.__dict__, **fields}
+    values.update(messages=messages, tool_executions=tools, idempotency=ledger)
+    try:
+        return AgentState.model_validate(values)
+    except PydanticValidationError as exc:
+        raise _corrupt(thread_id, deltas[-1][0], exc) from exc
+
+
+def apply_json(
+    envelope: Mapping[str, Any], deltas: Sequence[tuple[str, dict[str, Any]]], thread_id: str
+) -> dict[str, Any]:
+    """Reassemble a full envelope (plain JSON values) from a snapshot's and its deltas'.
+
+    Raises:
+        locus.core.errors.CheckpointSerializationError: the snapshot is not an
+            envelope or a delta does not fit it.
+    """
+    state = envelope.get("state")
+    if not isinstance(state, dict):
+        where = deltas[0][0] if deltas else "?"
+        raise CheckpointSerializationError(
+            f"the snapshot under {_where(thread_id, where)} is not a locus checkpoint envelope"
+        )
+    state = dict(state)
+    for cid, delta in deltas:
+        for key, kind in (("messages", list), ("tool_executions", list), ("idempotency", dict)):
+            if not isinstance(state.get(key, kind()), kind):
+                raise _corrupt(thread_id, cid, ValueError(f"its base's {key!r} is not a {kind}"))
+        state["messages"] = (
+            _prefix(state.get("messages", []), delta["mk"], "messages", thread_id, cid)
+            + delta["ma"]
+        )
+        state["tool_executions"] = (
+            _prefix(state.get("tool_executions", []), delta["tk"], "tool executions", thread_id, cid)
+            + delta["ta"]
+        )
+        ledger = {k: r for k, r in state.get("idempotency", {}).items() if k not in delta["ix"]}
+        state["idempotency"] = ledger | delta["ia"]
+        state.update(delta["fs"])
+    return {**envelope, "state": state}

@@ -1,0 +1,79 @@
+"""What a save writes: a delta on the cached base when that is cheaper, else a snapshot."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from pydantic_core import PydanticSerializationError
+
+from locus.checkpoint._delta import Base, encode_delta, remember, rest_of
+from locus.core.errors import CheckpointSerializationError
+from locus.core.state import AgentState
+
+if TYPE_CHECKING:
+    from locus.checkpoint._base import BaseCheckpointer
+
+__all__ = ["TTL_SLACK", "encode"]
+
+TTL_SLACK = 0.1
+"""With a ttl, a chain's records expire together ``ttl * (1 + TTL_SLACK)`` after its
+snapshot, and deltas are written on it only while that leaves each at least ``ttl``."""
+
+
+def _usable(cp: BaseCheckpointer, base: Base | None, now: float) -> Base | None:
+    if base is None or base.version != cp.serde.schema_version:
+        return None
+    if len(base.ancestors) + 1 > cp.snapshot_every:
+        return None
+    if cp.ttl is not None and (base.expires_at is None or now + cp.ttl > base.expires_at):
+        return None  # a delta must not outlive its chain
+    return base
+
+
+def encode(
+    cp: BaseCheckpointer, state: AgentState, checkpoint_id: str, base: Base | None, now: float
+) -> tuple[str, Base]:
+    """The payload to store for ``state`` and the :class:`Base` it leaves for the next save.
+
+    Raises:
+        locus.core.errors.CheckpointSerializationError: ``state`` holds a value
+            that cannot be written as JSON.
+    """
+    base = _usable(cp, base, now)
+    try:
+        rest = rest_of(state)
+        if base is not None:
+            delta = encode_delta(state, base, rest)
+            snapshot_bytes = base.full_bytes - base.chain_bytes
+            if (
+                len(delta) <= cp.delta_max_fraction * snapshot_bytes
+                and base.chain_bytes + len(delta) <= snapshot_bytes
+            ):
+                return delta, remember(
+                    state,
+                    checkpoint_id,
+                    version=base.version,
+                    ancestors=(*base.ancestors, base.checkpoint_id),
+                    rest=rest,
+                    full_bytes=base.full_bytes + len(delta),
+                    chain_bytes=base.chain_bytes + len(delta),
+                    expires_at=base.expires_at,
+                )
+    except (PydanticSerializationError, ValueError, TypeError, RecursionError) as exc:
+        raise CheckpointSerializationError(
+            f"cannot checkpoint the state of thread {state.thread_id!r}: {exc} (values set on "
+            "the state directly must be JSON-compatible and less deeply nested)",
+            cause=exc,
+        ) from exc
+    payload = cp.serde.dumps(state)
+    expires = None if cp.ttl is None else now + cp.ttl * (1 + TTL_SLACK)
+    return payload, remember(
+        state,
+        checkpoint_id,
+        version=cp.serde.schema_version,
+        ancestors=(),
+        rest=rest,
+        full_bytes=len(payload),
+        chain_bytes=0,
+        expires_at=expires,
+    )
