@@ -4,12 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import enum
-import json
 import os
 import time
-from abc import ABC, abstractmethod
 from collections import OrderedDict
-from collections.abc import Sequence
 from dataclasses import replace
 from types import TracebackType
 from typing import Any, ClassVar, Literal, Self
@@ -17,21 +14,21 @@ from typing import Any, ClassVar, Literal, Self
 from locus.checkpoint import _chain
 from locus.checkpoint._decode import (
     check_checkpoint_id,
+    check_metadata,
     check_thread_id,
     checked,
     decode_metadata,
 )
-from locus.checkpoint._delta import Base, remember, rest_of
+from locus.checkpoint._delta import Base
 from locus.checkpoint._events import emit_deleted, emit_loaded, emit_missing, emit_saved
-from locus.checkpoint._lease import LocalLeases, ThreadLease
+from locus.checkpoint._lease import LocalLeases
 from locus.checkpoint._records import CheckpointInfo, CheckpointRecord
-from locus.checkpoint._writer import encode
+from locus.checkpoint._storage import CheckpointStorage
+from locus.checkpoint._writer import conflict, encode
 from locus.checkpoint.serde import Serde
 from locus.core.errors import (
-    CheckpointConflictError,
     CheckpointError,
     CheckpointNotFoundError,
-    CheckpointSerializationError,
     ValidationError,
 )
 from locus.core.protocols import CheckpointerCapabilities
@@ -60,7 +57,7 @@ def new_checkpoint_id() -> str:
     return f"{time.time_ns():016x}{os.urandom(4).hex()}"
 
 
-class BaseCheckpointer(ABC):
+class BaseCheckpointer(CheckpointStorage):
     """Base class of every locus checkpointer.
 
     Implements :class:`~locus.core.protocols.CheckpointerProtocol` (``save``,
@@ -91,29 +88,13 @@ class BaseCheckpointer(ABC):
             per snapshot. Defaults to :attr:`snapshot_every`.
     """
 
-    backend_name: ClassVar[str] = "custom"
-    """Short backend name used in events (``"sqlite"``, ``"postgres"``...)."""
-
-    assigns_parent: ClassVar[bool] = False
-    """``True`` when :meth:`_write` sets ``parent_id`` itself, atomically with the
-    write (SQL backends); otherwise the base reads the latest id first."""
-
-    concurrent_writers: ClassVar[bool] = False
-    """Whether several processes may write one store safely."""
-
-    native_ttl: ClassVar[bool] = False
-    """Whether the store expires records by itself (else expiry is lazy)."""
-
-    shared_leases: ClassVar[bool] = False
-    """Whether thread leases live in the store (seen by every process using it)
-    rather than in this process only (the base class's fallback)."""
-
     snapshot_every: int = 32
     """Most deltas between two full snapshots of a chain."""
 
     delta_max_fraction: float = 0.5
-    """A save writes a snapshot instead of a delta larger than this fraction of
-    the chain's snapshot (and when the chain's deltas would outgrow it)."""
+    """A save writes a snapshot instead of a delta when the chain's deltas would
+    add up to more than this fraction of its snapshot's size (so a load parses at
+    most ~1.5 states' worth of JSON)."""
 
     delta_cache_threads: ClassVar[int] = 1024
     """Threads whose last state is cached for deltas (least recently used dropped)."""
@@ -136,81 +117,6 @@ class BaseCheckpointer(ABC):
         self.serde = serde if serde is not None else Serde()
         self._local_leases = LocalLeases()
         self._cas_locks: dict[str, asyncio.Lock] = {}
-
-    # -- storage primitives -------------------------------------------------
-
-    @abstractmethod
-    async def _write(self, record: CheckpointRecord) -> None:
-        """Store ``record`` durably; replace a record with the same thread and checkpoint id."""
-
-    @abstractmethod
-    async def _read(self, thread_id: str, checkpoint_id: str | None) -> CheckpointRecord | None:
-        """The record (the thread's newest when ``checkpoint_id`` is ``None``) or ``None``."""
-
-    @abstractmethod
-    async def _list(self, thread_id: str, limit: int | None) -> list[CheckpointInfo]:
-        """Infos of a thread's checkpoints, newest first, at most ``limit`` (all when ``None``)."""
-
-    @abstractmethod
-    async def _delete(self, thread_id: str, checkpoint_ids: Sequence[str] | None) -> int:
-        """Delete the given checkpoints (all of the thread when ``None``); return how many."""
-
-    @abstractmethod
-    async def _list_threads(self) -> list[str]:
-        """Ids of the threads holding at least one checkpoint."""
-
-    async def _read_many(
-        self, thread_id: str, checkpoint_ids: Sequence[str]
-    ) -> list[CheckpointRecord]:
-        """The records of ``checkpoint_ids`` found in the thread (missing ones omitted).
-
-        The order is unspecified (callers index the result by id); expired records
-        may be included (the caller filters). The default reads them one by one
-        with :meth:`_read`; backends override it to fetch them in one round trip.
-        """
-        found: list[CheckpointRecord] = []
-        for checkpoint_id in checkpoint_ids:
-            record = await self._read(thread_id, checkpoint_id)
-            if record is not None:
-                found.append(record)
-        return found
-
-    # -- compare-and-set and leases (defaults: atomic within this process only) -----
-
-    async def _write_checked(self, record: CheckpointRecord, expected_parent: str | None) -> bool:
-        """Store ``record`` only if the thread's newest checkpoint is ``expected_parent``.
-
-        ``None`` expects an empty thread. On success ``record.parent_id`` is
-        ``expected_parent``. Returns ``False`` (and writes nothing) otherwise.
-        Backends override this to make the check and the write one atomic
-        step in the store; this default is atomic only within one process.
-        """
-        lock = self._cas_locks.setdefault(record.thread_id, asyncio.Lock())
-        async with lock:
-            head = await self._list(record.thread_id, 1)
-            if (head[0].checkpoint_id if head else None) != expected_parent:
-                return False
-            record.parent_id = expected_parent
-            await self._write(record)
-            return True
-
-    async def _lease_acquire(self, lease: ThreadLease) -> ThreadLease | None:
-        """Store ``lease`` unless another owner holds a live one; return that live holder."""
-        return self._local_leases.acquire(lease)
-
-    async def _lease_renew(
-        self, thread_id: str, owner: str, expires_at: float
-    ) -> ThreadLease | None:
-        """Extend ``owner``'s lease; return it (``stop`` set if asked to) or ``None`` if lost."""
-        return self._local_leases.renew(thread_id, owner, expires_at)
-
-    async def _lease_stop(self, thread_id: str, owner: str, mode: str) -> bool:
-        """Ask the live holder ``owner`` to stop (``"interrupt"``/``"rollback"``)."""
-        return self._local_leases.request_stop(thread_id, owner, mode)
-
-    async def _lease_release(self, thread_id: str, owner: str) -> None:
-        """Drop ``owner``'s lease if it still holds it."""
-        self._local_leases.release(thread_id, owner)
 
     # -- protocol -------------------------------------------------------------
 
@@ -275,13 +181,14 @@ class BaseCheckpointer(ABC):
                 "save adds a new checkpoint (omit checkpoint_id for a fresh one)"
             )
         if metadata:
-            metadata = _check_metadata(metadata)
+            metadata = check_metadata(metadata)
         now = time.time()
         cid = checkpoint_id if checkpoint_id is not None else new_checkpoint_id()
         cached = self._bases.get(thread_id)
         if checkpoint_id is not None:
             cached = None  # a replaced checkpoint must not be its own base
-            await self._before_replace(thread_id, checkpoint_id)
+            await _chain.before_replace(self, thread_id, checkpoint_id)
+            self._bases.pop(thread_id, None)
         payload, base = encode(self, state, cid, cached, now)
         record = CheckpointRecord(
             thread_id=thread_id,
@@ -294,34 +201,22 @@ class BaseCheckpointer(ABC):
         )
         if expect_parent is not ANY_PARENT:
             if not await self._write_checked(record, expect_parent):
-                head = await self._list(thread_id, 1)
-                actual = head[0].checkpoint_id if head else None
-                raise CheckpointConflictError(
-                    f"thread {thread_id!r} moved on: its newest checkpoint is {actual!r}, not "
-                    f"{expect_parent!r} this save was based on (another run wrote to it). "
-                    "Nothing was saved; reload the thread and retry, or let runs take turns "
-                    "with on_busy='enqueue'",
-                    thread_id=thread_id,
-                    expected_parent=expect_parent,
-                    actual_parent=actual,
+                raise await conflict(self, thread_id, expect_parent)
+        else:
+            if not self.assigns_parent:
+                latest = await self._list(thread_id, 2)
+                record.parent_id = next(
+                    (i.checkpoint_id for i in latest if i.checkpoint_id != cid), None
                 )
-            self._remember(thread_id, base)
-            emit_saved(self.backend_name, thread_id, record.checkpoint_id, len(payload))
-            return record.checkpoint_id
-        if not self.assigns_parent:
-            latest = await self._list(thread_id, 2)
-            for info in latest:
-                if info.checkpoint_id != record.checkpoint_id:
-                    record.parent_id = info.checkpoint_id
-                    break
-        try:
-            await self._write(record)
-        except BaseException:
-            self._bases.pop(thread_id, None)  # the store's state is unknown: snapshot next
-            raise
+            try:
+                await self._write(record)
+            except BaseException:
+                self._bases.pop(thread_id, None)  # the store's state is unknown: snapshot next
+                raise
+        base.created_at, base.size = now, len(payload)
         self._remember(thread_id, base)
-        emit_saved(self.backend_name, thread_id, record.checkpoint_id, len(payload))
-        return record.checkpoint_id
+        emit_saved(self.backend_name, thread_id, cid, len(payload))
+        return cid
 
     def _remember(self, thread_id: str, base: Base) -> None:
         if self.snapshot_every <= 0:
@@ -330,22 +225,6 @@ class BaseCheckpointer(ABC):
         self._bases.move_to_end(thread_id)
         while len(self._bases) > self.delta_cache_threads:
             self._bases.popitem(last=False)
-
-    async def _before_replace(self, thread_id: str, checkpoint_id: str) -> None:
-        """Rewrite as snapshots the deltas built on a checkpoint about to be replaced."""
-        if not await self._read_many(thread_id, [checkpoint_id]):
-            return
-        self._bases.pop(thread_id, None)
-        infos = await self._list(thread_id, None)
-        records = await self._read_many(thread_id, [i.checkpoint_id for i in infos])
-        needing = [
-            r.checkpoint_id
-            for r in records
-            if checkpoint_id in (_chain.ancestors_of(r) or ())
-        ]
-        if needing:
-            kept = [i.checkpoint_id for i in infos if i.checkpoint_id != checkpoint_id]
-            await _chain.protect(self, thread_id, kept, [checkpoint_id])
 
     async def load(self, thread_id: str, checkpoint_id: str | None = None) -> AgentState | None:
         """Load the newest checkpoint of a thread, or a given one (time travel).
@@ -372,22 +251,20 @@ class BaseCheckpointer(ABC):
         if record is None:
             emit_missing(self.backend_name, thread_id)
             return None
+        cached = self._bases.get(thread_id)
+        if (
+            cached is not None
+            and cached.matches(record)
+            and cached.version == self.serde.schema_version
+        ):
+            # the state this checkpointer saved or loaded last: no parse, and the
+            # caller's next save still diffs by identity against the same items
+            emit_loaded(self.backend_name, thread_id, record.checkpoint_id)
+            return cached.state(), record.checkpoint_id
         loaded = await _chain.resolve(self, record)
         state = loaded.state
         if loaded.full_bytes:  # a chain of an older schema is not a base: the next save snapshots
-            self._remember(
-                thread_id,
-                remember(
-                    state,
-                    record.checkpoint_id,
-                    version=loaded.version,
-                    ancestors=loaded.ancestors,
-                    rest=rest_of(state),
-                    full_bytes=loaded.full_bytes,
-                    chain_bytes=loaded.chain_bytes,
-                    expires_at=record.expires_at,
-                ),
-            )
+            self._remember(thread_id, loaded.base(record))
         emit_loaded(self.backend_name, thread_id, record.checkpoint_id)
         return state, record.checkpoint_id
 
@@ -535,7 +412,7 @@ class BaseCheckpointer(ABC):
 
     # -- lifecycle --------------------------------------------------------------
 
-    async def aclose(self) -> None:  # noqa: B027 - optional hook, no-op by default
+    async def aclose(self) -> None:
         """Release connections; the default has nothing to release."""
 
     async def __aenter__(self) -> Self:
@@ -548,18 +425,6 @@ class BaseCheckpointer(ABC):
         tb: TracebackType | None,
     ) -> None:
         await self.aclose()
-
-
-def _check_metadata(metadata: dict[str, Any]) -> dict[str, Any]:
-    try:
-        copied: dict[str, Any] = json.loads(json.dumps(metadata))
-    except (TypeError, ValueError, RecursionError) as exc:
-        raise CheckpointSerializationError(
-            f"checkpoint metadata must be JSON-compatible (str keys; str/number/bool/None/"
-            f"list/dict values): {exc}",
-            cause=exc,
-        ) from exc
-    return copied
 
 
 def _check_thread(thread_id: str) -> None:

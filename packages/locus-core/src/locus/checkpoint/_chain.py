@@ -8,18 +8,21 @@ checkpoints without code of its own.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from locus.checkpoint._decode import checked
 from locus.checkpoint._delta import (
+    Base,
     Delta,
     apply_json,
     apply_typed,
     is_delta,
     parse_delta,
     parse_delta_json,
+    remember,
+    rest_of,
 )
 from locus.checkpoint._records import CheckpointRecord
 from locus.core.errors import CheckpointSerializationError
@@ -28,7 +31,9 @@ from locus.core.state import AgentState
 if TYPE_CHECKING:
     from locus.checkpoint._base import BaseCheckpointer
 
-__all__ = ["Loaded", "ancestors_of", "materialise", "protect", "resolve"]
+__all__ = ["Loaded", "ancestors_of", "before_replace", "materialise", "protect", "resolve"]
+
+T = TypeVar("T")
 
 
 @dataclass(slots=True)
@@ -41,17 +46,45 @@ class Loaded:
     full_bytes: int
     chain_bytes: int
 
+    def base(self, record: CheckpointRecord) -> Base:
+        """The :class:`Base` a later save diffs against (``record`` is what was read)."""
+        return remember(
+            self.state,
+            record.checkpoint_id,
+            version=self.version,
+            ancestors=self.ancestors,
+            rest=rest_of(self.state),
+            full_bytes=self.full_bytes,
+            chain_bytes=self.chain_bytes,
+            expires_at=record.expires_at,
+            created_at=record.created_at,
+            size=len(record.payload),
+        )
+
+
+def _typed(record: CheckpointRecord) -> tuple[str, Delta]:
+    delta = parse_delta(record.payload, record.thread_id, record.checkpoint_id)
+    return delta.bs, delta
+
+
+def _json(record: CheckpointRecord) -> tuple[str, dict[str, Any]]:
+    delta = parse_delta_json(record.payload, record.thread_id, record.checkpoint_id)
+    return delta["bs"], delta
+
 
 def _where(record: CheckpointRecord) -> str:
     return f"checkpoint {record.checkpoint_id!r} of thread {record.thread_id!r}"
 
 
 async def _ancestors(
-    cp: BaseCheckpointer, head: CheckpointRecord, ids: list[str]
-) -> tuple[CheckpointRecord, list[CheckpointRecord]]:
-    """The chain's snapshot and the deltas after it (oldest first), ``head`` excluded."""
+    cp: BaseCheckpointer,
+    head: CheckpointRecord,
+    ids: list[str],
+    parse: Callable[[CheckpointRecord], tuple[str, T]],
+) -> tuple[CheckpointRecord, list[tuple[CheckpointRecord, T]]]:
+    """The chain's snapshot and the deltas after it (oldest first, parsed), ``head`` excluded."""
     found = {r.checkpoint_id: r for r in await cp._read_many(head.thread_id, ids)}
-    deltas: list[CheckpointRecord] = []
+    deltas: list[tuple[CheckpointRecord, T]] = []
     for i in range(len(ids) - 1, -1, -1):
         record = found.get(ids[i])
         if record is None:
@@ -64,14 +97,13 @@ async def _ancestors(
         if not is_delta(record.payload):
             deltas.reverse()
             return record, deltas
-        if i and parse_delta_json(record.payload, record.thread_id, record.checkpoint_id)[
-            "bs"
-        ] != (ids[i - 1]):
+        base, parsed = parse(record)
+        if i and base != ids[i - 1]:
             raise CheckpointSerializationError(
                 f"{_where(head)} is a delta built on {ids[i]!r}, which was replaced by a "
                 "checkpoint with another base; the chain is broken"
             )
-        deltas.append(record)
+        deltas.append((record, parsed))
     raise CheckpointSerializationError(
         f"{_where(head)} is a delta whose chain holds no full snapshot (corrupt chain)"
     )
@@ -92,12 +124,11 @@ async def resolve(cp: BaseCheckpointer, record: CheckpointRecord) -> Loaded:
         return Loaded(state, record.schema_version, (), len(record.payload), 0)
     head = parse_delta(record.payload, record.thread_id, record.checkpoint_id)
     ids = [*head.ch, head.bs]
-    snapshot, middle = await _ancestors(cp, record, ids)
     if head.v != serde.schema_version:
-        return _resolve_json(cp, record, snapshot, middle, ids)
-    deltas: list[tuple[str, Delta]] = [
-        (r.checkpoint_id, parse_delta(r.payload, r.thread_id, r.checkpoint_id)) for r in middle
-    ]
+        snapshot, older = await _ancestors(cp, record, ids, _json)
+        return _resolve_json(cp, record, snapshot, [r for r, _ in older], ids)
+    snapshot, middle = await _ancestors(cp, record, ids, _typed)
+    deltas = [(r.checkpoint_id, d) for r, d in middle]
     deltas.append((record.checkpoint_id, head))
     for cid, delta in deltas:
         if delta.v != snapshot.schema_version:
@@ -109,7 +140,7 @@ async def resolve(cp: BaseCheckpointer, record: CheckpointRecord) -> Loaded:
         snapshot.payload, thread_id=snapshot.thread_id, checkpoint_id=snapshot.checkpoint_id
     )
     state = apply_typed(base, deltas, record.thread_id)
-    chain_bytes = sum(len(r.payload) for r in middle) + len(record.payload)
+    chain_bytes = sum(len(r.payload) for r, _ in middle) + len(record.payload)
     start = ids.index(snapshot.checkpoint_id)
     return Loaded(
         state,
@@ -147,8 +178,7 @@ def _full_envelope(
             f"{_where(snapshot)} is not a locus checkpoint envelope (no integer 'v' field)"
         )
     parsed = [
-        (r.checkpoint_id, parse_delta_json(r.payload, r.thread_id, r.checkpoint_id))
-        for r in deltas
+        (r.checkpoint_id, parse_delta_json(r.payload, r.thread_id, r.checkpoint_id)) for r in deltas
     ]
     for cid, delta in parsed:
         if delta["v"] != envelope["v"]:
@@ -168,8 +198,8 @@ async def materialise(cp: BaseCheckpointer, record: CheckpointRecord) -> Checkpo
     if not is_delta(record.payload):
         return record
     head = parse_delta_json(record.payload, record.thread_id, record.checkpoint_id)
-    snapshot, middle = await _ancestors(cp, record, [*head["ch"], head["bs"]])
-    envelope = _full_envelope(snapshot, [*middle, record])
+    snapshot, middle = await _ancestors(cp, record, [*head["ch"], head["bs"]], _json)
+    envelope = _full_envelope(snapshot, [*[r for r, _ in middle], record])
     text = f'{{"v":{int(envelope["v"])},"state":{json.dumps(envelope["state"])}}}'
     return replace(record, payload=text, schema_version=int(envelope["v"]))
 
@@ -221,3 +251,14 @@ async def protect(
     for cid in order[start:]:
         await cp._write(replace(full.get(cid, records[cid])))
     return len(order) - start
+
+
+async def before_replace(cp: BaseCheckpointer, thread_id: str, checkpoint_id: str) -> None:
+    """Rewrite as snapshots the deltas built on a checkpoint about to be replaced."""
+    if not await cp._read_many(thread_id, [checkpoint_id]):
+        return
+    infos = await cp._list(thread_id, None)
+    records = await cp._read_many(thread_id, [i.checkpoint_id for i in infos])
+    if any(checkpoint_id in (ancestors_of(r) or ()) for r in records):
+        kept = [i.checkpoint_id for i in infos if i.checkpoint_id != checkpoint_id]
+        await protect(cp, thread_id, kept, [checkpoint_id])

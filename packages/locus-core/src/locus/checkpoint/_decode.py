@@ -20,6 +20,7 @@ from locus.core.errors import CheckpointSerializationError, ValidationError
 __all__ = [
     "MAX_CHECKPOINT_ID_CHARS",
     "check_checkpoint_id",
+    "check_metadata",
     "check_thread_id",
     "checked",
     "corrupt_field",
@@ -206,3 +207,20 @@ def checked(record: CheckpointRecord) -> CheckpointRecord:
         schema_version=record.schema_version,
         metadata=record.metadata,
     )
+
+
+def check_metadata(metadata: dict[str, Any]) -> dict[str, Any]:
+    """A JSON-compatible deep copy of save metadata.
+
+    Raises:
+        locus.core.errors.CheckpointSerializationError: it is not JSON-compatible.
+    """
+    try:
+        copied: dict[str, Any] = json.loads(json.dumps(metadata))
+    except (TypeError, ValueError, RecursionError) as exc:
+        raise CheckpointSerializationError(
+            f"checkpoint metadata must be JSON-compatible (str keys; str/number/bool/None/"
+            f"list/dict values): {exc}",
+            cause=exc,
+        ) from exc
+    return copied

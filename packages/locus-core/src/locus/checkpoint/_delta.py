@@ -27,6 +27,7 @@ records in place), every other field by its JSON form.
 
 from __future__ import annotations
 
+import copy
 import json
 import operator
 import re
@@ -37,6 +38,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 from pydantic import ValidationError as PydanticValidationError
 
+from locus.checkpoint._records import CheckpointRecord
 from locus.core.errors import CheckpointSerializationError
 from locus.core.messages import Message
 from locus.core.state import AgentState, IdempotencyRecord, ToolExecution
@@ -65,6 +67,7 @@ _MESSAGES: TypeAdapter[list[Message]] = TypeAdapter(list[Message])
 _TOOLS: TypeAdapter[list[ToolExecution]] = TypeAdapter(list[ToolExecution])
 _LEDGER: TypeAdapter[dict[str, IdempotencyRecord]] = TypeAdapter(dict[str, IdempotencyRecord])
 _ANY: TypeAdapter[Any] = TypeAdapter(Any)
+_MISSING = object()
 
 
 @dataclass(slots=True)
@@ -82,6 +85,8 @@ class Base:
         full_bytes: Estimated size of a snapshot of the state.
         chain_bytes: Bytes of the deltas since the snapshot (0 for a snapshot).
         expires_at: Expiry shared by the chain (``None`` without a ttl).
+        created_at: The record's ``created_at`` (with ``size``, tells a replaced record).
+        size: Length of the record's payload.
     """
 
     checkpoint_id: str
@@ -94,6 +99,28 @@ class Base:
     full_bytes: int
     chain_bytes: int
     expires_at: float | None
+    created_at: float = 0.0
+    size: int = 0
+
+    def matches(self, record: CheckpointRecord) -> bool:
+        """Whether ``record`` is the stored checkpoint this base was taken from."""
+        return (
+            record.checkpoint_id == self.checkpoint_id
+            and record.created_at == self.created_at
+            and len(record.payload) == self.size
+            and record.schema_version == self.version
+        )
+
+    def state(self) -> AgentState:
+        """A new state equal to the base's, sharing its (never edited) history items."""
+        state = AgentState.model_validate(copy.deepcopy(self.rest))
+        state.messages = list(self.messages)
+        state.tool_executions = list(self.tools)
+        state.idempotency = {
+            key: IdempotencyRecord.model_validate(copy.deepcopy(fields))
+            for key, (_, fields) in self.ledger.items()
+        }
+        return state
 
 
 def rest_of(state: AgentState) -> dict[str, Any]:
@@ -111,6 +138,8 @@ def remember(
     full_bytes: int,
     chain_bytes: int,
     expires_at: float | None,
+    created_at: float = 0.0,
+    size: int = 0,
 ) -> Base:
     """A :class:`Base` of ``state`` (pointer copies; later appends do not leak in)."""
     return Base(
@@ -124,6 +153,8 @@ def remember(
         full_bytes=full_bytes,
         chain_bytes=chain_bytes,
         expires_at=expires_at,
+        created_at=created_at,
+        size=size,
     )
 
 
@@ -153,7 +184,7 @@ def encode_delta(state: AgentState, base: Base, rest: dict[str, Any]) -> str:
         if (old := base.ledger.get(key)) is None or old[0] is not rec or old[1] != rec.__dict__
     }
     removed = [key for key in base.ledger if key not in state.idempotency]
-    fields = {key: value for key, value in rest.items() if base.rest.get(key, _ANY) != value}
+    fields = {key: value for key, value in rest.items() if base.rest.get(key, _MISSING) != value}
     return "".join(
         (
             f'{{"d":{DELTA_FORMAT},"v":{base.version},"bs":',
@@ -304,16 +335,17 @@ def apply_typed(
         if delta.ia or delta.ix:
             ledger = {k: r for k, r in ledger.items() if k not in delta.ix} | delta.ia
         fields.update(delta.fs)
-    if not fields:
-        snapshot.messages, snapshot.tool_executions = messages, tools
-        snapshot.idempotency = ledger
-        return snapshot
-    values = {**snapshot.__dict__, **fields}
-    values.update(messages=messages, tool_executions=tools, idempotency=ledger)
-    try:
-        return AgentState.model_validate(values)
-    except PydanticValidationError as exc:
-        raise _corrupt(thread_id, deltas[-1][0], exc) from exc
+    if fields:
+        try:
+            patch = AgentState.model_validate(fields)  # validates only the changed fields
+        except PydanticValidationError as exc:
+            raise _corrupt(thread_id, deltas[-1][0], exc) from exc
+        for key in fields:
+            if key in AgentState.model_fields and key not in _HISTORY:
+                setattr(snapshot, key, getattr(patch, key))
+    snapshot.messages, snapshot.tool_executions = messages, tools
+    snapshot.idempotency = ledger
+    return snapshot
 
 
 def apply_json(
@@ -341,7 +373,9 @@ def apply_json(
             + delta["ma"]
         )
         state["tool_executions"] = (
-            _prefix(state.get("tool_executions", []), delta["tk"], "tool executions", thread_id, cid)
+            _prefix(
+                state.get("tool_executions", []), delta["tk"], "tool executions", thread_id, cid
+            )
             + delta["ta"]
         )
         ledger = {k: r for k, r in state.get("idempotency", {}).items() if k not in delta["ix"]}

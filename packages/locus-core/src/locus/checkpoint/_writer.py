@@ -7,13 +7,13 @@ from typing import TYPE_CHECKING
 from pydantic_core import PydanticSerializationError
 
 from locus.checkpoint._delta import Base, encode_delta, remember, rest_of
-from locus.core.errors import CheckpointSerializationError
+from locus.core.errors import CheckpointConflictError, CheckpointSerializationError
 from locus.core.state import AgentState
 
 if TYPE_CHECKING:
     from locus.checkpoint._base import BaseCheckpointer
 
-__all__ = ["TTL_SLACK", "encode"]
+__all__ = ["TTL_SLACK", "conflict", "encode"]
 
 TTL_SLACK = 0.1
 """With a ttl, a chain's records expire together ``ttl * (1 + TTL_SLACK)`` after its
@@ -45,10 +45,7 @@ def encode(
         if base is not None:
             delta = encode_delta(state, base, rest)
             snapshot_bytes = base.full_bytes - base.chain_bytes
-            if (
-                len(delta) <= cp.delta_max_fraction * snapshot_bytes
-                and base.chain_bytes + len(delta) <= snapshot_bytes
-            ):
+            if base.chain_bytes + len(delta) <= cp.delta_max_fraction * snapshot_bytes:
                 return delta, remember(
                     state,
                     checkpoint_id,
@@ -76,4 +73,21 @@ def encode(
         full_bytes=len(payload),
         chain_bytes=0,
         expires_at=expires,
+    )
+
+
+async def conflict(
+    cp: BaseCheckpointer, thread_id: str, expect_parent: str | None
+) -> CheckpointConflictError:
+    """The error of a compare-and-set save that found another head (nothing was written)."""
+    head = await cp._list(thread_id, 1)
+    actual = head[0].checkpoint_id if head else None
+    return CheckpointConflictError(
+        f"thread {thread_id!r} moved on: its newest checkpoint is {actual!r}, not "
+        f"{expect_parent!r} this save was based on (another run wrote to it). "
+        "Nothing was saved; reload the thread and retry, or let runs take turns "
+        "with on_busy='enqueue'",
+        thread_id=thread_id,
+        expected_parent=expect_parent,
+        actual_parent=actual,
     )

@@ -338,6 +338,36 @@ class SQLiteCheckpointer(BaseCheckpointer):
             payload=row[7],
         )
 
+    async def _read_many(
+        self, thread_id: str, checkpoint_ids: Sequence[str]
+    ) -> list[CheckpointRecord]:
+        ids = list(dict.fromkeys(checkpoint_ids))
+        out: list[CheckpointRecord] = []
+        for start in range(0, len(ids), 500):  # under SQLite's bound-parameter limit
+            chunk = ids[start : start + 500]
+            sql = (
+                f"SELECT {_COLUMNS}, payload FROM {self._t} WHERE thread_id = ? "
+                f"AND checkpoint_id IN ({', '.join('?' * len(chunk))})"
+            )
+            args = (thread_id, *chunk)
+            rows = await self._call(
+                lambda conn, sql=sql, args=args: conn.execute(sql, args).fetchall()
+            )
+            out.extend(
+                decode_record(
+                    thread_id,
+                    row[1],
+                    parent_id=row[2],
+                    created_at=row[3],
+                    expires_at=row[4],
+                    schema_version=row[5],
+                    metadata=row[6],
+                    payload=row[7],
+                )
+                for row in rows
+            )
+        return out
+
     async def _list(self, thread_id: str, limit: int | None) -> list[CheckpointInfo]:
         sql = f"SELECT {_COLUMNS} FROM {self._t} WHERE thread_id = ? ORDER BY seq DESC LIMIT ?"
         rows = await self._call(

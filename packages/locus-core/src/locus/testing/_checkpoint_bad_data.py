@@ -173,7 +173,9 @@ class BadDataConformance:
         too_deep: Any = deep
         for _ in range(100):
             too_deep = {"a": too_deep}
-        state.messages[0].tool_calls[0].arguments = too_deep
+        # history items are replaced, never edited in place (what delta saves rely on)
+        deeper = ToolCall(id="deep", name="f", arguments=too_deep)
+        state.messages[0] = Message(role=Role.ASSISTANT, tool_calls=[deeper])
         with pytest.raises(CheckpointSerializationError):
             await checkpointer.save(state, t)
         assert len(await checkpointer.history(t)) == 1

@@ -7,7 +7,7 @@ runs against each backend's real store.
 
 from __future__ import annotations
 
-import time
+import asyncio
 import uuid
 from pathlib import Path
 from typing import Any
@@ -22,9 +22,10 @@ from locus.core.state import AgentState, IdempotencyRecord, ToolExecution
 
 
 def _turn(state: AgentState, i: int) -> None:
-    """One agent turn: a user message, a tool call's result, an answer; fields move too."""
+    """One agent turn: three messages, a tool execution; fields and the ledger move too."""
     state.messages.append(Message.user(f"question {i} " + "ü" * (i % 7)))
     state.messages.append(Message.assistant(f"answer {i}"))
+    state.messages.append(Message.assistant(f"follow-up {i}"))
     state.tool_executions.append(ToolExecution(tool_call_id=f"c{i}", name="f", result=str(i)))
     state.iteration = i
     state.token_usage.prompt_tokens += 10
@@ -70,10 +71,10 @@ class DeltaConformance:
 
     async def test_long_thread_every_checkpoint_loads(self, checkpointer: BaseCheckpointer) -> None:
         t = self.tid()
-        _, saved = await self._thread(checkpointer, t, 150)  # 300 messages, 150 saves
+        _, saved = await self._thread(checkpointer, t, 100)  # 301 messages, 100 saves
         records = await checkpointer._read_many(t, [cid for cid, _ in saved])
         deltas = sum(1 for r in records if is_delta(r.payload))
-        assert deltas > 100  # most saves wrote only what changed
+        assert deltas > 70  # most saves wrote only what changed
         assert len(records) - deltas > 2  # and periodic snapshots bound the chains
         for cid, expected in saved:
             loaded = await checkpointer.load(t, cid)
@@ -88,9 +89,8 @@ class DeltaConformance:
     ) -> None:
         t = self.tid()
         state, saved = await self._thread(checkpointer, t, 40)
-        head = await checkpointer._read(t, saved[-1][0])
-        assert head is not None
-        assert is_delta(head.payload)
+        records = await checkpointer._read_many(t, [cid for cid, _ in saved])
+        head = max((r for r in records if is_delta(r.payload)), key=lambda r: r.created_at)
         full = checkpointer.serde.dumps(state)
         assert len(head.payload) < len(full) / 10
         record = await checkpointer.load_record(t)
@@ -197,7 +197,7 @@ class DeltaConformance:
         try:
             t = self.tid()
             await short.save(AgentState(thread_id=t, messages=[Message.system("x" * 9000)]), t)
-            time.sleep(0.01)  # the base is now too old to carry a delta for a full ttl
+            await asyncio.sleep(0.01)  # the base is now too old to carry a delta for a full ttl
             cid = await short.save(AgentState(thread_id=t, iteration=2), t)
             record = await short._read(t, cid)
             assert record is not None
@@ -231,8 +231,8 @@ class DeltaConformance:
         _, saved = await self._thread(checkpointer, t, 4)
         await checkpointer._delete(t, [saved[1][0]])  # deleted behind the checkpointer's back
         with pytest.raises(CheckpointSerializationError) as info:
-            await checkpointer.load(t, saved[3][0])
-        assert saved[3][0] in str(info.value)
+            await checkpointer.load(t, saved[2][0])  # not the cached head: its chain is read
+        assert saved[2][0] in str(info.value)
         assert saved[1][0] in str(info.value)
         assert t in str(info.value)
 
