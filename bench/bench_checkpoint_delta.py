@@ -89,7 +89,7 @@ async def _run(folder: Path) -> list[tuple[str, ...]]:
             await cp.load("t")
             loads.append(time.process_time() - start)
             start = time.process_time()  # a load without the cache (another process)
-            await resolve(cp, await cp._fetch("t"))
+            await resolve(cp, await cp._stored_record("t"))
             cold.append(time.process_time() - start)
             record = await cp._read("t", cid)
             sizes.append(len(record.payload))

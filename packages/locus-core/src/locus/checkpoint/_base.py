@@ -247,7 +247,7 @@ class BaseCheckpointer(CheckpointStorage):
         self, thread_id: str, checkpoint_id: str | None = None
     ) -> tuple[AgentState, str] | None:
         """As :meth:`load`, with the id of the checkpoint read (a run's ``expect_parent``)."""
-        record = await self._fetch(thread_id, checkpoint_id)
+        record = await self._stored_record(thread_id, checkpoint_id)
         if record is None:
             emit_missing(self.backend_name, thread_id)
             return None
@@ -289,10 +289,10 @@ class BaseCheckpointer(CheckpointStorage):
             locus.core.errors.CheckpointSerializationError: a delta's chain is
                 corrupt or incomplete (the message names the checkpoint).
         """
-        record = await self._fetch(thread_id, checkpoint_id)
+        record = await self._stored_record(thread_id, checkpoint_id)
         return None if record is None else await _chain.materialise(self, record)
 
-    async def _fetch(
+    async def _stored_record(
         self, thread_id: str, checkpoint_id: str | None = None
     ) -> CheckpointRecord | None:
         """The stored record as is (a delta stays a delta), expiry applied."""
@@ -391,7 +391,7 @@ class BaseCheckpointer(CheckpointStorage):
                 f"cannot fork into thread {new_thread_id!r}: it already has checkpoints "
                 "(pick a new thread id or delete_thread() it first)"
             )
-        record = await self._fetch(thread_id, checkpoint_id)
+        record = await self._stored_record(thread_id, checkpoint_id)
         if record is None:
             raise CheckpointNotFoundError(f"thread {thread_id!r} has no checkpoint to fork from")
         state = (await _chain.resolve(self, record)).state

@@ -349,10 +349,7 @@ class SQLiteCheckpointer(BaseCheckpointer):
                 f"SELECT {_COLUMNS}, payload FROM {self._t} WHERE thread_id = ? "
                 f"AND checkpoint_id IN ({', '.join('?' * len(chunk))})"
             )
-            args = (thread_id, *chunk)
-            rows = await self._call(
-                lambda conn, sql=sql, args=args: conn.execute(sql, args).fetchall()
-            )
+            rows = await self._call(_fetch_all(sql, (thread_id, *chunk)))
             out.extend(
                 decode_record(
                     thread_id,
@@ -423,3 +420,7 @@ def from_url(url: str, **options: Any) -> SQLiteCheckpointer:
         )
     path = path[1:] if path.startswith("/") else path
     return SQLiteCheckpointer(path or ":memory:", **options)
+
+
+def _fetch_all(sql: str, args: tuple[str, ...]) -> Callable[[sqlite3.Connection], list[Any]]:
+    return lambda conn: conn.execute(sql, args).fetchall()

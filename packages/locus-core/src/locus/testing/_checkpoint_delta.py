@@ -196,12 +196,14 @@ class DeltaConformance:
         short = await self.make_checkpointer(tmp_path, ttl=0.001)
         try:
             t = self.tid()
-            await short.save(AgentState(thread_id=t, messages=[Message.system("x" * 9000)]), t)
+            state = AgentState(thread_id=t, messages=[Message.system("x" * 9000)])
+            await short.save(state, t)
             await asyncio.sleep(0.01)  # the base is now too old to carry a delta for a full ttl
-            cid = await short.save(AgentState(thread_id=t, iteration=2), t)
-            record = await short._read(t, cid)
-            assert record is not None
-            assert not is_delta(record.payload)
+            state.messages.append(Message.user("small change"))
+            cid = await short.save(state, t)
+            second = await short._read(t, cid)
+            assert second is not None
+            assert not is_delta(second.payload)
         finally:
             await self.close_checkpointer(short)
 
