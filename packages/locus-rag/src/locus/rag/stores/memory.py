@@ -64,10 +64,9 @@ class InMemoryVectorStore(BaseVectorStore):
 
     async def count(self, filter: Filter | None = None) -> int:
         """How many documents (matching ``filter``)."""
-        if not filter:
-            return len(self._index)
-        check_filter(filter)
-        return len(self._index.ids(filter))
+        if filter:
+            check_filter(filter)
+        return self._index.count(filter)
 
     async def clear(self) -> None:
         """Delete every document."""

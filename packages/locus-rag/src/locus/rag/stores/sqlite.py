@@ -128,7 +128,7 @@ class SQLiteVectorStore(BaseVectorStore):
         if rows:
             docs = [Document(r[0], r[1], None, json.loads(r[2]), r[4], r[5]) for r in rows]
             vectors = np.stack([np.frombuffer(r[3], dtype=np.float32) for r in rows])
-            index.upsert(docs, vectors)
+            index.upsert(docs, vectors, unit=True)
         self._index = index
         self._version = version
 
@@ -181,7 +181,7 @@ class SQLiteVectorStore(BaseVectorStore):
             except BaseException:
                 conn.execute("ROLLBACK")
                 raise
-            self._index.upsert(documents, vectors)
+            self._index.upsert(documents, vectors, unit=True)
 
         await self._call(write)
         return [d.id for d in documents]
@@ -229,7 +229,7 @@ class SQLiteVectorStore(BaseVectorStore):
         """How many documents (matching ``filter``)."""
         if filter:
             check_filter(filter)
-        return len((await self._mirror()).ids(filter))
+        return (await self._mirror()).count(filter)
 
     async def clear(self) -> None:
         """Delete every document (the table and its dimension stay)."""
