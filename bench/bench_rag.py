@@ -1,41 +1,48 @@
 """Vector stores: ingest throughput, query p50/p99 and recall@10, locus vs peers.
 
-Workload: N random 384-d unit vectors (N = 10k and 100k, the size of
-all-MiniLM-L6-v2 embeddings), each a document with a short text and a small
-metadata dict; Q query vectors drawn the same way. One process, one run:
+Workload: N 384-d unit vectors (N = 10k and 100k; the size of
+all-MiniLM-L6-v2 embeddings) drawn around 1,000 random centres, so that they
+cluster as real embeddings do (``--data random`` for the uniform case, the
+worst case for graph indexes); each is a document with a short text and a
+small metadata dict. Q query vectors are drawn the same way. One process:
 
 - locus ``InMemoryVectorStore`` (numpy, exact) and ``SQLiteVectorStore``
   (one file, exact over an in-memory mirror);
+- locus ``ChromaVectorStore`` (embedded chromadb, HNSW: approximate);
 - LangChain ``InMemoryVectorStore`` (langchain-core; exact);
 - faiss ``IndexFlatIP`` (exact) and ``IndexHNSWFlat`` (approximate, M=32,
   efSearch=128).
 
-Ingest is measured through each store's own add call in batches of 1,000;
-a query is one top-10 search, and each query runs on every store in turn
-(so a busy machine slows them alike). LangChain's store answers the first
-20 queries only: it takes seconds per query at 100k. recall@10 is measured against exact numpy
-search. Goal: locus in-memory query p50 <= 1.2x faiss flat at 100k.
+Ingest goes through each store's own add call in batches of 1,000. A query
+is one top-10 search; queries run in rounds, each round running the same
+query on every store in a rotating order, so a busy machine slows them
+alike. Wall time (``perf_counter``) and CPU time (``process_time``) are both
+recorded. The query timing runs at two BLAS/OpenMP thread settings, one
+thread and the library default (``threadpoolctl`` and faiss's
+``omp_set_num_threads``); SQLite, Chroma and LangChain run at one thread
+only. LangChain's store converts its whole list of vectors to numpy on every
+query (~4 s at 100k on this machine), so it answers only ``--lc-queries``
+queries per size and is reported with its own count. The approximate stores
+run at sizes up to ``--approx-max`` (building an HNSW graph of 100k vectors
+takes minutes here). recall@10 is measured against exact numpy search.
 
-Run: ``python bench/bench_rag.py [--sizes 10000 100000] [--queries 200]``.
+Goal: locus in-memory query <= 1.2x faiss flat at 100k (the ratio printed is
+the median over queries of locus time / faiss time for the same query, with
+its interquartile range); recall@10 >= 0.95 for approximate stores.
+
+Run: ``python bench/bench_rag.py [--sizes 10000 100000] [--queries 300]
+[--threads 1 default] [--approx-max 10000] [--data clustered|random]``.
 """
 
 from __future__ import annotations
 
-import os
-
-# One thread for every library, so each store is measured doing one query on
-# one core: faiss via omp_set_num_threads(1) below, numpy's OpenBLAS here
-# (before numpy loads). On a busy 2-core machine OpenBLAS's thread pool made
-# a 10k x 384 matrix-vector product ~20x slower than one thread.
-os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
-
 import argparse
 import asyncio
-import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -47,82 +54,128 @@ from _peers import table
 DIM = 384
 K = 10
 BATCH = 1000
-LC_QUERIES = 20
-
-
-def vectors(n: int, seed: int) -> np.ndarray[Any, np.dtype[np.float32]]:
-    rng = np.random.default_rng(seed)
-    m = rng.normal(size=(n, DIM)).astype(np.float32)
-    m /= np.linalg.norm(m, axis=1, keepdims=True)
-    return m
-
-
-def pct(values: list[float], q: float) -> float:
-    return float(np.percentile(values, q)) * 1000.0
-
-
-class Result:
-    def __init__(self, name: str, n: int) -> None:
-        self.name, self.n = name, n
-        self.ingest_s = 0.0
-        self.lat: list[float] = []
-        self.recall: float | None = None
-        self.max_queries = 1 << 30
-
+CENTRES = 1000
 
 Search = Callable[[np.ndarray[Any, Any]], list[int]]
 
 
-def time_queries(
-    stores: list[tuple[Result, Search]], queries: np.ndarray[Any, Any], truth: list[set[int]]
+def vectors(n: int, seed: int, kind: str) -> np.ndarray[Any, np.dtype[np.float32]]:
+    rng = np.random.default_rng(seed)
+    if kind == "random":
+        m = rng.normal(size=(n, DIM)).astype(np.float32)
+    else:
+        centres = np.random.default_rng(0).normal(size=(CENTRES, DIM)).astype(np.float32)
+        m = centres[rng.integers(0, CENTRES, size=n)]
+        m += rng.normal(scale=0.6, size=(n, DIM)).astype(np.float32)
+    m /= np.linalg.norm(m, axis=1, keepdims=True)
+    return m
+
+
+class Store:
+    """One store under test: how it searches and what was measured."""
+
+    def __init__(self, name: str, search: Search, ingest: tuple[float, float]) -> None:
+        self.name, self.search = name, search
+        self.ingest_wall, self.ingest_cpu = ingest
+        self.max_queries = 1 << 30
+        self.threads = ("1", "default")
+        self.wall: dict[str, list[float]] = {}
+        self.cpu: dict[str, list[float]] = {}
+        self.hits = 0
+        self.answered = 0
+
+
+@contextmanager
+def threads(mode: str) -> Iterator[None]:
+    """BLAS and OpenMP at one thread, or at their defaults."""
+    from threadpoolctl import threadpool_limits
+
+    faiss: Any = None
+    with suppress(ImportError):
+        import faiss
+    if mode == "default":
+        yield
+        return
+    before = faiss.omp_get_max_threads() if faiss else None
+    with threadpool_limits(limits=int(mode)):
+        if faiss:
+            faiss.omp_set_num_threads(int(mode))
+        try:
+            yield
+        finally:
+            if faiss:
+                faiss.omp_set_num_threads(before)
+
+
+def timed(fn: Callable[[], Any]) -> tuple[float, float]:
+    wall, cpu = time.perf_counter(), time.process_time()
+    fn()
+    return time.perf_counter() - wall, time.process_time() - cpu
+
+
+def run_queries(
+    stores: list[Store],
+    queries: np.ndarray[Any, Any],
+    truth: list[set[int]],
+    mode: str,
+    limit: int,
 ) -> None:
-    """Each query on every store in turn, so a busy machine slows them alike."""
-    hits = {id(res): 0 for res, _ in stores}
-    for n, (q, expect) in enumerate(zip(queries, truth, strict=True)):
-        for res, search in stores:
-            if n >= res.max_queries:
-                continue
-            t = time.perf_counter()
-            got = search(q)
-            res.lat.append(time.perf_counter() - t)
-            hits[id(res)] += len(set(got[:K]) & expect)
-    for res, _ in stores:
-        res.recall = hits[id(res)] / (K * len(res.lat))
+    """Round r runs query r on every store, starting at store r mod len(stores).
+
+    Other thread settings than one run the first ``limit`` queries only.
+    """
+    active = [s for s in stores if mode in s.threads]
+    for s in active:
+        s.wall[mode], s.cpu[mode] = [], []
+    with threads(mode):
+        for r, (q, expect) in enumerate(zip(queries, truth, strict=True)):
+            for i in range(len(active)):
+                s = active[(r + i) % len(active)]
+                if r >= s.max_queries or (mode != "1" and r >= limit):
+                    continue
+                wall, cpu = time.perf_counter(), time.process_time()
+                got = s.search(q)
+                wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+                s.wall[mode].append(wall)
+                s.cpu[mode].append(cpu)
+                if mode == "1":
+                    s.hits += len(set(got[:K]) & expect)
+                    s.answered += 1
 
 
-def bench_locus(kind: str, data: Any, queries: Any, tmp: Path) -> tuple[Result, Search]:
-    from locus.rag.stores import Document, InMemoryVectorStore, SQLiteVectorStore
+def locus_store(kind: str, data: Any, tmp: Path) -> Store:
+    from locus.rag.stores import ChromaVectorStore, Document, InMemoryVectorStore, SQLiteVectorStore
 
     n = len(data)
-    res = Result(f"locus {kind}", n)
-    store: Any = (
-        InMemoryVectorStore()
-        if kind == "in-memory"
-        else SQLiteVectorStore(tmp / f"bench-{n}.db", table=f"v{n}")
-    )
+    store: Any
+    if kind == "in-memory":
+        store = InMemoryVectorStore()
+    elif kind == "SQLite":
+        store = SQLiteVectorStore(tmp / f"bench-{n}.db", table=f"v{n}")
+    else:
+        store = ChromaVectorStore(str(tmp / f"chroma-{n}"), collection_name=f"c{n}")
+    loop = asyncio.new_event_loop()
 
-    async def ingest() -> None:
+    def ingest() -> None:
         for start in range(0, n, BATCH):
             docs = [
                 Document(id=str(i), content=f"doc {i}", embedding=data[i], metadata={"i": i})
                 for i in range(start, min(start + BATCH, n))
             ]
-            await store.add(docs)
+            loop.run_until_complete(store.add(docs))
 
-    t = time.perf_counter()
-    asyncio.run(ingest())
-    res.ingest_s = time.perf_counter() - t
-    loop = asyncio.new_event_loop()
+    cost = timed(ingest)
 
     def search(q: Any) -> list[int]:
         found = loop.run_until_complete(store.search(q, limit=K))
         return [int(r.document.id) for r in found]
 
-    search(queries[0])  # warm (SQLite loads its mirror on first read)
-    return res, search
+    search(data[0])  # warm (SQLite loads its mirror on first read)
+    name = {"Chroma": "locus Chroma (HNSW)"}.get(kind, f"locus {kind}")
+    return Store(name, search, cost)
 
 
-def bench_langchain(data: Any) -> tuple[Result, Search] | None:
+def langchain_store(data: Any) -> Store | None:
     try:
         from langchain_core.documents import Document as LCDocument
         from langchain_core.embeddings import Embeddings
@@ -139,100 +192,157 @@ def bench_langchain(data: Any) -> tuple[Result, Search] | None:
             raise NotImplementedError
 
     n = len(data)
-    res = Result("langchain InMemoryVectorStore", n)
     store = LCStore(Precomputed())
-    t = time.perf_counter()
-    for start in range(0, n, BATCH):
-        ids = range(start, min(start + BATCH, n))
-        store.add_documents(
-            [LCDocument(page_content=f"doc {i}", metadata={"i": i}) for i in ids],
-            ids=[str(i) for i in ids],
-        )
-    res.ingest_s = time.perf_counter() - t
+
+    def ingest() -> None:
+        for start in range(0, n, BATCH):
+            ids = range(start, min(start + BATCH, n))
+            store.add_documents(
+                [LCDocument(page_content=f"doc {i}", metadata={"i": i}) for i in ids],
+                ids=[str(i) for i in ids],
+            )
+
+    cost = timed(ingest)
 
     def search(q: Any) -> list[int]:
         return [int(d.id) for d in store.similarity_search_by_vector(q.tolist(), k=K)]
 
-    res.max_queries = LC_QUERIES  # ~0.25 s per query at 10k: a subset keeps the run short
-    return res, search
+    return Store("LangChain InMemoryVectorStore", search, cost)
 
 
-def bench_faiss(kind: str, data: Any) -> tuple[Result, Search] | None:
+def faiss_store(kind: str, data: Any) -> Store | None:
     try:
         import faiss
     except ImportError as exc:
         print(f"(faiss-cpu unavailable: {exc})")
         return None
-    n = len(data)
-    res = Result(f"faiss {kind}", n)
     if kind == "flat":
         index = faiss.IndexFlatIP(DIM)
     else:
         index = faiss.IndexHNSWFlat(DIM, 32, faiss.METRIC_INNER_PRODUCT)
         index.hnsw.efSearch = 128
-    t = time.perf_counter()
-    for start in range(0, n, BATCH):
-        index.add(np.ascontiguousarray(data[start : start + BATCH]))
-    res.ingest_s = time.perf_counter() - t
+
+    def ingest() -> None:
+        for start in range(0, len(data), BATCH):
+            index.add(np.ascontiguousarray(data[start : start + BATCH]))
+
+    cost = timed(ingest)
 
     def search(q: Any) -> list[int]:
         _, idx = index.search(q[None, :], K)
         return [int(i) for i in idx[0]]
 
-    return res, search
+    name = "faiss flat" if kind == "flat" else "faiss HNSW (M=32, efSearch=128)"
+    return Store(name, search, cost)
+
+
+def ms(values: list[float], q: float) -> str:
+    return f"{float(np.percentile(values, q)) * 1000:.2f}"
+
+
+def ratio_line(n: int, mode: str, ours: Store, peer: Store) -> str:
+    parts = []
+    for label, a, b in (
+        ("CPU", ours.cpu[mode], peer.cpu[mode]),
+        ("wall", ours.wall[mode], peer.wall[mode]),
+    ):
+        paired = np.asarray(a) / np.maximum(np.asarray(b), 1e-9)
+        p25, p50, p75 = np.percentile(paired, [25, 50, 75])
+        parts.append(f"{label} {p50:.2f}x (IQR {p25:.2f}-{p75:.2f})")
+    return f"{n:,} vectors, threads={mode}: {ours.name} / {peer.name}: " + ", ".join(parts)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
-    parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument("--queries", type=int, default=300)
+    parser.add_argument("--threads", nargs="+", default=["1", "default"])
+    parser.add_argument(
+        "--default-queries", type=int, default=100, help="queries per thread mode but 1"
+    )
+    parser.add_argument(
+        "--lc-queries",
+        type=int,
+        nargs=2,
+        default=[10, 4],
+        metavar=("SMALL", "LARGE"),
+        help="LangChain queries below / at 100k vectors",
+    )
+    parser.add_argument("--approx-max", type=int, default=10_000)
+    parser.add_argument("--data", choices=("clustered", "random"), default="clustered")
     args = parser.parse_args()
-    try:
-        import faiss
-
-        faiss.omp_set_num_threads(1)  # one query at a time, like the others
-    except ImportError:
-        pass
     rows: list[tuple[str, ...]] = []
     ratios: list[str] = []
+    started = time.perf_counter()
     with tempfile.TemporaryDirectory() as tmpdir:
         tmp = Path(tmpdir)
         for n in args.sizes:
-            data = vectors(n, seed=1)
-            queries = vectors(args.queries, seed=2)
+            data = vectors(n, seed=1, kind=args.data)
+            queries = vectors(args.queries, seed=2, kind=args.data)
             exact = np.argsort(-(queries @ data.T), axis=1)[:, :K]
             truth = [set(map(int, row)) for row in exact]
-            built = [
-                bench_locus("in-memory", data, queries, tmp),
-                bench_locus("SQLite", data, queries, tmp),
-                bench_langchain(data),
-                bench_faiss("flat", data),
-                bench_faiss("HNSW", data),
-            ]
-            stores = [b for b in built if b is not None]
-            time_queries(stores, queries, truth)
-            by_name = {r.name: r for r, _ in stores}
-            for r in by_name.values():
-                rows.append(
-                    (
-                        f"{n:,}",
-                        r.name,
-                        f"{n / r.ingest_s:,.0f}",
-                        f"{pct(r.lat, 50):.3f}",
-                        f"{pct(r.lat, 99):.3f}",
-                        f"{r.recall:.3f}",
+            with threads("1"):  # ingest single-threaded too (HNSW builds included)
+                built = [
+                    locus_store("in-memory", data, tmp),
+                    locus_store("SQLite", data, tmp),
+                    faiss_store("flat", data),
+                    langchain_store(data) if args.lc_queries[n >= 100_000] else None,
+                ]
+                if n <= args.approx_max:
+                    built += [faiss_store("HNSW", data), locus_store("Chroma", data, tmp)]
+            stores = [s for s in built if s is not None]
+            for s in stores:
+                if not s.name.startswith(("locus in-memory", "faiss flat")):
+                    s.threads = ("1",)
+                if s.name.startswith("LangChain"):
+                    s.max_queries = args.lc_queries[n >= 100_000]
+            for mode in args.threads:
+                run_queries(stores, queries, truth, mode, args.default_queries)
+            for s in stores:
+                for mode in args.threads:
+                    if not s.wall.get(mode):
+                        continue
+                    rows.append(
+                        (
+                            f"{n:,}",
+                            s.name,
+                            mode,
+                            f"{n / s.ingest_wall:,.0f}" if mode == "1" else "",
+                            str(len(s.wall[mode])),
+                            ms(s.wall[mode], 50),
+                            ms(s.wall[mode], 99),
+                            ms(s.cpu[mode], 50),
+                            ms(s.cpu[mode], 99),
+                            f"{s.hits / (K * s.answered):.3f}" if mode == "1" else "",
+                        )
                     )
-                )
-            mem, flat = by_name.get("locus in-memory"), by_name.get("faiss flat")
-            if mem and flat:
-                ratios.append(
-                    f"{n:,}: locus in-memory p50 / faiss flat p50 = "
-                    f"{statistics.median(mem.lat) / statistics.median(flat.lat):.2f}x"
-                )
-    print(f"top-{K} search over {DIM}-d unit vectors, {args.queries} queries, one at a time")
-    print(table(rows, ("N", "store", "ingest docs/s", "query p50 ms", "query p99 ms", "recall@10")))
+            by_name = {s.name: s for s in stores}
+            if "faiss flat" in by_name:
+                for mode in args.threads:
+                    ratios.append(
+                        ratio_line(n, mode, by_name["locus in-memory"], by_name["faiss flat"])
+                    )
+            del stores, built, by_name
+    print(
+        f"top-{K} search over {DIM}-d unit vectors ({args.data}), up to {args.queries} queries "
+        "one at a time; ingest in batches of 1,000 at one thread"
+    )
+    header = (
+        "N",
+        "store",
+        "threads",
+        "ingest docs/s",
+        "queries",
+        "wall p50 ms",
+        "wall p99 ms",
+        "CPU p50 ms",
+        "CPU p99 ms",
+        "recall@10",
+    )
+    print(table(rows, header))
     for line in ratios:
         print(line)
+    print(f"(ran {time.perf_counter() - started:.0f} s)")
 
 
 if __name__ == "__main__":

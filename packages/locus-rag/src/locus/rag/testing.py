@@ -231,6 +231,18 @@ class VectorStoreConformance:
         assert hit[0].document.id == "d321"
         assert await store.count({"bucket": 3}) == 50
 
+    async def test_documents_lists_every_document(self, store: VectorStore) -> None:
+        """Optional ``documents()``: what hybrid search's keyword index is built from."""
+        listing = getattr(store, "documents", None)
+        if not callable(listing):
+            pytest.skip(f"{type(store).__name__} does not list its documents")
+        await self.filled(store, 30)
+        await store.delete(["d4"])
+        docs = {d.id: d for d in await listing()}
+        assert sorted(docs) == sorted(f"d{i}" for i in range(30) if i != 4)
+        assert docs["d7"].content == "document 7 — héllo 🦜"
+        assert docs["d7"].metadata == {"i": 7, "parity": "odd", "tag": "t1"}
+
     @staticmethod
     def unique(prefix: str = "locus") -> str:
         """A name unique to this test (servers are shared by many runs)."""

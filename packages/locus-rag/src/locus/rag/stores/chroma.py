@@ -21,6 +21,7 @@ from locus.rag.stores.base import BaseVectorStore, Document, Filter, SearchResul
 
 __all__ = ["ChromaVectorStore", "from_url", "translate_filter"]
 
+_PAGE = 5000
 _META = "_locus_meta"
 _SPACES = {"cosine": "cosine", "dot": "ip", "l2": "l2"}
 
@@ -220,6 +221,25 @@ class ChromaVectorStore(BaseVectorStore):
             )
         }
         return [found[i] for i in wanted if i in found]
+
+    async def documents(self) -> list[Document]:
+        """Every document, without embeddings (the retriever's keyword index reads these)."""
+        docs: list[Document] = []
+        while True:
+            got = await self._call(
+                self.collection.get,
+                include=["documents", "metadatas"],
+                limit=_PAGE,
+                offset=len(docs),
+            )
+            docs += [
+                self._document(doc_id, text, meta, None)
+                for doc_id, text, meta in zip(
+                    got["ids"], got["documents"], got["metadatas"], strict=True
+                )
+            ]
+            if len(got["ids"]) < _PAGE:
+                return docs
 
     async def delete(
         self, ids: Sequence[str] | None = None, *, filter: Filter | None = None

@@ -230,6 +230,20 @@ class QdrantVectorStore(BaseVectorStore):
         by_id = {d.id: d for d in map(self._doc, points)}
         return [by_id[i] for i in wanted if i in by_id]
 
+    async def documents(self) -> list[Document]:
+        """Every document, without embeddings (the retriever's keyword index reads these)."""
+        if not await self._ensure(None):
+            return []
+        docs: list[Document] = []
+        offset = None
+        while True:
+            points, offset = await self._call(
+                self.client.scroll(self.collection, limit=1000, offset=offset)
+            )
+            docs += [self._doc(p) for p in points]
+            if offset is None:
+                return docs
+
     async def _matching(self, flt: Any) -> list[str]:
         ids: list[str] = []
         offset = None
