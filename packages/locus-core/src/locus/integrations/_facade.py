@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Callable, Iterable
 from types import ModuleType
 from typing import Any
 
 from locus.core.errors import PluginError, PluginNotFoundError
 
-__all__ = ["public_names", "resolve"]
+__all__ = ["public_names", "resolve", "serve"]
 
 
 def _module(integration: str, attr: str) -> ModuleType:
@@ -46,3 +48,33 @@ def resolve(integration: str, attr: str) -> Any:
             f"has no attribute {attr!r}"
         )
     return getattr(module, attr)
+
+
+def serve(
+    integration: str, module_name: str, names: Iterable[str], *, gaps: str = ""
+) -> tuple[Callable[[str], Any], Callable[[], list[str]]]:
+    """``(__getattr__, __dir__)`` for a façade module serving ``names`` from ``integration``.
+
+    The façade module ``module_name`` exposes only ``names`` (so ``hasattr``
+    stays honest); each is resolved on first access and cached in the module.
+
+    Args:
+        integration: The registered integration name (``"oci"``).
+        module_name: The façade module's ``__name__``.
+        names: The original's names this module serves.
+        gaps: Appended to the ``AttributeError`` of any other name (where the
+            migration guide explains it).
+    """
+    served = frozenset(names)
+
+    def __getattr__(name: str) -> Any:
+        if name not in served:
+            raise AttributeError(f"module {module_name!r} has no attribute {name!r}{gaps}")
+        value = resolve(integration, name)
+        setattr(sys.modules[module_name], name, value)
+        return value
+
+    def __dir__() -> list[str]:
+        return sorted(served)
+
+    return __getattr__, __dir__

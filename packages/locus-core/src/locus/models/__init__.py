@@ -38,6 +38,12 @@ _LAZY = {
     "OpenAIConfig": "locus.models.native.openai",
     "OpenAIModel": "locus.models.native.openai",
     "register_provider": "locus.models.registry",
+    # served by locus-oci (ImportError naming it when missing)
+    "OCIAuthType": "locus.models.providers.oci",
+    "OCIConfig": "locus.models.providers.oci",
+    "OCIModel": "locus.models.providers.oci",
+    "OCIOpenAIConfig": "locus.models.providers.oci",
+    "OCIOpenAIModel": "locus.models.providers.oci",
 }
 
 

@@ -76,6 +76,7 @@ KNOWN_BACKENDS = {
 KNOWN_INTEGRATIONS = {
     "fastmcp": "locus-mcp",
     "otel": "locus-otel",
+    "oci": "locus-oci",
 }
 
 

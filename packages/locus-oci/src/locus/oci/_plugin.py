@@ -30,3 +30,9 @@ def locus_register_backends(register: Registrar) -> None:
     """``OCIBucketCheckpointer`` and ``oci_bucket_checkpointer`` in ``locus.memory.backends``."""
     register("OCIBucketCheckpointer", "locus.oci.checkpoint:OCIBucketCheckpointer")
     register("oci_bucket_checkpointer", "locus.oci.checkpoint:oci_bucket_checkpointer")
+
+
+@hookimpl
+def locus_register_integrations(register: Registrar) -> None:
+    """Serve the original locus's ``locus.models.providers.oci`` names (``OCIModel``...)."""
+    register("oci", "locus.oci._original")

@@ -261,8 +261,9 @@ def make_auth(
 
     Args:
         auth_type: ``"api_key"`` (default: the profile's key), ``"security_token"``
-            (the profile's session token), ``"instance_principal"`` or
-            ``"resource_principal"`` (the ``oci`` SDK's signers; only inside OCI).
+            (the profile's session token; ``"session_token"`` is the same),
+            ``"instance_principal"`` or ``"resource_principal"`` (the ``oci`` SDK's
+            signers; only inside OCI).
         config: A loaded profile (else read from ``config_file``/``profile``).
         config_file: Config file path (``OCI_CONFIG_FILE``, ``~/.oci/config``).
         profile: Profile name (``OCI_CONFIG_PROFILE``, ``DEFAULT``).
@@ -274,7 +275,7 @@ def make_auth(
     kind = auth_type.lower().replace("-", "_")
     if kind == "api_key":
         return OCIRequestSigner.from_config(config, path=config_file, profile=profile)
-    if kind == "security_token":
+    if kind in ("security_token", "session_token"):
         return OCIRequestSigner.from_security_token(config, path=config_file, profile=profile)
     if kind == "instance_principal":
         from oci.auth.signers import InstancePrincipalsSecurityTokenSigner
