@@ -23,6 +23,19 @@ pytestmark = pytest.mark.skipif(
         ("from locus.models.providers import OCIConfig", "locus-oci"),
         ("from locus.models.providers.oci.openai_compat import OCIOpenAIModel", "locus-oci"),
         ("from locus.models import OCIModel", "locus-oci"),
+        (
+            "from locus.memory.backends.postgresql import PostgreSQLBackend; PostgreSQLBackend()",
+            "locus-checkpoint-postgres",
+        ),
+        (
+            "from locus.memory.backends import oracle_checkpointer; oracle_checkpointer()",
+            "locus-checkpoint-oracle",
+        ),
+        (
+            "from locus.memory.backends.adapters import oci_bucket_checkpointer; "
+            "oci_bucket_checkpointer('bucket', 'namespace')",
+            "locus-oci",
+        ),
     ],
 )
 def test_integration_imports_name_the_distribution(code: str, dist: str) -> None:

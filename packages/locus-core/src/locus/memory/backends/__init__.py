@@ -8,8 +8,10 @@ naming the distribution to install; any other unknown name is an
 :class:`AttributeError` (so ``hasattr`` works).
 
 The original locus's submodules are here too: ``.memory``, ``.file``,
-``.sqlite`` (``SQLiteBackend``/``SQLiteConfig``) and ``.adapters``
-(``sqlite_checkpointer``...); see ``docs/migrating.md``.
+``.sqlite`` (``SQLiteBackend``/``SQLiteConfig``), ``.postgresql``, ``.redis``,
+``.oracle``, ``.opensearch``, ``.oci_bucket`` (``XBackend``/``XConfig``, building
+the plugin checkpointers) and ``.adapters`` (``sqlite_checkpointer``...); see
+``docs/migrating.md``.
 """
 
 from __future__ import annotations
@@ -26,6 +28,13 @@ _ORIGINAL = {
     "sqlite_checkpointer": "locus.memory.backends.adapters",
     "redis_checkpointer": "locus.memory.backends.adapters",
     "postgresql_checkpointer": "locus.memory.backends.adapters",
+    "oracle_checkpointer": "locus.memory.backends.adapters",
+    "opensearch_checkpointer": "locus.memory.backends.adapters",
+    "PostgreSQLBackend": "locus.memory.backends.postgresql",
+    "RedisBackend": "locus.memory.backends.redis",
+    "OracleBackend": "locus.memory.backends.oracle",
+    "OpenSearchBackend": "locus.memory.backends.opensearch",
+    "OCIBucketBackend": "locus.memory.backends.oci_bucket",
 }
 
 

@@ -3,10 +3,12 @@
 In the original, key-value storage backends were wrapped into checkpointers
 by ``StorageBackendAdapter``. Here every backend is a checkpointer already,
 so the adapter returns the backend unchanged and ``sqlite_checkpointer`` builds
-the SQLite checkpointer directly. ``redis_checkpointer`` and
-``postgresql_checkpointer`` build the checkpointers of ``locus-checkpoint-redis``
-and ``locus-checkpoint-postgres`` (found through the plugin registry; without
-the distribution an :class:`ImportError` names it).
+the SQLite checkpointer directly. ``redis_checkpointer``,
+``postgresql_checkpointer``, ``oracle_checkpointer``, ``opensearch_checkpointer``
+and ``oci_bucket_checkpointer`` build the checkpointers of
+``locus-checkpoint-redis``, ``-postgres``, ``-oracle``, ``-opensearch`` and
+``locus-oci`` (found through the plugin registry; without the distribution an
+:class:`ImportError` names it).
 """
 
 from __future__ import annotations
@@ -17,10 +19,23 @@ from locus.checkpoint.sqlite import SQLiteCheckpointer
 
 __all__ = [
     "StorageBackendAdapter",
+    "oci_bucket_checkpointer",
+    "opensearch_checkpointer",
+    "oracle_checkpointer",
+    "plugin_class",
     "postgresql_checkpointer",
     "redis_checkpointer",
     "sqlite_checkpointer",
+    "table_prefix",
 ]
+
+
+def table_prefix(table_name: str) -> str:
+    """The checkpointer table prefix an original ``table_name`` stands for
+    (``"locus_checkpoints"`` → ``"locus_"``, ``"runs"`` → ``"runs_"``)."""
+    if table_name.endswith("checkpoints"):
+        return table_name[: -len("checkpoints")]
+    return f"{table_name}_"
 
 
 def StorageBackendAdapter(backend: Any) -> Any:
@@ -44,7 +59,12 @@ def sqlite_checkpointer(path: str = "locus_checkpoints.db", **kwargs: Any) -> SQ
     return SQLiteCheckpointer(path, **kwargs)
 
 
-def _plugin_class(name: str) -> Any:
+def plugin_class(name: str) -> Any:
+    """The checkpointer class a plugin registered as ``name`` in ``locus.memory.backends``.
+
+    Raises:
+        ImportError: The distribution providing ``name`` is not installed (names it).
+    """
     from locus.core.errors import PluginNotFoundError
     from locus.plugins import backend_registry
 
@@ -58,7 +78,7 @@ def redis_checkpointer(
     url: str = "redis://localhost:6379", prefix: str = "locus:state:", **kwargs: Any
 ) -> Any:
     """A ``RedisCheckpointer`` on ``url`` whose keys start with ``prefix``."""
-    return _plugin_class("RedisCheckpointer").from_url(url, prefix=prefix, **kwargs)
+    return plugin_class("RedisCheckpointer").from_url(url, prefix=prefix, **kwargs)
 
 
 def postgresql_checkpointer(
@@ -76,4 +96,37 @@ def postgresql_checkpointer(
     if dsn is None:
         auth = quote(user, safe="") + (f":{quote(password, safe='')}" if password else "")
         dsn = f"postgresql://{auth}@{host}:{port}/{quote(database, safe='')}"
-    return _plugin_class("PostgresCheckpointer").from_conn_string(dsn, **kwargs)
+    return plugin_class("PostgresCheckpointer").from_conn_string(dsn, **kwargs)
+
+
+def oracle_checkpointer(
+    dsn: str | None = None, user: str = "admin", password: str = "", **kwargs: Any
+) -> Any:
+    """An ``OracleCheckpointer``: ``OracleBackend(OracleConfig(dsn=..., user=..., **kwargs))``."""
+    from locus.memory.backends.oracle import OracleBackend, OracleConfig
+
+    return OracleBackend(OracleConfig(dsn=dsn, user=user, password=password, **kwargs))
+
+
+def opensearch_checkpointer(
+    hosts: list[str] | None = None, index_name: str = "locus-checkpoints", **kwargs: Any
+) -> Any:
+    """An ``OpenSearchCheckpointer``: ``OpenSearchBackend(OpenSearchConfig(hosts=..., ...))``."""
+    from locus.memory.backends.opensearch import OpenSearchBackend, OpenSearchConfig
+
+    config = OpenSearchConfig(index_name=index_name, **kwargs)
+    if hosts is not None:
+        config.hosts = list(hosts)
+    return OpenSearchBackend(config)
+
+
+def oci_bucket_checkpointer(
+    bucket_name: str, namespace: str, prefix: str = "locus/checkpoints/", **kwargs: Any
+) -> Any:
+    """An ``OCIBucketCheckpointer`` (locus-oci) on ``bucket_name`` under ``prefix``.
+
+    ``**kwargs`` as :class:`~locus.memory.backends.oci_bucket.OCIBucketBackend`.
+    """
+    from locus.memory.backends.oci_bucket import OCIBucketBackend
+
+    return OCIBucketBackend(bucket_name, namespace, prefix, **kwargs)

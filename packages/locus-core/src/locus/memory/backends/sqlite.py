@@ -13,6 +13,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from locus.checkpoint.sqlite import SQLiteCheckpointer
+from locus.memory.backends.adapters import table_prefix
 
 __all__ = ["SQLiteBackend", "SQLiteConfig"]
 
@@ -26,8 +27,7 @@ class SQLiteConfig(BaseModel):
     @property
     def table_prefix(self) -> str:
         """The checkpointer table prefix ``table_name`` stands for."""
-        name = self.table_name
-        return name[: -len("checkpoints")] if name.endswith("checkpoints") else f"{name}_"
+        return table_prefix(self.table_name)
 
 
 class SQLiteBackend(SQLiteCheckpointer):
