@@ -8,6 +8,8 @@
   tools as ``ToolContext.store``): :class:`BaseStore`, :class:`InMemoryStore`,
   :class:`NamespacedStore`, :class:`StoreContext`; PostgreSQL / Redis stores
   by URL with :func:`get_store`.
+- Long-term memories (the original's memory managers): :class:`LLMMemoryManager`
+  keeps :class:`Memory` records in a store (:mod:`locus.memory.manager`).
 - Checkpointers: :func:`get_checkpointer`, :func:`list_checkpointers`,
   :func:`register_checkpointer`; backend classes by name in :mod:`locus.memory.backends`.
 """
@@ -25,6 +27,13 @@ if TYPE_CHECKING:
         NullManager,
         SlidingWindowManager,
         SummarizingManager,
+    )
+    from locus.memory.manager import (
+        BaseMemoryManager,
+        LLMMemoryManager,
+        Memory,
+        MemoryType,
+        NoopMemoryManager,
     )
     from locus.memory.registry import (
         get_checkpointer,
@@ -66,16 +75,26 @@ _EXPORTS = {
     "BaseCheckpointer": "locus.checkpoint",
     "CheckpointerCapabilities": "locus.core.protocols",
     "list_stores": "locus.memory.registry",
+    "BaseMemoryManager": "locus.memory.manager",
+    "LLMMemoryManager": "locus.memory.manager",
+    "Memory": "locus.memory.manager",
+    "MemoryType": "locus.memory.manager",
+    "NoopMemoryManager": "locus.memory.manager",
 }
 
 __all__ = [
     "BaseCheckpointer",
+    "BaseMemoryManager",
     "BaseStore",
     "CheckpointerCapabilities",
     "ConversationManager",
     "InMemoryStore",
     "LLMCompactor",
+    "LLMMemoryManager",
+    "Memory",
+    "MemoryType",
     "NamespacedStore",
+    "NoopMemoryManager",
     "NullManager",
     "SlidingWindowManager",
     "StoreCapabilities",
