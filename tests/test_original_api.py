@@ -110,6 +110,14 @@ def _has_member(obj: object, member: str) -> bool:
     model_fields = getattr(obj, "model_fields", None)
     if isinstance(model_fields, dict) and member in model_fields:
         return True
+    if isinstance(model_fields, dict) and member in {
+        getattr(f, "alias", None) for f in model_fields.values()
+    }:
+        return True
+    if isinstance(obj, type) and isinstance(model_fields, dict) and not hasattr(obj, member):
+        # a pydantic model's fields are authoritative: its signature is ``**data``
+        # until the (deferred) schema is built, which would accept any name
+        return False
     if dataclasses.is_dataclass(obj) and member in {f.name for f in dataclasses.fields(obj)}:
         return True
     if isinstance(obj, type) and issubclass(obj, enum.Enum):
