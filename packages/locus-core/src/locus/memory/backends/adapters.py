@@ -16,26 +16,20 @@ from __future__ import annotations
 from typing import Any
 
 from locus.checkpoint.sqlite import SQLiteCheckpointer
+from locus.memory.backends._resolve import plugin_class
+from locus.memory.backends.oci_bucket import OCIBucketBackend
+from locus.memory.backends.opensearch import OpenSearchBackend, OpenSearchConfig
+from locus.memory.backends.oracle import OracleBackend, OracleConfig
 
 __all__ = [
     "StorageBackendAdapter",
     "oci_bucket_checkpointer",
     "opensearch_checkpointer",
     "oracle_checkpointer",
-    "plugin_class",
     "postgresql_checkpointer",
     "redis_checkpointer",
     "sqlite_checkpointer",
-    "table_prefix",
 ]
-
-
-def table_prefix(table_name: str) -> str:
-    """The checkpointer table prefix an original ``table_name`` stands for
-    (``"locus_checkpoints"`` → ``"locus_"``, ``"runs"`` → ``"runs_"``)."""
-    if table_name.endswith("checkpoints"):
-        return table_name[: -len("checkpoints")]
-    return f"{table_name}_"
 
 
 def StorageBackendAdapter(backend: Any) -> Any:
@@ -57,21 +51,6 @@ def StorageBackendAdapter(backend: Any) -> Any:
 def sqlite_checkpointer(path: str = "locus_checkpoints.db", **kwargs: Any) -> SQLiteCheckpointer:
     """A :class:`~locus.checkpoint.sqlite.SQLiteCheckpointer` on ``path``."""
     return SQLiteCheckpointer(path, **kwargs)
-
-
-def plugin_class(name: str) -> Any:
-    """The checkpointer class a plugin registered as ``name`` in ``locus.memory.backends``.
-
-    Raises:
-        ImportError: The distribution providing ``name`` is not installed (names it).
-    """
-    from locus.core.errors import PluginNotFoundError
-    from locus.plugins import backend_registry
-
-    try:
-        return backend_registry().get(name).load()
-    except PluginNotFoundError as exc:
-        raise ImportError(str(exc), name=name) from exc
 
 
 def redis_checkpointer(
@@ -103,8 +82,6 @@ def oracle_checkpointer(
     dsn: str | None = None, user: str = "admin", password: str = "", **kwargs: Any
 ) -> Any:
     """An ``OracleCheckpointer``: ``OracleBackend(OracleConfig(dsn=..., user=..., **kwargs))``."""
-    from locus.memory.backends.oracle import OracleBackend, OracleConfig
-
     return OracleBackend(OracleConfig(dsn=dsn, user=user, password=password, **kwargs))
 
 
@@ -112,8 +89,6 @@ def opensearch_checkpointer(
     hosts: list[str] | None = None, index_name: str = "locus-checkpoints", **kwargs: Any
 ) -> Any:
     """An ``OpenSearchCheckpointer``: ``OpenSearchBackend(OpenSearchConfig(hosts=..., ...))``."""
-    from locus.memory.backends.opensearch import OpenSearchBackend, OpenSearchConfig
-
     config = OpenSearchConfig(index_name=index_name, **kwargs)
     if hosts is not None:
         config.hosts = list(hosts)
@@ -127,6 +102,4 @@ def oci_bucket_checkpointer(
 
     ``**kwargs`` as :class:`~locus.memory.backends.oci_bucket.OCIBucketBackend`.
     """
-    from locus.memory.backends.oci_bucket import OCIBucketBackend
-
     return OCIBucketBackend(bucket_name, namespace, prefix, **kwargs)

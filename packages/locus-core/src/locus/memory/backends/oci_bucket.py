@@ -16,7 +16,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from locus.core.warnings import LocusDeprecationWarning
-from locus.memory.backends.adapters import plugin_class
+from locus.memory.backends._resolve import plugin_class
 
 __all__ = ["OCIBucketBackend", "OCIBucketConfig"]
 

@@ -14,7 +14,7 @@ from urllib.parse import quote
 
 from pydantic import BaseModel
 
-from locus.memory.backends.adapters import plugin_class, table_prefix
+from locus.memory.backends._resolve import plugin_class, table_prefix
 
 __all__ = ["PostgreSQLBackend", "PostgreSQLConfig"]
 

@@ -13,7 +13,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from locus.checkpoint.sqlite import SQLiteCheckpointer
-from locus.memory.backends.adapters import table_prefix
+from locus.memory.backends._resolve import table_prefix
 
 __all__ = ["SQLiteBackend", "SQLiteConfig"]
 
