@@ -5,11 +5,14 @@ trivial tool per turn for 50 turns, then answers. The model and the tool cost
 ~nothing, so the time per turn is the framework's own overhead: message
 bookkeeping, schema handling, tool dispatch, events, state.
 
-- locus: ``Agent`` with a minimal duck-typed scripted model (no message copies).
+- locus: ``Agent`` with a minimal duck-typed scripted model (no message copies);
+  the sync tool runs in a worker thread, as the peers run theirs. A second row
+  opts the tool into ``@tool(inline=True)`` (the body runs on the event-loop
+  thread: no thread hop, but it blocks the loop; see docs/agent.md).
 - LangGraph: ``create_react_agent`` on a custom ``BaseChatModel`` replaying AIMessages.
 - pydantic-ai: ``Agent`` on its ``FunctionModel``.
-
-- the original locus (``locus-sdk==0.2.0b16``): this same ``locus_run`` in its own venv.
+- the original locus (``locus-sdk==0.2.0b16``, only with ``LOCUS_BENCH_ORIGINAL=1``):
+  this same ``locus_run`` in its own venv.
 
 Second table: a run of one tool call + answer (2 turns) on a thread that
 already holds 100 or 2,000 messages of ~500 characters: locus keeping the
@@ -17,8 +20,14 @@ thread in the agent, locus with ``MemoryCheckpointer``, LangGraph
 ``create_react_agent`` with ``InMemorySaver``. Times are CPU time of the
 process (``time.process_time``), so the load of a shared machine weighs less.
 
-Run: ``python bench/bench_agent_turn.py`` (``LOCUS_BENCH_TURNS``/``LOCUS_BENCH_REPEAT``;
-``LOCUS_BENCH_SKIP_ORIGINAL=1`` leaves the original locus out).
+Every framework is measured ``LOCUS_BENCH_ROUNDS`` times, the rounds
+interleaved (locus, LangGraph, pydantic-ai, locus, ...), and each figure is the
+median over all rounds, so a change of machine load during the run weighs on
+every framework alike.
+
+Run: ``python bench/bench_agent_turn.py`` (``LOCUS_BENCH_TURNS``/``LOCUS_BENCH_REPEAT``/
+``LOCUS_BENCH_ROUNDS``; ``LOCUS_BENCH_ORIGINAL=1`` adds the original locus, installed
+into ``.bench-venvs/`` on first use).
 """
 
 from __future__ import annotations
@@ -38,6 +47,7 @@ from _peers import median, original_locus_python, replay_chat_model, table
 
 TURNS = int(os.environ.get("LOCUS_BENCH_TURNS", "50"))
 REPEAT = int(os.environ.get("LOCUS_BENCH_REPEAT", "15"))
+ROUNDS = int(os.environ.get("LOCUS_BENCH_ROUNDS", "3"))
 THREAD_SIZES = (100, 2000)
 TEXT = ("The quick brown fox jumps over the lazy dog; " * 12)[:500]
 
@@ -47,7 +57,7 @@ def _noop(i: int) -> int:
     return i
 
 
-async def locus_run() -> Callable[[], Awaitable[None]]:
+async def locus_run(inline: bool = False) -> Callable[[], Awaitable[None]]:
     """The locus workload; portable, so the original locus can run this very function."""
     from locus import Agent, tool
     from locus.core.messages import Message, ToolCall
@@ -82,7 +92,7 @@ async def locus_run() -> Callable[[], Awaitable[None]]:
         async def stream(self, messages: Any, tools: Any = None, **kwargs: Any) -> Any:
             raise NotImplementedError
 
-    noop = tool(_noop, name="noop")
+    noop = tool(_noop, name="noop", inline=True) if inline else tool(_noop, name="noop")
 
     async def once() -> None:
         # a fresh agent per run (construction is amortised over TURNS + 1 turns)
@@ -97,7 +107,7 @@ async def locus_run() -> Callable[[], Awaitable[None]]:
 
 def original_locus() -> float | None:
     """Per-turn µs of the same workload run by the original locus, in its own venv."""
-    if os.environ.get("LOCUS_BENCH_SKIP_ORIGINAL"):
+    if not os.environ.get("LOCUS_BENCH_ORIGINAL") or os.environ.get("LOCUS_BENCH_SKIP_ORIGINAL"):
         return None
     python = original_locus_python()
     if python is None:
@@ -168,15 +178,20 @@ async def pydantic_ai_run() -> Callable[[], Awaitable[None]]:
     return once
 
 
-async def measure(factory: Callable[[], Awaitable[Any]]) -> float:
-    once = await factory()
-    await once()  # warm up
+async def samples_of(once: Callable[[], Awaitable[None]]) -> list[float]:
+    """CPU seconds of REPEAT runs of ``once``."""
     samples = []
     for _ in range(REPEAT):
         start = time.process_time()
         await once()
         samples.append(time.process_time() - start)
-    return median(samples) / (TURNS + 1) * 1e6
+    return samples
+
+
+async def measure(factory: Callable[[], Awaitable[Any]]) -> float:
+    once = await factory()
+    await once()  # warm up
+    return median(await samples_of(once)) / (TURNS + 1) * 1e6
 
 
 def _thread_turn(i: int) -> tuple[str, int] | None:
@@ -298,24 +313,40 @@ async def thread_table() -> None:
 
 
 async def main() -> None:
-    peers = {"locus": locus_run, "langgraph create_react_agent": langgraph_run}
-    peers["pydantic-ai FunctionModel"] = pydantic_ai_run
-    results: dict[str, float] = {}
+    peers: dict[str, Callable[[], Awaitable[Any]]] = {
+        "locus": locus_run,
+        "locus, @tool(inline=True)": functools.partial(locus_run, inline=True),
+        "langgraph create_react_agent": langgraph_run,
+        "pydantic-ai FunctionModel": pydantic_ai_run,
+    }
+    runs: dict[str, Callable[[], Awaitable[None]]] = {}
     for name, factory in peers.items():
         try:
-            results[name] = await measure(factory)
+            runs[name] = await factory()
+            await runs[name]()  # warm up
         except ImportError as exc:
             print(f"({name} unavailable: {exc})")
+    samples: dict[str, list[float]] = {name: [] for name in runs}
+    for _ in range(ROUNDS):  # interleaved, so load changes weigh on every framework
+        for name, once in runs.items():
+            samples[name] += await samples_of(once)
+    results = {name: median(s) / (TURNS + 1) * 1e6 for name, s in samples.items()}
     original = original_locus()
     if original is not None:
         results["original locus 0.2.0b16"] = original
     base = results["locus"]
     rows = [(name, f"{us:,.0f}", f"{us / base:.2f}x") for name, us in results.items()]
-    print(f"CPU us per turn, {TURNS} turns x 1 tool call, median of {REPEAT} runs")
+    print(
+        f"CPU us per turn, {TURNS} turns x 1 tool call, median of {ROUNDS} interleaved "
+        f"rounds x {REPEAT} runs"
+    )
     print(table(rows, ("framework", "us/turn", "vs locus")))
     if "langgraph create_react_agent" in results:
-        share = base / results["langgraph create_react_agent"]
-        print(f"\nlocus / langgraph = {share:.3f} (goal <= 0.05)")
+        langgraph = results["langgraph create_react_agent"]
+        print(f"\nlocus / langgraph = {base / langgraph:.3f} (goal <= 0.05)")
+        inline = results.get("locus, @tool(inline=True)")
+        if inline is not None:
+            print(f"locus @tool(inline=True) / langgraph = {inline / langgraph:.3f}")
     if original is not None:
         print(f"locus / original locus = {base / original:.2f}")
     await thread_table()

@@ -237,7 +237,10 @@ class Agent(AgentExecution):
         """
         command = _split_command(prompt)
         return AgentRun(
-            lambda holder: self._execute(*command, thread_id, holder, on_busy, busy_timeout)
+            lambda holder: self._execute(*command, thread_id, holder, on_busy, busy_timeout),
+            collect=lambda holder: self._execute(
+                *command, thread_id, holder, on_busy, busy_timeout, listen=False
+            ),
         )
 
     async def invoke(
@@ -251,7 +254,7 @@ class Agent(AgentExecution):
         """Run the agent to completion; return its :class:`AgentResult` (options: :meth:`run`)."""
         holder: dict[str, AgentResult] = {}
         async for _ in self._execute(
-            *_split_command(prompt), thread_id, holder, on_busy, busy_timeout
+            *_split_command(prompt), thread_id, holder, on_busy, busy_timeout, listen=False
         ):
             pass
         return holder["result"]
@@ -309,7 +312,10 @@ class Agent(AgentExecution):
             locus.core.errors.CheckpointNotFoundError: the thread has no checkpoint.
         """
         return AgentRun(
-            lambda holder: self._execute(None, answer, thread_id, holder, on_busy, busy_timeout)
+            lambda holder: self._execute(None, answer, thread_id, holder, on_busy, busy_timeout),
+            collect=lambda holder: self._execute(
+                None, answer, thread_id, holder, on_busy, busy_timeout, listen=False
+            ),
         )
 
     async def resume_invoke(
@@ -322,7 +328,9 @@ class Agent(AgentExecution):
     ) -> AgentResult:
         """Awaitable :meth:`resume` returning the :class:`AgentResult`."""
         holder: dict[str, AgentResult] = {}
-        async for _ in self._execute(None, answer, thread_id, holder, on_busy, busy_timeout):
+        async for _ in self._execute(
+            None, answer, thread_id, holder, on_busy, busy_timeout, listen=False
+        ):
             pass
         return holder["result"]
 

@@ -26,7 +26,7 @@ from locus.core.messages import Message, Role
 from locus.core.state import AgentState
 from locus.loop import LoopContext, entry_point, final_text, run_loop
 from locus.loop.nodes import INTERRUPTS_KEY, terminate_event
-from locus.observability import activity, publish_event
+from locus.observability import activity, current_run_id, publish_event
 from locus.tools import ToolExecutor
 
 if TYPE_CHECKING:
@@ -76,7 +76,9 @@ class AgentExecution:
         holder: dict[str, AgentResult] | None,
         on_busy: OnBusy = "enqueue",
         busy_timeout: float = DEFAULT_BUSY_TIMEOUT,
+        listen: bool = True,
     ) -> AsyncIterator[LocusEvent]:
+        """The run's events; ``listen=False``: the caller drops them (see ``LoopContext``)."""
         if self.model is None:
             raise ConfigError(
                 "This agent has no model: pass Agent(model='openai:gpt-4.1') or a model "
@@ -103,6 +105,7 @@ class AgentExecution:
                     self._owner(thread_id, on_busy, busy_timeout)
                 )
             ctx, entry, done = await self._prepare(prompt, owner, answer)
+            ctx.listening = listen or current_run_id() is not None
             state = ctx.state
             start = RunStartEvent(
                 run_id=state.run_id,

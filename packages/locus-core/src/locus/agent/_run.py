@@ -26,22 +26,29 @@ class AgentRun:
 
     A run starts when it is first awaited or iterated, and can be consumed
     once.
+
+    ``collect``, when given, makes the run that is awaited (whose events
+    nobody reads); it may skip building them.
     """
 
     def __init__(
         self,
         events: Callable[[dict[str, AgentResult]], AsyncIterator[LocusEvent]],
+        *,
+        collect: Callable[[dict[str, AgentResult]], AsyncIterator[LocusEvent]] | None = None,
     ) -> None:
         self._factory = events
+        self._collect_factory = collect or events
         self._holder: dict[str, AgentResult] = {}
         self._events: AsyncIterator[LocusEvent] | None = None
 
-    def _start(self) -> AsyncIterator[LocusEvent]:
+    def _start(self, *, read: bool = True) -> AsyncIterator[LocusEvent]:
         if self._events is not None:
             raise ValidationError(
                 "this run was already awaited or iterated; call agent.run(...) again for a new run"
             )
-        self._events = self._factory(self._holder)
+        factory = self._factory if read else self._collect_factory
+        self._events = factory(self._holder)
         return self._events
 
     @property
@@ -65,7 +72,7 @@ class AgentRun:
         return self._collect().__await__()
 
     async def _collect(self) -> AgentResult:
-        async for _ in self._start():
+        async for _ in self._start(read=False):
             pass
         return self.result
 

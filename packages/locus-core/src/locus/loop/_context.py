@@ -9,7 +9,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from locus.core.durable import StepInfo, run_step
+from locus.core.durable import StepInfo, current_step_runner
 from locus.core.errors import LocusError
 from locus.core.events import LocusEvent, ModelChunkEvent, ToolCallDelta
 from locus.core.messages import Message, Role, ToolCall
@@ -34,6 +34,11 @@ class LoopContext:
     Nodes read the configuration, mutate :attr:`state` and report through
     :meth:`emit`, which publishes to the EventBus and queues the event for the
     ``agent.run()`` consumer.
+
+    :attr:`listening` is ``False`` when nobody takes the per-turn events (the
+    run is awaited, not iterated, and no ``run_context()`` is open): the nodes
+    then skip building them. The closing ``TerminateEvent`` and the run's
+    ``ErrorEvent``/``InterruptEvent`` are always emitted.
     """
 
     state: AgentState
@@ -64,6 +69,9 @@ class LoopContext:
     response_format: dict[str, Any] | None = None
     interrupted: bool = False
     run_start_index: int = 0
+    listening: bool = True
+    # the tool calls of the model turn the Think node screened against the limits
+    screened_calls: list[ToolCall] = field(default_factory=list)
     _buffer: collections.deque[LocusEvent] = field(default_factory=collections.deque)
     _signal: asyncio.Event | None = None
 
@@ -89,23 +97,27 @@ class LoopContext:
     ) -> tuple[ModelResponse, float]:
         """Call the model through the hooks; returns (response, duration in ms)."""
         started = time.perf_counter()
-        event = BeforeModelCallEvent(
-            agent=self.agent, state=self.state, messages=messages, tools=tools, kwargs=kwargs
-        )
         hooks = self.hooks
-        if hooks is not None and hooks.has("before_model_call"):
-            decision = await hooks.before_model_call(event)
-            if decision.response is not None:
-                return decision.response, (time.perf_counter() - started) * 1000
+        event = None
+        if hooks is not None:  # built only for hooks, which may read or change the call
+            event = BeforeModelCallEvent(
+                agent=self.agent, state=self.state, messages=messages, tools=tools, kwargs=kwargs
+            )
+            if hooks.has("before_model_call"):
+                decision = await hooks.before_model_call(event)
+                if decision.response is not None:
+                    return decision.response, (time.perf_counter() - started) * 1000
+            messages, tools = event.messages, event.tools
+        emit_chunk = self.emit if self.listening else None
 
         async def call() -> ModelResponse:
+            # hooks may change the call up to the last moment (around_model_call)
+            sent = (messages, tools, kwargs) if event is None else (event.messages, event.tools, event.kwargs)
             if stream:
                 return await collect_stream(
-                    self.model.stream(event.messages, event.tools, **event.kwargs), self.emit
+                    self.model.stream(sent[0], sent[1], **sent[2]), emit_chunk
                 )
-            response: ModelResponse = await self.model.complete(
-                event.messages, event.tools, **event.kwargs
-            )
+            response: ModelResponse = await self.model.complete(sent[0], sent[1], **sent[2])
             return response
 
         model_name = _model_name(self.model) if current_run_id() is not None else None
@@ -113,19 +125,23 @@ class LoopContext:
             emit(
                 "agent.model.started",
                 model=model_name,
-                messages=len(event.messages),
-                tools=len(event.tools or ()),
+                messages=len(messages),
+                tools=len(tools or ()),
             )
         try:
-            if hooks is not None and hooks.has("around_model_call"):
-                hooked = hooks
+            if hooks is not None and event is not None and hooks.has("around_model_call"):
+                hooked, before = hooks, event
 
                 async def step() -> ModelResponse:
-                    return await hooked.call_model(call, event)
+                    return await hooked.call_model(call, before)
 
             else:
                 step = call
-            response = await run_step(StepInfo("model", _model_name(self.model)), step)
+            runner = current_step_runner()
+            if runner is None:  # in-process: no step record to describe
+                response = await step()
+            else:
+                response = await runner.run_step(StepInfo("model", _model_name(self.model)), step)
         except Exception as exc:
             if model_name is not None:
                 kind = exc.kind if isinstance(exc, LocusError) else type(exc).__name__

@@ -81,15 +81,19 @@ def terminate_event(ctx: LoopContext, reason: str, structured_output: Any = None
     )
 
 
-def _add_usage(ctx: LoopContext, usage: dict[str, Any]) -> TokensUsedEvent:
+def _add_usage(ctx: LoopContext, usage: dict[str, Any]) -> None:
+    """Count ``usage`` in the run's totals and emit a ``TokensUsedEvent`` (when listened to)."""
     used = TokenUsage.from_dict(usage)
     ctx.state.token_usage.add(used)
-    return TokensUsedEvent(
-        prompt_tokens=used.prompt_tokens,
-        completion_tokens=used.completion_tokens,
-        total_tokens=used.total_tokens,
-        run_total_tokens=ctx.state.token_usage.total_tokens,
-    )
+    if ctx.listening:
+        ctx.emit(
+            TokensUsedEvent(
+                prompt_tokens=used.prompt_tokens,
+                completion_tokens=used.completion_tokens,
+                total_tokens=used.total_tokens,
+                run_total_tokens=ctx.state.token_usage.total_tokens,
+            )
+        )
 
 
 CONVERSATION_KEY = "locus_conversation"
@@ -104,7 +108,7 @@ async def _conversation_view(ctx: LoopContext, messages: list[Message]) -> list[
     )
     usage = memory.pop("usage", None)
     if usage:
-        ctx.emit(_add_usage(ctx, usage))
+        _add_usage(ctx, usage)
     ctx.conversation_view = (view, len(messages))
     return view
 
@@ -165,25 +169,27 @@ class ThinkNode:
         if message.role is not Role.ASSISTANT:
             message = message.model_copy(update={"role": Role.ASSISTANT})
         message = screen_tool_calls(message, ctx.executor.limits)
+        ctx.screened_calls = message.tool_calls  # checked: the executor need not measure them again
         state.messages.append(message)
-        ctx.emit(
-            ModelCompleteEvent(
-                message=message,
-                usage=dict(response.usage),
-                stop_reason=response.stop_reason,
-                duration_ms=duration,
-                model=response.model or getattr(ctx.model, "model", None),
+        if ctx.listening:
+            ctx.emit(
+                ModelCompleteEvent(
+                    message=message,
+                    usage=dict(response.usage),
+                    stop_reason=response.stop_reason,
+                    duration_ms=duration,
+                    model=response.model or getattr(ctx.model, "model", None),
+                )
             )
-        )
-        ctx.emit(
-            ThinkEvent(
-                iteration=state.iteration,
-                reasoning=message.reasoning or None,
-                content=message.content,
-                tool_calls=list(message.tool_calls),
+            ctx.emit(
+                ThinkEvent(
+                    iteration=state.iteration,
+                    reasoning=message.reasoning or None,
+                    content=message.content,
+                    tool_calls=list(message.tool_calls),
+                )
             )
-        )
-        ctx.emit(_add_usage(ctx, response.usage))
+        _add_usage(ctx, response.usage)
 
 
 class ExecuteNode:
@@ -197,15 +203,19 @@ class ExecuteNode:
             return
         state = ctx.state
         pending: dict[str, Any] = state.metadata.get(INTERRUPTS_KEY) or {}
+        # calls of the turn the Think node just screened were measured against the limits there
+        first = calls[0]
+        screened = any(first is call for call in ctx.screened_calls)
         outcomes = await ctx.executor.execute(
             calls,
             state=state,
             iteration=state.iteration,
-            emit=ctx.emit,
+            emit=ctx.emit if ctx.listening else None,
             save=ctx.save_fn,
             agent_name=ctx.agent_name,
             agent=ctx.agent,
             resumes={cid: list(entry.get("resumes", [])) for cid, entry in pending.items()},
+            checked=[call.id for call in calls] if screened else (),
         )
         paused: dict[str, Any] = {}
         for outcome in outcomes:
@@ -284,7 +294,7 @@ class ReflectNode:
         messages = reflexion.messages(conversation)
         kwargs = {"response_format": reflexion.response_format()}
         response, _ = await ctx.call_model(messages, None, kwargs)
-        ctx.emit(_add_usage(ctx, response.usage))
+        _add_usage(ctx, response.usage)
         ctx.reflexion_evaluations += 1
         reflection = reflexion.parse(response.message.content or "")
         if reflection.confidence is not None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import functools
 import inspect
 import json
@@ -14,6 +13,7 @@ from pydantic import BaseModel
 
 from locus.core.errors import ToolError, ValidationError
 from locus.tools._schema import ArgsSpec, build_args_spec, parse_docstring
+from locus.tools._workers import run_in_worker
 from locus.tools.context import ToolContext
 
 __all__ = ["IdempotencyScope", "InDoubtPolicy", "Tool", "render_result", "tool"]
@@ -77,6 +77,8 @@ class Tool:
         idempotency_ttl: Seconds a ledger record dedupes, or ``None`` for ever.
         in_doubt: What an idempotent call found in doubt does (:data:`InDoubtPolicy`).
         timeout: Seconds before a call fails with a timeout error, or ``None``.
+        inline: A sync body runs on the event-loop thread instead of a worker
+            thread (see :func:`tool`).
 
     ``localns`` resolves string annotations naming local types (``@tool``
     passes the decorating scope's locals).
@@ -93,6 +95,7 @@ class Tool:
         idempotency_ttl: float | None = None,
         in_doubt: InDoubtPolicy = "report",
         timeout: float | None = None,
+        inline: bool = False,
         localns: dict[str, Any] | None = None,
     ) -> None:
         if not callable(fn):
@@ -117,6 +120,17 @@ class Tool:
             )
         if timeout is not None and timeout <= 0:
             raise ValidationError(f"timeout must be > 0 seconds, got {timeout}")
+        is_async = inspect.iscoroutinefunction(fn)
+        if inline and is_async:
+            raise ValidationError(
+                f"inline=True is for sync bodies; {tool_name!r} is async and already "
+                "runs on the event loop: drop inline=True"
+            )
+        if inline and timeout is not None:
+            raise ValidationError(
+                f"inline=True with timeout={timeout}: a body running on the event-loop thread "
+                "cannot be timed out; drop one of them"
+            )
         summary, arg_docs = parse_docstring(inspect.getdoc(fn))
         self.fn = fn
         self.name: str = tool_name
@@ -126,9 +140,10 @@ class Tool:
         self.idempotency_ttl = idempotency_ttl
         self.in_doubt: InDoubtPolicy = in_doubt
         self.timeout = timeout
+        self.inline = inline
         self._spec: ArgsSpec = build_args_spec(fn, tool_name, arg_docs, localns)
         self.parameters: dict[str, Any] = self._spec.parameters
-        self.is_async = inspect.iscoroutinefunction(fn)
+        self.is_async = is_async
         functools.update_wrapper(self, fn)
 
     @property
@@ -154,6 +169,7 @@ class Tool:
 
     def __repr__(self) -> str:
         flags = ", idempotent=True" if self.idempotent else ""
+        flags += ", inline=True" if self.inline else ""
         return f"Tool({self.name!r}{flags})"
 
     def to_openai_schema(self) -> dict[str, Any]:
@@ -196,15 +212,18 @@ class Tool:
     async def call_validated(
         self, kwargs: dict[str, Any], context: ToolContext | None = None
     ) -> Any:
-        """Run the body with already-validated ``kwargs`` (sync bodies run in a thread)."""
+        """Run the body with already-validated ``kwargs``.
+
+        A sync body runs in a worker thread (in a copy of the caller's
+        context), or on the event-loop thread when the tool is ``inline``.
+        """
         if self.context_param is not None:
             kwargs = {**kwargs, self.context_param: context or ToolContext(tool_name=self.name)}
         if self.is_async:
-            result = await self.fn(**kwargs)
-        else:
-            result = await asyncio.to_thread(self.fn, **kwargs)
-            if inspect.isawaitable(result):
-                result = await result
+            return await self.fn(**kwargs)
+        result = self.fn(**kwargs) if self.inline else await run_in_worker(self.fn, kwargs)
+        if inspect.isawaitable(result):
+            result = await result
         return result
 
     async def execute(self, **kwargs: Any) -> Any:
@@ -229,6 +248,7 @@ def tool(
     idempotency_ttl: float | None = None,
     in_doubt: InDoubtPolicy = "report",
     timeout: float | None = None,
+    inline: bool = False,
 ) -> Callable[[Callable[..., Any]], Tool]: ...
 
 
@@ -243,6 +263,7 @@ def tool(
     idempotency_ttl: float | None = None,
     in_doubt: InDoubtPolicy = "report",
     timeout: float | None = None,
+    inline: bool = False,
 ) -> Tool | Callable[[Callable[..., Any]], Tool]:
     """Make a tool from a sync or async function.
 
@@ -266,6 +287,14 @@ def tool(
             same ``ToolContext.idempotency_key``) or ``"fail"`` (the run fails
             with ``ToolInDoubtError``). See :data:`InDoubtPolicy`.
         timeout: Per-call timeout in seconds (overrides the agent's ``tool_timeout``).
+        inline: Run a sync body on the event-loop thread instead of a worker
+            thread. Saves the thread hop (the largest per-call cost of a
+            trivial sync tool) but blocks the event loop while the body runs:
+            every other run, request and timer on that loop waits, and no
+            timeout can stop the body (``timeout=`` is refused; the agent's
+            ``tool_timeout`` does not apply). Only for fast, pure functions
+            (microseconds, no I/O, no sleeps, no locks). Calls of one turn to
+            inline tools run one after another. Not for async bodies.
 
     Returns:
         A :class:`Tool`, or a decorator making one.
@@ -282,6 +311,7 @@ def tool(
         "idempotency_ttl": idempotency_ttl,
         "in_doubt": in_doubt,
         "timeout": timeout,
+        "inline": inline,
     }
     if fn is not None:
         if isinstance(fn, Tool):

@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import random
 import time
 import traceback
-import uuid
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from locus.core.durable import StepInfo, run_step
+from locus.core.durable import StepInfo, current_step_runner
 from locus.core.errors import ToolInDoubtError, ToolValidationError
 from locus.core.events import LocusEvent, ToolCompleteEvent, ToolStartEvent
 from locus.core.interrupt import (
@@ -67,10 +67,11 @@ class _Turn:
     thread_id: str | None
     iteration: int
     agent_name: str | None
-    emit: Emit
+    emit: Emit | None
     save: SaveLedger | None
     agent: Any
     resumes: Mapping[str, list[Any]]
+    checked: Collection[str] = ()
     inflight: dict[str, asyncio.Future[ToolResult]] = field(default_factory=dict)
 
 
@@ -106,11 +107,12 @@ class ToolExecutor:
         *,
         state: AgentState,
         iteration: int,
-        emit: Emit,
+        emit: Emit | None,
         save: SaveLedger | None = None,
         agent_name: str | None = None,
         agent: Any = None,
         resumes: Mapping[str, list[Any]] | None = None,
+        checked: Collection[str] = (),
     ) -> list[ToolOutcome]:
         """Run ``calls`` concurrently; outcomes come back in call order.
 
@@ -118,11 +120,15 @@ class ToolExecutor:
             calls: The tool calls of one assistant turn.
             state: Run state (its idempotency ledger is read and written).
             iteration: Loop iteration of the turn.
-            emit: Receives ToolStart/ToolComplete events as they happen.
+            emit: Receives ToolStart/ToolComplete events as they happen
+                (``None``: nobody listens, so they are not built).
             save: Awaited after the ledger changes (intent, result) to checkpoint it.
             agent_name: For :class:`ToolContext`.
             agent: The calling agent, passed to hooks.
             resumes: Answers to earlier ``interrupt()`` calls, by tool call id.
+            checked: Ids of calls whose arguments the caller already checked
+                against this executor's limits (the Think node screens every
+                model turn); a hook replacing the arguments has them checked again.
         """
         turn = _Turn(
             state=state,
@@ -134,22 +140,26 @@ class ToolExecutor:
             save=save,
             agent=agent,
             resumes=resumes or {},
+            checked=checked,
         )
         if len(calls) == 1:
             return [await self._run_one(calls[0], turn)]
         return list(await asyncio.gather(*(self._run_one(call, turn) for call in calls)))
 
     async def _run_one(self, call: ToolCall, turn: _Turn) -> ToolOutcome:
-        span_id = uuid.uuid4().hex[:16]
-        turn.emit(
-            ToolStartEvent(
-                tool_name=call.name,
-                tool_call_id=call.id,
-                arguments=call.arguments,
-                span_id=span_id,
-                iteration=turn.iteration,
+        emit = turn.emit
+        span_id = ""
+        if emit is not None:
+            span_id = f"{random.getrandbits(64):016x}"  # an id, not a secret: no urandom call
+            emit(
+                ToolStartEvent(
+                    tool_name=call.name,
+                    tool_call_id=call.id,
+                    arguments=call.arguments,
+                    span_id=span_id,
+                    iteration=turn.iteration,
+                )
             )
-        )
         try:
             outcome = await self._outcome(call, turn)
         except InterruptException as exc:
@@ -161,20 +171,21 @@ class ToolExecutor:
             outcome.result = await self.hooks.after_tool_call(
                 agent=turn.agent, state=turn.state, tool_call=call, result=outcome.result
             )
-        result = outcome.result
-        turn.emit(
-            ToolCompleteEvent(
-                tool_name=call.name,
-                tool_call_id=call.id,
-                result=result.content,
-                error=result.error,
-                duration_ms=result.duration_ms,
-                cached=result.cached,
-                in_doubt=result.in_doubt,
-                span_id=span_id,
-                iteration=turn.iteration,
+        if emit is not None:
+            result = outcome.result
+            emit(
+                ToolCompleteEvent(
+                    tool_name=call.name,
+                    tool_call_id=call.id,
+                    result=result.content,
+                    error=result.error,
+                    duration_ms=result.duration_ms,
+                    cached=result.cached,
+                    in_doubt=result.in_doubt,
+                    span_id=span_id,
+                    iteration=turn.iteration,
+                )
             )
-        )
         return outcome
 
     def _error(self, call: ToolCall, message: str, arguments: dict[str, Any]) -> ToolOutcome:
@@ -200,6 +211,7 @@ class ToolExecutor:
                 {},
             )
         arguments = dict(call.arguments)
+        checked = call.id in turn.checked  # screened by the caller; a hook may replace them
         if self.hooks is not None and self.hooks.has("before_tool_call"):
             decision = await self.hooks.before_tool_call(
                 agent=turn.agent, state=turn.state, tool_call=call, tool=target, arguments=arguments
@@ -212,8 +224,9 @@ class ToolExecutor:
                 return outcome
             if decision.arguments is not None:
                 arguments = dict(decision.arguments)
+                checked = False
         try:
-            too_big = check_arguments(arguments, self.limits)
+            too_big = None if checked else check_arguments(arguments, self.limits)
             if too_big:
                 raise ToolValidationError(
                     f"The arguments of tool {call.name!r} are {too_big}; call it again with "
@@ -348,6 +361,9 @@ class ToolExecutor:
         key: str | None,
     ) -> ToolResult:
         """The tool body as one step (see :mod:`locus.core.durable`)."""
+        runner = current_step_runner()
+        if runner is None:  # in-process: no step record to describe
+            return await self._invoke_body(call, target, kwargs, turn, key)
         info = StepInfo(
             "tool",
             call.name,
@@ -355,7 +371,9 @@ class ToolExecutor:
             idempotency_key=key,
             in_doubt=getattr(target, "in_doubt", None) if key is not None else None,
         )
-        return await run_step(info, lambda: self._invoke_body(call, target, kwargs, turn, key))
+        return await runner.run_step(
+            info, lambda: self._invoke_body(call, target, kwargs, turn, key)
+        )
 
     async def _invoke_body(
         self,
@@ -365,7 +383,9 @@ class ToolExecutor:
         turn: _Turn,
         key: str | None,
     ) -> ToolResult:
-        timeout = getattr(target, "timeout", None) or self.default_timeout
+        # an inline body blocks the loop: no timer could fire while it runs
+        inline = getattr(target, "inline", False) is True
+        timeout = None if inline else getattr(target, "timeout", None) or self.default_timeout
         started = time.perf_counter()
         scope = InterruptScope(call.name, turn.agent_name, list(turn.resumes.get(call.id, ())))
         token = enter_interrupt_scope(scope)
