@@ -89,7 +89,8 @@ async def test_inline_runs_the_body_on_the_loop_thread_with_the_same_result() ->
         )
         results.append(await agent.invoke("go"))
     loop_thread = threading.get_ident()
-    assert threads[0] != loop_thread and threads[1] == loop_thread
+    assert threads[0] != loop_thread
+    assert threads[1] == loop_thread
     assert outputs(results[0]) == outputs(results[1]) == ["42"]
     assert results[0].tool_executions[0].arguments == results[1].tool_executions[0].arguments
 
@@ -144,7 +145,8 @@ async def test_arguments_replaced_by_a_hook_are_measured_against_the_limits() ->
     )
     result = await agent.invoke("go")
     (execution,) = result.tool_executions
-    assert execution.error is not None and "larger than" in execution.error
+    assert execution.error is not None
+    assert "larger than" in execution.error
 
 
 async def test_a_cancelled_await_leaves_the_worker_usable() -> None:
@@ -159,8 +161,7 @@ async def test_a_cancelled_await_leaves_the_worker_usable() -> None:
         return "released"
 
     task = asyncio.ensure_future(wait_for_release.execute())
-    while not started.is_set():
-        await asyncio.sleep(0.001)
+    assert await asyncio.to_thread(started.wait, 30)
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
         await task

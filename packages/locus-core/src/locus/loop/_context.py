@@ -112,12 +112,13 @@ class LoopContext:
 
         async def call() -> ModelResponse:
             # hooks may change the call up to the last moment (around_model_call)
-            sent = (messages, tools, kwargs) if event is None else (event.messages, event.tools, event.kwargs)
+            if event is None:
+                sent, offered, options = messages, tools, kwargs
+            else:
+                sent, offered, options = event.messages, event.tools, event.kwargs
             if stream:
-                return await collect_stream(
-                    self.model.stream(sent[0], sent[1], **sent[2]), emit_chunk
-                )
-            response: ModelResponse = await self.model.complete(sent[0], sent[1], **sent[2])
+                return await collect_stream(self.model.stream(sent, offered, **options), emit_chunk)
+            response: ModelResponse = await self.model.complete(sent, offered, **options)
             return response
 
         model_name = _model_name(self.model) if current_run_id() is not None else None

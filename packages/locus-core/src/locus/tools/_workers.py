@@ -20,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import atexit
 import collections
+import contextlib
 import contextvars
 import os
 import queue
@@ -96,10 +97,8 @@ class _Workers:
             except BaseException as exc:
                 error = exc
             idle.append(worker)  # free before the loop wakes: the next call reuses it
-            try:
+            with contextlib.suppress(RuntimeError):  # the loop closed: nobody waits
                 loop.call_soon_threadsafe(_settle, future, value, error)
-            except RuntimeError:  # the loop closed while the body ran: nobody waits
-                pass
             del loop, future, context, fn, kwargs, value, error
 
     def close(self) -> None:
