@@ -1,16 +1,35 @@
-"""Checkpoint save-then-load throughput and p99, locus vs LangGraph savers.
+"""Checkpoint cost per agent turn on a growing thread, locus vs LangGraph's savers.
 
-Workload: a thread whose state holds 200 (and 2,000) messages of ~500
-characters; one operation = save the state as a new checkpoint, then load the
-thread's latest. The last table gives each side's cost per operation at 2,000
-messages over its cost at 200 (how the cost grows with the thread).
-Backends: memory, SQLite (file, WAL), PostgreSQL (127.0.0.1:5432/test) and
-Redis (127.0.0.1:6379), each side by side with the LangGraph saver for the
-same store (InMemorySaver, AsyncSqliteSaver, AsyncPostgresSaver,
-AsyncRedisSaver). A backend whose server or peer is unavailable is reported
-and skipped. Goal: locus >= 2x LangGraph's throughput on each.
+Workload (one per backend and thread size N = 200 and 2,000): a thread that
+already holds N messages of ~500 characters; each operation is one turn: the
+thread grows by two messages (a user and an assistant message), the state is
+saved as a new checkpoint, then the thread's latest checkpoint is loaded and
+checked. Each side uses ONE checkpointer instance for the whole thread (as an
+agent does), so whatever it caches between turns applies. The thread is
+seeded before timing (the first, full save is not timed).
 
-Run: ``python bench/bench_checkpoint.py [--ops N] [--messages 200,2000] [--backends ...]``.
+Backends, each side by side with the LangGraph saver for the same store:
+memory (``InMemorySaver``), SQLite file (``AsyncSqliteSaver``), PostgreSQL
+127.0.0.1:5432/test (``AsyncPostgresSaver``), Redis 127.0.0.1:6379
+(``AsyncRedisSaver``, which needs the RediSearch and RedisJSON modules: on a
+plain Redis it cannot run, and a stand-in with InMemorySaver's layout on plain
+Redis keys, LangGraph's own serializer, is measured instead and labelled so).
+
+Method: both sides are open at once and measured in interleaved rounds (each
+round runs K turns of one side then K of the other, the order alternating by
+round). Every turn records wall time (``perf_counter``) and this process's CPU
+time (``process_time``: the client's cost; a server's own CPU is only in the
+wall time), for the save and the load separately. Reported: medians per
+turn, ops/s = 1 / median wall, p99 of wall over every turn, the ratio of
+LangGraph's median to ours (> 1: locus is faster). Growth: median save cost
+at 2,000 messages over at 200 (goal for locus <= 1.5x). Bytes per turn:
+characters of the records handed to the store per save on the 2,000-message
+thread (locus: payload + metadata, ASCII here so bytes; LangGraph: the bytes
+its serializer produced during ``aput``; SQL column overhead excluded).
+
+Run: ``python bench/bench_checkpoint.py [--backends memory,sqlite,postgres,redis]
+[--messages 200,2000] [--rounds 6]``; about 1-2 minutes on a 2-core machine.
+Goal: locus >= 4x LangGraph's ops/s at 200 messages on each backend.
 """
 
 from __future__ import annotations
@@ -24,6 +43,7 @@ import tempfile
 import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -34,51 +54,80 @@ PG_DSN = "postgresql://postgres@127.0.0.1:5432/test"
 REDIS_URL = "redis://127.0.0.1:6379/0"
 TEXT = ("The quick brown fox jumps over the lazy dog; " * 12)[:500]
 
-Op = Callable[[], Awaitable[None]]
+Turn = Callable[[], Awaitable[tuple[float, float, float, float]]]
+"""One turn; returns (save wall, save cpu, load wall, load cpu) in seconds."""
 
 
-def _locus_state(n: int) -> Any:
-    from locus.core.messages import Message
-    from locus.core.state import AgentState
+@dataclass
+class Side:
+    """One side's samples for one backend and size."""
 
-    msgs = [
-        Message.user(f"{i} {TEXT}") if i % 2 == 0 else Message.assistant(f"{i} {TEXT}")
-        for i in range(n)
-    ]
-    return AgentState(messages=msgs)
+    label: str
+    turn: Turn
+    written: list[int]
+    save_wall: list[float] = field(default_factory=list)
+    save_cpu: list[float] = field(default_factory=list)
+    load_wall: list[float] = field(default_factory=list)
+    load_cpu: list[float] = field(default_factory=list)
+
+    async def run(self, turns: int) -> None:
+        for _ in range(turns):
+            sw, sc, lw, lc = await self.turn()
+            self.save_wall.append(sw)
+            self.save_cpu.append(sc)
+            self.load_wall.append(lw)
+            self.load_cpu.append(lc)
+
+    @property
+    def op_wall(self) -> list[float]:
+        return [a + b for a, b in zip(self.save_wall, self.load_wall, strict=True)]
+
+    @property
+    def op_cpu(self) -> list[float]:
+        return [a + b for a, b in zip(self.save_cpu, self.load_cpu, strict=True)]
+
+    def p99(self) -> float:
+        lat = self.op_wall
+        return statistics.quantiles(lat, n=100)[98] if len(lat) >= 100 else max(lat)
 
 
-def _lg_messages(n: int) -> list[Any]:
-    from langchain_core.messages import AIMessage, HumanMessage
-
-    return [
-        HumanMessage(content=f"{i} {TEXT}", id=str(i))
-        if i % 2 == 0
-        else AIMessage(content=f"{i} {TEXT}", id=str(i))
-        for i in range(n)
-    ]
-
-
-async def _measure(op: Op, ops: int, warmup: int) -> tuple[float, float]:
-    for _ in range(warmup):
-        await op()
-    lat: list[float] = []
-    start = time.perf_counter()
-    for _ in range(ops):
-        t0 = time.perf_counter()
-        await op()
-        lat.append(time.perf_counter() - t0)
-    total = time.perf_counter() - start
-    p99 = statistics.quantiles(lat, n=100)[98] if len(lat) >= 100 else max(lat)
-    return ops / total, p99 * 1000
+async def _timed(save: Callable[[], Awaitable[Any]], load: Callable[[], Awaitable[Any]]) -> Any:
+    w0, c0 = time.perf_counter(), time.process_time()
+    await save()
+    w1, c1 = time.perf_counter(), time.process_time()
+    await load()
+    w2, c2 = time.perf_counter(), time.process_time()
+    return w1 - w0, c1 - c0, w2 - w1, c2 - c1
 
 
 # -- locus --------------------------------------------------------------------
 
 
+def _message(i: int) -> Any:
+    from locus.core.messages import Message
+
+    return Message.user(f"{i} {TEXT}") if i % 2 == 0 else Message.assistant(f"{i} {TEXT}")
+
+
+def _count_writes(cp: Any, written: list[int]) -> None:
+    """Add the characters of every record the checkpointer stores to ``written``."""
+    write, checked = cp._write, cp._write_checked
+
+    async def counted_write(record: Any) -> None:
+        written[0] += len(record.payload) + len(str(record.metadata or ""))
+        await write(record)
+
+    async def counted_checked(record: Any, parent: Any) -> bool:
+        written[0] += len(record.payload) + len(str(record.metadata or ""))
+        return bool(await checked(record, parent))
+
+    cp._write, cp._write_checked = counted_write, counted_checked
+
+
 @contextlib.asynccontextmanager
-async def locus_op(backend: str, tmp: Path, n: int) -> AsyncIterator[Op]:
+async def locus_side(backend: str, tmp: Path, n: int) -> AsyncIterator[Side]:
     from locus.checkpoint import get_checkpointer
+    from locus.core.state import AgentState
 
     options: dict[str, Any] = {}
     if backend == "memory":
@@ -90,17 +139,25 @@ async def locus_op(backend: str, tmp: Path, n: int) -> AsyncIterator[Op]:
     else:
         url, options = REDIS_URL, {"prefix": f"locus-bench-{uuid.uuid4().hex[:8]}:"}
     cp = get_checkpointer(url, **options)
-    state = _locus_state(n)
     thread = uuid.uuid4().hex
+    box = {"state": AgentState(messages=[_message(i) for i in range(n)])}
+    await cp.save(box["state"], thread)
+    written = [0]
+    _count_writes(cp, written)
 
-    async def op() -> None:
-        await cp.save(state, thread)
+    async def save() -> None:
+        size = len(box["state"].messages)
+        grown = [*box["state"].messages, _message(size), _message(size + 1)]
+        box["state"] = box["state"].model_copy(update={"messages": grown})
+        await cp.save(box["state"], thread)
+
+    async def load() -> None:
         loaded = await cp.load(thread)
         assert loaded is not None
-        assert len(loaded.messages) == n
+        assert len(loaded.messages) == len(box["state"].messages)
 
     try:
-        yield op
+        yield Side("locus", lambda: _timed(save, load), written)
     finally:
         await _cleanup_locus(cp, backend, options)
         await cp.aclose()
@@ -120,143 +177,268 @@ async def _cleanup_locus(cp: Any, backend: str, options: dict[str, Any]) -> None
 
 
 @contextlib.asynccontextmanager
-async def langgraph_saver(backend: str, tmp: Path) -> AsyncIterator[Any]:
+async def langgraph_saver(backend: str, tmp: Path) -> AsyncIterator[tuple[str, Any]]:
     if backend == "memory":
         from langgraph.checkpoint.memory import InMemorySaver
 
-        yield InMemorySaver()
+        yield "langgraph", InMemorySaver()
     elif backend == "sqlite":
         from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
 
         async with AsyncSqliteSaver.from_conn_string(str(tmp / "langgraph.db")) as saver:
             await saver.setup()
-            yield saver
+            yield "langgraph", saver
     elif backend == "postgres":
         from langgraph.checkpoint.postgres.aio import AsyncPostgresSaver
 
         async with AsyncPostgresSaver.from_conn_string(PG_DSN) as saver:
             await saver.setup()
-            yield saver
+            yield "langgraph", saver
     else:
         from langgraph.checkpoint.redis.aio import AsyncRedisSaver
 
-        async with AsyncRedisSaver.from_conn_string(REDIS_URL) as saver:
-            await saver.asetup()
-            yield saver
+        async with contextlib.AsyncExitStack() as stack:
+            try:
+                saver = await stack.enter_async_context(AsyncRedisSaver.from_conn_string(REDIS_URL))
+                await saver.asetup()
+                label = "langgraph"
+            except Exception as exc:
+                if "FT." not in str(exc) and "JSON." not in str(exc):
+                    raise
+                from _redis_standin import PlainRedisSaver
+
+                saver = await stack.enter_async_context(PlainRedisSaver.connect(REDIS_URL))
+                label = "langgraph*"
+            yield label, saver
+
+
+class _CountingSerde:
+    """LangGraph's serializer, adding the size of everything it encodes to ``written``."""
+
+    def __init__(self, inner: Any, written: list[int]) -> None:
+        self.inner, self.written = inner, written
+
+    def dumps_typed(self, obj: Any) -> tuple[str, bytes]:
+        kind, data = self.inner.dumps_typed(obj)
+        self.written[0] += len(data)
+        return kind, data
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inner, name)
+
+
+def _lg_message(i: int) -> Any:
+    from langchain_core.messages import AIMessage, HumanMessage
+
+    if i % 2 == 0:
+        return HumanMessage(content=f"{i} {TEXT}", id=str(i))
+    return AIMessage(content=f"{i} {TEXT}", id=str(i))
 
 
 @contextlib.asynccontextmanager
-async def langgraph_op(backend: str, tmp: Path, n: int) -> AsyncIterator[Op]:
+async def langgraph_side(backend: str, tmp: Path, n: int) -> AsyncIterator[Side]:
     from langgraph.checkpoint.base import empty_checkpoint
     from langgraph.checkpoint.base.id import uuid6
 
-    async with langgraph_saver(backend, tmp) as saver:
-        messages = _lg_messages(n)
+    async with langgraph_saver(backend, tmp) as (label, saver):
+        messages = [_lg_message(i) for i in range(n)]
         thread = uuid.uuid4().hex
         config: dict[str, Any] = {"configurable": {"thread_id": thread, "checkpoint_ns": ""}}
-        latest = {"config": config, "version": None}
+        latest: dict[str, Any] = {"config": config, "version": None}
 
-        async def op() -> None:
+        async def put() -> None:
             version = saver.get_next_version(latest["version"], None)
             checkpoint = empty_checkpoint()
             checkpoint["id"] = str(uuid6())
-            checkpoint["channel_values"] = {"messages": messages}
+            checkpoint["channel_values"] = {"messages": list(messages)}
             checkpoint["channel_versions"] = {"messages": version}
             latest["config"] = await saver.aput(
                 latest["config"], checkpoint, {"source": "loop", "step": 1}, {"messages": version}
             )
             latest["version"] = version
+
+        await put()
+        written = [0]
+        saver.serde = _CountingSerde(saver.serde, written)
+
+        async def save() -> None:
+            messages.extend([_lg_message(len(messages)), _lg_message(len(messages) + 1)])
+            await put()
+
+        async def load() -> None:
             loaded = await saver.aget_tuple(config)
-            assert len(loaded.checkpoint["channel_values"]["messages"]) == n
+            assert len(loaded.checkpoint["channel_values"]["messages"]) == len(messages)
 
         try:
-            yield op
+            yield Side(label, lambda: _timed(save, load), written)
         finally:
             with contextlib.suppress(Exception):
                 await saver.adelete_thread(thread)
 
 
-Rates = dict[tuple[str, int], tuple[float, float]]
-"""(backend, messages) -> (locus ops/s, langgraph ops/s); 0 when unavailable."""
+# -- driver ----------------------------------------------------------------------
 
 
-async def bench(backend: str, ops: int, n: int, rates: Rates) -> tuple[str, ...]:
-    warmup = max(5, ops // 10)
+@dataclass
+class Result:
+    backend: str
+    n: int
+    ours: Side | None = None
+    peer: Side | None = None
+    error: str = ""
+
+
+async def measure(backend: str, n: int, rounds: int, per_round: int) -> Result:
+    result = Result(backend, n)
     with tempfile.TemporaryDirectory() as tmpdir:
         tmp = Path(tmpdir)
         try:
-            async with locus_op(backend, tmp, n) as op:
-                l_ops, l_p99 = await _measure(op, ops, warmup)
+            async with (
+                locus_side(backend, tmp, n) as ours,
+                langgraph_side(backend, tmp, n) as peer,
+            ):
+                for side in (ours, peer):  # warm up: caches, prepared statements, pools
+                    await side.run(3)
+                    side.written[0] = 0
+                    side.save_wall.clear()
+                    side.save_cpu.clear()
+                    side.load_wall.clear()
+                    side.load_cpu.clear()
+                for r in range(rounds):
+                    for side in (ours, peer) if r % 2 == 0 else (peer, ours):
+                        await side.run(per_round)
+                result.ours, result.peer = ours, peer
         except Exception as exc:
-            reason = f"unavailable: {type(exc).__name__}: {str(exc)[:60]}"
-            return (backend, f"{n:,}", reason, "", "", "", "")
-        try:
-            async with langgraph_op(backend, tmp, n) as op:
-                g_ops, g_p99 = await _measure(op, ops, warmup)
-        except Exception as exc:
-            reason = f"{type(exc).__name__}: {str(exc)[:70]}"
-            rates[backend, n] = (l_ops, 0.0)
-            return (
-                backend,
-                f"{n:,}",
-                f"{l_ops:,.0f}",
-                f"{l_p99:.2f}",
-                f"peer failed ({reason})",
-                "",
-                "",
-            )
-    rates[backend, n] = (l_ops, g_ops)
-    return (
-        backend,
-        f"{n:,}",
-        f"{l_ops:,.0f}",
-        f"{l_p99:.2f}",
-        f"{g_ops:,.0f}",
-        f"{g_p99:.2f}",
-        f"{l_ops / g_ops:.2f}x",
-    )
+            result.error = f"{type(exc).__name__}: {str(exc)[:80]}"
+    return result
 
 
-def growth(rates: Rates, backends: list[str], sizes: list[int]) -> str:
-    """Cost per operation at the largest size over the smallest, for each side."""
-    small, large = min(sizes), max(sizes)
+def _ms(values: list[float]) -> float:
+    return statistics.median(values) * 1000
+
+
+def throughput_rows(results: list[Result]) -> list[tuple[str, ...]]:
     rows = []
-    for backend in backends:
-        a, b = rates.get((backend, small)), rates.get((backend, large))
-        if not a or not b or not a[0] or not b[0]:
+    for r in results:
+        if r.ours is None or r.peer is None:
+            rows.append((r.backend, f"{r.n:,}", f"unavailable ({r.error})", *[""] * 8))
             continue
-        lg = f"{a[1] / b[1]:.2f}x" if a[1] and b[1] else "-"
-        rows.append((backend, f"{a[0] / b[0]:.2f}x", lg))
-    header = ("backend", f"locus cost {large:,}/{small:,}", f"langgraph cost {large:,}/{small:,}")
-    return table(rows, header)
+        o, p = r.ours, r.peer
+        rows.append(
+            (
+                r.backend,
+                f"{r.n:,}",
+                f"{1000 / _ms(o.op_wall):,.0f}",
+                f"{o.p99() * 1000:.2f}",
+                f"{_ms(o.op_cpu):.3f}",
+                p.label,
+                f"{1000 / _ms(p.op_wall):,.0f}",
+                f"{p.p99() * 1000:.2f}",
+                f"{_ms(p.op_cpu):.3f}",
+                f"{_ms(p.op_wall) / _ms(o.op_wall):.2f}x",
+                f"{_ms(p.op_cpu) / _ms(o.op_cpu):.2f}x",
+            )
+        )
+    return rows
+
+
+def growth_rows(results: list[Result], small: int, large: int) -> list[tuple[str, ...]]:
+    by = {(r.backend, r.n): r for r in results}
+    rows = []
+    for backend in dict.fromkeys(r.backend for r in results):
+        a, b = by.get((backend, small)), by.get((backend, large))
+        if not a or not b or not a.ours or not b.ours or not a.peer or not b.peer:
+            continue
+        rows.append(
+            (
+                backend,
+                f"{_ms(b.ours.save_cpu) / _ms(a.ours.save_cpu):.2f}x",
+                f"{_ms(b.ours.save_wall) / _ms(a.ours.save_wall):.2f}x",
+                f"{_ms(b.ours.op_cpu) / _ms(a.ours.op_cpu):.2f}x",
+                f"{_ms(b.peer.save_cpu) / _ms(a.peer.save_cpu):.2f}x",
+                f"{_ms(b.peer.save_wall) / _ms(a.peer.save_wall):.2f}x",
+                f"{_ms(b.peer.op_cpu) / _ms(a.peer.op_cpu):.2f}x",
+            )
+        )
+    return rows
+
+
+def bytes_rows(results: list[Result], large: int) -> list[tuple[str, ...]]:
+    rows = []
+    for r in results:
+        if r.n != large or not r.ours or not r.peer:
+            continue
+        ours = r.ours.written[0] / len(r.ours.save_wall)
+        peer = r.peer.written[0] / len(r.peer.save_wall)
+        rows.append((r.backend, f"{ours:,.0f}", f"{peer:,.0f}", f"{peer / ours:.1f}x"))
+    return rows
 
 
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--ops", type=int, default=300, help="operations per backend")
     parser.add_argument(
         "--backends", default="memory,sqlite,postgres,redis", help="comma-separated list"
     )
     parser.add_argument("--messages", default="200,2000", help="thread sizes, comma-separated")
+    parser.add_argument("--rounds", type=int, default=6, help="interleaved rounds per row")
+    parser.add_argument(
+        "--turns", default="20,5", help="turns per side per round, per size (comma-separated)"
+    )
     args = parser.parse_args()
     backends = args.backends.split(",")
     sizes = [int(x) for x in args.messages.split(",")]
-    rates: Rates = {}
-    rows = [await bench(b, args.ops, n, rates) for n in sizes for b in backends]
-    print(f"save + load of an N-message thread (~{len(TEXT)} chars each), {args.ops} ops per row")
+    turns = [int(x) for x in args.turns.split(",")]
+    turns += [turns[-1]] * (len(sizes) - len(turns))
+    started = time.perf_counter()
+    results = [
+        await measure(b, n, args.rounds, k)
+        for n, k in zip(sizes, turns, strict=False)
+        for b in backends
+    ]
+    print(
+        "checkpoint save + load of the latest, one turn of a growing thread (+2 messages of "
+        f"~{len(TEXT)} chars per turn); {args.rounds} interleaved rounds, turns per side per "
+        f"round {dict(zip(sizes, turns, strict=False))}; medians; CPU = this process's "
+        "process_time (client side), wall = perf_counter"
+    )
     header = (
         "backend",
-        "messages",
+        "msgs",
         "locus ops/s",
-        "locus p99 ms",
-        "langgraph ops/s",
-        "lg p99 ms",
-        "ratio",
+        "p99 ms",
+        "CPU ms/op",
+        "peer",
+        "peer ops/s",
+        "p99 ms",
+        "CPU ms/op",
+        "wall ratio",
+        "CPU ratio",
     )
-    print(table(rows, header))
+    print(table(throughput_rows(results), header))
     if len(sizes) > 1:
+        small, large = min(sizes), max(sizes)
         print()
-        print(growth(rates, backends, sizes))
+        print(f"cost at {large:,} messages over cost at {small:,} (goal for locus save <= 1.5x)")
+        header = (
+            "backend",
+            "locus save CPU",
+            "save wall",
+            "op CPU",
+            "peer save CPU",
+            "save wall",
+            "op CPU",
+        )
+        print(table(growth_rows(results, small, large), header))
+        print()
+        print(f"characters handed to the store per turn, {large:,}-message thread")
+        header = ("backend", "locus", "langgraph", "langgraph / locus")
+        print(table(bytes_rows(results, large), header))
+    if any(r.peer is not None and r.peer.label.endswith("*") for r in results):
+        print(
+            "\n* AsyncRedisSaver needs the RediSearch/RedisJSON modules (absent here): the "
+            "peer is bench/_redis_standin.py, LangGraph's serializer on plain Redis keys"
+        )
+    print(f"\n({time.perf_counter() - started:.0f} s)")
 
 
 if __name__ == "__main__":

@@ -92,6 +92,14 @@ class FakeOpenSearch:
                 if parts[2] in docs:
                     return 200, {"_id": parts[2], "found": True, "_source": docs[parts[2]]}
                 return 404, {"_id": parts[2], "found": False}
+            if op == "_mget":
+                out = [
+                    {"_id": i, "found": True, "_source": docs[i]}
+                    if i in docs
+                    else {"_id": i, "found": False}
+                    for i in body["ids"]
+                ]
+                return 200, {"docs": out}
             if op == "_search":
                 hits = [d for d in docs.values() if self._matches(d, body.get("query"))]
                 if "aggs" in body:
@@ -164,6 +172,25 @@ class TestOpenSearchConformanceOnFake(CheckpointerConformance):
         return OpenSearchCheckpointer.from_url(
             self.url, index=f"t-{uuid.uuid4().hex[:8]}", **options
         )
+
+
+async def test_read_many_is_one_mget(fake: tuple[FakeOpenSearch, str]) -> None:
+    server, url = fake
+    index = f"mget-{uuid.uuid4().hex[:8]}"
+    async with OpenSearchCheckpointer.from_url(url, index=index) as cp:
+        ids = [await cp.save(AgentState(iteration=i), "t1", metadata={"i": i}) for i in range(3)]
+        await cp.save(AgentState(iteration=9), "t2", "solo")
+        start = len(server.requests)
+        found = await cp._read_many("t1", [ids[2], "missing", ids[0], ids[2], "solo"])
+        requests = server.requests[start:]
+        assert await cp._read_many("t1", []) == []
+        assert len(server.requests) == start + 1  # no request for no ids
+    assert [(m, p) for m, p, _, _ in requests] == [("POST", f"/{index}/_mget")]
+    doc = OpenSearchCheckpointer.doc_id
+    assert requests[0][3] == {"ids": [doc("t1", c) for c in (ids[2], "missing", ids[0], "solo")]}
+    assert sorted((r.checkpoint_id, r.parent_id, r.metadata["i"]) for r in found) == sorted(
+        [(ids[2], ids[1], 2), (ids[0], None, 0)]
+    )
 
 
 async def test_requests_on_the_wire(fake: tuple[FakeOpenSearch, str]) -> None:

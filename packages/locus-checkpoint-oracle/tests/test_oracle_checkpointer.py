@@ -183,6 +183,37 @@ async def test_load_decodes_rows_and_fetches_clobs_as_text() -> None:
     assert pool.log[-1][1] == {"thread_id": "t1", "cid": "c1"}
 
 
+async def test_read_many_is_one_bound_in_list_query() -> None:
+    state = sample_state("o")
+
+    def responder(sql: str, binds: dict[str, Any]) -> list[tuple[Any, ...]]:
+        if "checkpoint_id IN" not in sql:
+            return []
+        stored = {"c1": _row(state, "c1"), "c3": _row(state, "c3", meta="{}")}
+        return [stored[binds[k]] for k in sorted(binds) if k != "thread_id" and binds[k] in stored]
+
+    pool = FakePool(responder)
+    cp = OracleCheckpointer(pool)
+    await cp.setup()
+    before = len(pool.log)
+    found = await cp._read_many("t1", ["c3", "nope", "c1", "c3"])
+    assert len(pool.log) == before + 1  # one query, duplicates bound once
+    sql, binds = pool.log[-1]
+    assert "JSON_SERIALIZE(payload RETURNING CLOB)" in sql
+    assert sql.endswith("AND checkpoint_id IN (:c0, :c1, :c2)")
+    assert binds == {"thread_id": "t1", "c0": "c3", "c1": "nope", "c2": "c1"}
+    assert pool.cursors[-1].outputtypehandler is not None
+    assert sorted((r.checkpoint_id, r.parent_id, r.metadata) for r in found) == [
+        ("c1", "c0", {"k": 1}),
+        ("c3", "c0", {}),
+    ]
+    many = [f"c{i}" for i in range(1200)]
+    await cp._read_many("t1", many)
+    assert len(pool.log) == before + 1 + 3  # 500 ids per IN list
+    assert await cp._read_many("t1", []) == []
+    assert len(pool.log) == before + 4
+
+
 async def test_missing_checkpoint_and_history_binds() -> None:
     pool = FakePool()
     cp = OracleCheckpointer(pool)

@@ -95,6 +95,24 @@ async def test_server_side_expiry_is_skipped(cp: RedisCheckpointer) -> None:
     assert await cp.list_checkpoints(tid) == [keep]
 
 
+async def test_read_many_fetches_records_by_id_in_one_pipeline(cp: RedisCheckpointer) -> None:
+    tid = uuid.uuid4().hex
+    ids = [await cp.save(AgentState(iteration=i), tid, metadata={"i": i}) for i in range(4)]
+    await cp.client.delete(f"{PREFIX}rec:{len(tid)}:{tid}:{ids[1]}")  # expired by Redis
+    other = f"{tid}:rec"  # a thread whose keys could be confused with tid's
+    await cp.save(AgentState(iteration=9), other, "x")
+    found = await cp._read_many(tid, [ids[3], ids[1], "missing", ids[0], ids[3], "x"])
+    assert sorted(r.checkpoint_id for r in found) == sorted([ids[0], ids[3]])
+    by_id = {r.checkpoint_id: r for r in found}
+    assert by_id[ids[3]].parent_id == ids[2]
+    assert by_id[ids[3]].metadata == {"i": 3}
+    assert by_id[ids[0]].parent_id is None
+    single = await cp._read(tid, ids[3])
+    assert single is not None
+    assert by_id[ids[3]].payload == single.payload
+    assert await cp._read_many(tid, []) == []
+
+
 async def test_tricky_thread_ids_do_not_collide(cp: RedisCheckpointer) -> None:
     a = f"x:{uuid.uuid4().hex}"
     b = a + ":rec"

@@ -9,11 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from locus.checkpoint.opensearch._checkpointer import (
-    INDEX_SCHEMA_VERSION,
-    OpenSearchCheckpointer,
-    mapping,
-)
+from locus.checkpoint.opensearch._checkpointer import OpenSearchCheckpointer
+from locus.checkpoint.opensearch._documents import INDEX_SCHEMA_VERSION, mapping
 
 __all__ = ["INDEX_SCHEMA_VERSION", "OpenSearchCheckpointer", "from_url", "mapping"]
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hashlib
-import json
 import time
 from collections.abc import Sequence
 from typing import Any, ClassVar, Literal
@@ -15,7 +14,6 @@ from locus.checkpoint import (
     CheckpointInfo,
     CheckpointRecord,
     decode_info,
-    decode_record,
 )
 from locus.checkpoint.opensearch._claims import (
     STALE_CLAIM_SECONDS,
@@ -24,44 +22,19 @@ from locus.checkpoint.opensearch._claims import (
     claims_index,
     claims_mapping,
 )
+from locus.checkpoint.opensearch._documents import (
+    INDEX_SCHEMA_VERSION,
+    INFO_SOURCE,
+    info_kwargs,
+    mapping,
+    source_record,
+)
 from locus.core.errors import CheckpointError, ConfigError, ValidationError
 
-__all__ = ["INDEX_SCHEMA_VERSION", "OpenSearchCheckpointer"]
-
-INDEX_SCHEMA_VERSION = 1
-"""Version of the index mapping :meth:`OpenSearchCheckpointer.setup` creates."""
+__all__ = ["OpenSearchCheckpointer"]
 
 MAX_LIST = 10_000
 """Most checkpoints one listing returns (OpenSearch's default result window)."""
-
-_INFO_SOURCE = [
-    "thread_id",
-    "checkpoint_id",
-    "parent_id",
-    "created_at",
-    "expires_at",
-    "v",
-    "metadata",
-]
-
-
-def mapping() -> dict[str, Any]:
-    """The index mapping (``payload`` is stored, never indexed)."""
-    return {
-        "_meta": {"locus_schema": INDEX_SCHEMA_VERSION},
-        "dynamic": "strict",
-        "properties": {
-            "thread_id": {"type": "keyword"},
-            "checkpoint_id": {"type": "keyword"},
-            "parent_id": {"type": "keyword", "index": False},
-            "seq": {"type": "long"},
-            "created_at": {"type": "double"},
-            "expires_at": {"type": "double"},
-            "v": {"type": "integer"},
-            "metadata": {"type": "object", "enabled": False},
-            "payload": {"type": "text", "index": False},
-        },
-    }
 
 
 class OpenSearchCheckpointer(BaseCheckpointer):
@@ -236,15 +209,27 @@ class OpenSearchCheckpointer(BaseCheckpointer):
                 source = hits[0] if hits else None
         except Exception as exc:
             raise _wrap(exc, f"loading thread {thread_id!r}") from exc
-        if source is None:
-            return None
-        payload = source.get("payload")
-        return decode_record(
-            thread_id,
-            source.get("checkpoint_id"),
-            payload=payload if isinstance(payload, str) else json.dumps(payload),
-            **_info_kwargs(source),
-        )
+        return None if source is None else source_record(thread_id, source)
+
+    async def _read_many(
+        self, thread_id: str, checkpoint_ids: Sequence[str]
+    ) -> list[CheckpointRecord]:
+        """The records of ``checkpoint_ids`` in one ``_mget`` request."""
+        ids = list(dict.fromkeys(checkpoint_ids))
+        if not ids:
+            return []
+        await self._conn_ready()
+        try:
+            found = await self.client.mget(
+                index=self.index, body={"ids": [self.doc_id(thread_id, cid) for cid in ids]}
+            )
+        except Exception as exc:
+            raise _wrap(exc, f"loading thread {thread_id!r}") from exc
+        return [
+            source_record(thread_id, doc["_source"])
+            for doc in found.get("docs", [])
+            if doc.get("found") and doc.get("_source", {}).get("thread_id") == thread_id
+        ]
 
     async def _search(self, thread_id: str, size: int, payload: bool) -> list[dict[str, Any]]:
         body: dict[str, Any] = {
@@ -253,7 +238,7 @@ class OpenSearchCheckpointer(BaseCheckpointer):
             "size": size,
         }
         if not payload:
-            body["_source"] = _INFO_SOURCE
+            body["_source"] = INFO_SOURCE
         found = await self.client.search(index=self.index, body=body)
         return [hit["_source"] for hit in found["hits"]["hits"]]
 
@@ -265,7 +250,7 @@ class OpenSearchCheckpointer(BaseCheckpointer):
         except Exception as exc:
             raise _wrap(exc, f"listing thread {thread_id!r}") from exc
         return [
-            decode_info(thread_id, src.get("checkpoint_id"), **_info_kwargs(src)) for src in hits
+            decode_info(thread_id, src.get("checkpoint_id"), **info_kwargs(src)) for src in hits
         ]
 
     async def _write_checked(self, record: CheckpointRecord, expected_parent: str | None) -> bool:
@@ -368,17 +353,6 @@ class OpenSearchCheckpointer(BaseCheckpointer):
         except Exception as exc:
             raise _wrap(exc, "listing threads") from exc
         return [str(b["key"]) for b in found["aggregations"]["threads"]["buckets"]]
-
-
-def _info_kwargs(source: dict[str, Any]) -> dict[str, Any]:
-    """Stored fields as :func:`~locus.checkpoint.decode_info` takes them (it checks them)."""
-    return {
-        "parent_id": source.get("parent_id"),
-        "created_at": source.get("created_at"),
-        "expires_at": source.get("expires_at"),
-        "schema_version": source.get("v"),
-        "metadata": source.get("metadata"),
-    }
 
 
 def _refresh(value: bool | str) -> str:

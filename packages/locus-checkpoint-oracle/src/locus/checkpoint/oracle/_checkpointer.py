@@ -21,6 +21,9 @@ __all__ = ["TABLE_SCHEMA_VERSION", "OracleCheckpointer"]
 TABLE_SCHEMA_VERSION = 1
 """Version of the tables :meth:`OracleCheckpointer.setup` creates."""
 
+_IN_CHUNK = 500
+"""Most ids bound in one ``IN (...)`` list."""
+
 
 def _clob_as_str(cursor: Any, metadata: Any) -> Any:
     """Output type handler: fetch CLOBs as ``str`` (no LOB round trips)."""
@@ -251,19 +254,26 @@ class OracleCheckpointer(BaseCheckpointer):
             rows = await self._fetch(query, binds, one=True)
         except Exception as exc:
             raise _wrap(exc, f"loading thread {thread_id!r}") from exc
-        if not rows:
-            return None
-        r = rows[0]
-        return CheckpointRecord(
-            thread_id=r[0],
-            checkpoint_id=r[1],
-            parent_id=r[2],
-            created_at=float(r[3]),
-            expires_at=None if r[4] is None else float(r[4]),
-            schema_version=int(r[5]),
-            metadata=decode_metadata(r[6]),
-            payload=r[7],
-        )
+        return _record(rows[0]) if rows else None
+
+    async def _read_many(
+        self, thread_id: str, checkpoint_ids: Sequence[str]
+    ) -> list[CheckpointRecord]:
+        """The records of ``checkpoint_ids``: one ``IN (...)`` query per 500 ids."""
+        ids = list(dict.fromkeys(checkpoint_ids))
+        if not ids:
+            return []
+        await self._conn_ready()
+        rows: list[Any] = []
+        try:
+            for i in range(0, len(ids), _IN_CHUNK):
+                chunk = ids[i : i + _IN_CHUNK]
+                binds: dict[str, Any] = {f"c{j}": cid for j, cid in enumerate(chunk)}
+                binds["thread_id"] = thread_id
+                rows += await self._fetch(self.sql.read_many(len(chunk)), binds, one=False)
+        except Exception as exc:
+            raise _wrap(exc, f"loading thread {thread_id!r}") from exc
+        return [_record(r) for r in rows]
 
     async def _list(self, thread_id: str, limit: int | None) -> list[CheckpointInfo]:
         await self._conn_ready()
@@ -302,8 +312,8 @@ class OracleCheckpointer(BaseCheckpointer):
                     deleted = int(cur.rowcount)
                 else:
                     ids = list(checkpoint_ids)
-                    for i in range(0, len(ids), 500):
-                        chunk = ids[i : i + 500]
+                    for i in range(0, len(ids), _IN_CHUNK):
+                        chunk = ids[i : i + _IN_CHUNK]
                         chunk_binds = {f"c{j}": cid for j, cid in enumerate(chunk)}
                         await cur.execute(sql.delete_many(len(chunk)), {**binds, **chunk_binds})
                         deleted += int(cur.rowcount)
@@ -320,6 +330,20 @@ class OracleCheckpointer(BaseCheckpointer):
         except Exception as exc:
             raise _wrap(exc, "listing threads") from exc
         return [r[0] for r in rows]
+
+
+def _record(r: Any) -> CheckpointRecord:
+    """A record from a row of ``COLUMNS, metadata, payload``."""
+    return CheckpointRecord(
+        thread_id=r[0],
+        checkpoint_id=r[1],
+        parent_id=r[2],
+        created_at=float(r[3]),
+        expires_at=None if r[4] is None else float(r[4]),
+        schema_version=int(r[5]),
+        metadata=decode_metadata(r[6]),
+        payload=r[7],
+    )
 
 
 def _wrap(exc: Exception, doing: str) -> CheckpointError:

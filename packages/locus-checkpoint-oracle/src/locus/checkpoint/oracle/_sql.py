@@ -142,6 +142,11 @@ class OracleStatements:
     def read_one(self) -> str:
         return self._select(True) + " AND checkpoint_id = :cid"
 
+    def read_many(self, n: int) -> str:
+        """``n`` checkpoints of one thread by id (``checkpoint_id IN (:c0, ...)``)."""
+        marks = ", ".join(f":c{i}" for i in range(n))
+        return self._select(True) + f" AND checkpoint_id IN ({marks})"
+
     @property
     def list_all(self) -> str:
         return self._select(False) + " ORDER BY seq DESC"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import time
 from collections.abc import Sequence
 from contextlib import AbstractAsyncContextManager
@@ -14,7 +13,6 @@ from locus.checkpoint import (
     CheckpointInfo,
     CheckpointRecord,
     decode_info,
-    decode_record,
 )
 from locus.checkpoint._lease import ThreadLease
 from locus.checkpoint.postgres._cas import CasStatements
@@ -29,6 +27,7 @@ from locus.checkpoint.postgres._net import (
     classify,
     connection_kwargs,
 )
+from locus.checkpoint.postgres._rows import insert_params, row_record
 from locus.checkpoint.postgres._sql import Statements
 from locus.core.errors import CheckpointError, ConfigError
 
@@ -235,23 +234,13 @@ class PostgresCheckpointer(BaseCheckpointer):
 
     async def _write(self, record: CheckpointRecord) -> None:
         await self._conn_ready()
-        sql = self.sql
         doing = f"saving checkpoint {record.checkpoint_id!r} of {record.thread_id!r}"
         try:
-            async with self._connection(doing) as conn, conn.pipeline(), conn.transaction():
-                await conn.execute(sql.advisory_lock, (record.thread_id,))
-                await conn.execute(
-                    sql.insert,
-                    {
-                        "t": record.thread_id,
-                        "c": record.checkpoint_id,
-                        "created": record.created_at,
-                        "expires": record.expires_at,
-                        "v": record.schema_version,
-                        "meta": json.dumps(record.metadata) if record.metadata else "{}",
-                        "payload": record.payload,
-                    },
-                )
+            # one round trip: the statements before the pipeline's Sync run as one
+            # implicit transaction (the lock is held until the insert commits)
+            async with self._connection(doing) as conn, conn.pipeline():
+                await conn.execute(self.sql.advisory_lock, (record.thread_id,))
+                await conn.execute(self.sql.insert, insert_params(record))
         except Exception as exc:
             raise _wrap(exc, doing) from exc
 
@@ -259,21 +248,11 @@ class PostgresCheckpointer(BaseCheckpointer):
         await self._conn_ready()
         doing = f"saving checkpoint {record.checkpoint_id!r} of {record.thread_id!r}"
         try:
-            async with self._connection(doing) as conn, conn.transaction():
-                await conn.execute(self.sql.advisory_lock, (record.thread_id,))
-                cur = await conn.execute(
-                    self.cas.insert_if_head,
-                    {
-                        "t": record.thread_id,
-                        "c": record.checkpoint_id,
-                        "p": expected_parent,
-                        "created": record.created_at,
-                        "expires": record.expires_at,
-                        "v": record.schema_version,
-                        "meta": json.dumps(record.metadata) if record.metadata else "{}",
-                        "payload": record.payload,
-                    },
-                )
+            async with self._connection(doing) as conn:
+                async with conn.pipeline():  # one round trip, one implicit transaction
+                    await conn.execute(self.sql.advisory_lock, (record.thread_id,))
+                    params = {**insert_params(record), "p": expected_parent}
+                    cur = await conn.execute(self.cas.insert_if_head, params)
                 written = bool(cur.rowcount == 1)
         except Exception as exc:
             raise _wrap(exc, doing) from exc
@@ -329,18 +308,22 @@ class PostgresCheckpointer(BaseCheckpointer):
                 row = await cur.fetchone()
         except Exception as exc:
             raise _wrap(exc, f"loading thread {thread_id!r}") from exc
-        if row is None:
-            return None
-        return decode_record(
-            thread_id,
-            row[1],
-            parent_id=row[2],
-            created_at=row[3],
-            expires_at=row[4],
-            schema_version=row[5],
-            metadata=row[6],
-            payload=row[7],
-        )
+        return None if row is None else row_record(thread_id, row)
+
+    async def _read_many(
+        self, thread_id: str, checkpoint_ids: Sequence[str]
+    ) -> list[CheckpointRecord]:
+        """The records of ``checkpoint_ids`` in one statement (``checkpoint_id = ANY(...)``)."""
+        if not checkpoint_ids:
+            return []
+        await self._conn_ready()
+        try:
+            async with self._connection(f"loading thread {thread_id!r}") as conn:
+                cur = await conn.execute(self.sql.read_many, (thread_id, list(checkpoint_ids)))
+                rows = await cur.fetchall()
+        except Exception as exc:
+            raise _wrap(exc, f"loading thread {thread_id!r}") from exc
+        return [row_record(thread_id, row) for row in rows]
 
     async def _list(self, thread_id: str, limit: int | None) -> list[CheckpointInfo]:
         await self._conn_ready()

@@ -169,10 +169,15 @@ class Reachability:
 
     def __init__(self, conninfo: str | None, max_direct: int = 2) -> None:
         import asyncio
+        import weakref
 
         self.conninfo = conninfo
         self.degraded = conninfo is not None
         self._slots = asyncio.Semaphore(max_direct)
+        self.last_ok: weakref.WeakKeyDictionary[AsyncConnection[Any], float] = (
+            weakref.WeakKeyDictionary()
+        )
+        """Pooled connection -> when a call last finished on it without error."""
 
     async def direct(self, pool: AsyncConnectionPool[Any]) -> AsyncConnection[Any] | None:
         """A direct connection when degraded and the pool has none idle, else ``None``.
@@ -222,7 +227,9 @@ async def bounded_connection(
     the last seconds, one direct connection attempt runs first (see
     :class:`Reachability`), so a refused port fails at once instead of after
     the pool's wait. With ``check`` a pooled connection answers an empty
-    query before use; one the network killed is replaced.
+    query before use, unless a call finished on it less than
+    :data:`RECENT_OK` seconds ago and nothing (a reset, a close, a server's
+    goodbye) arrived on its socket since; one the network killed is replaced.
 
     The deadline never cancels psycopg mid-query (it would then send a cancel
     request and wait up to 10 s more on a dead link): the connection's socket
@@ -251,6 +258,8 @@ async def bounded_connection(
         finally:
             if handle is not None:
                 handle.cancel()
+        if pooled:
+            reach.last_ok[conn] = loop.time()
     except Exception as exc:
         if severed and not isinstance(exc, CheckpointError):
             exc = TimeoutError(f"operation_timeout={timeout}s expired")
@@ -284,10 +293,29 @@ async def _acquire(
         while True:
             left = None if deadline is None else max(0.001, deadline - loop.time())
             conn: AsyncConnection[Any] = await pool.getconn(timeout=left)
-            if not check or await _alive(conn, deadline):
+            if not check or _recently_ok(conn, reach, loop.time()) or await _alive(conn, deadline):
                 reach.degraded = False
                 return conn, True
             await pool.putconn(conn)  # broken: the pool discards it
+
+
+def _recently_ok(conn: AsyncConnection[Any], reach: Reachability, now: float) -> bool:
+    """Whether ``conn`` served a call moments ago and nothing arrived on it since.
+
+    An idle connection has nothing to read; a reset, a close or the server's
+    goodbye (restart, ``pg_terminate_backend``) makes its socket readable. A
+    zero-wait poll sees that without a round trip.
+    """
+    last = reach.last_ok.pop(conn, None)
+    if last is None or now - last > RECENT_OK:
+        return False
+    import select
+
+    try:
+        readable, _, _ = select.select([conn.pgconn.socket], [], [], 0)
+    except Exception:  # closed: no socket any more
+        return False
+    return not readable
 
 
 async def _alive(conn: AsyncConnection[Any], deadline: float | None) -> bool:
@@ -308,6 +336,10 @@ async def _alive(conn: AsyncConnection[Any], deadline: float | None) -> bool:
         handle.cancel()
     return True
 
+
+RECENT_OK = 2.0
+"""Seconds after a call finished on a connection during which the pre-use check
+is a zero-wait poll of its socket instead of an empty query (one round trip)."""
 
 _CHECK_BOUND = 2.0
 """Seconds an idle connection has to answer the pre-use check."""

@@ -119,6 +119,14 @@ class Statements:
         )
 
     @property
+    def read_many(self) -> str:
+        """Several checkpoints of one thread by id, in one statement (unordered)."""
+        return (
+            f"SELECT {COLUMNS}, payload::text FROM {self.table} "
+            "WHERE thread_id = %s AND checkpoint_id = ANY(%s)"
+        )
+
+    @property
     def list(self) -> str:
         return f"SELECT {COLUMNS} FROM {self.table} WHERE thread_id = %s ORDER BY seq DESC LIMIT %s"
 

@@ -13,8 +13,6 @@ from locus.checkpoint import (
     BaseCheckpointer,
     CheckpointInfo,
     CheckpointRecord,
-    corrupt_field,
-    decode_record,
 )
 from locus.checkpoint._lease import ThreadLease
 from locus.checkpoint.redis._cas import ACQUIRE, RELEASE, RENEW, STOP, WRITE_IF_HEAD
@@ -28,6 +26,7 @@ from locus.checkpoint.redis._net import (
     classify,
     make_client,
 )
+from locus.checkpoint.redis._rows import INFO_FIELDS, RECORD_FIELDS, decode, expired, text
 from locus.checkpoint.redis._scripts import READ, WRITE
 from locus.core.errors import CheckpointError, ConfigError
 
@@ -42,6 +41,7 @@ _DOING = {
     "_write": "saving a checkpoint of",
     "_write_checked": "saving a checkpoint of",
     "_read": "loading",
+    "_read_many": "loading",
     "_list": "listing",
     "_delete": "deleting from",
 }
@@ -63,9 +63,6 @@ def _bounded(method: _M) -> _M:
             raise classify(exc, doing, self.net) from exc
 
     return cast(_M, bounded)
-
-
-_INFO_FIELDS = ("parent", "ts", "exp", "v", "m")
 
 
 class RedisCheckpointer(BaseCheckpointer):
@@ -197,28 +194,31 @@ class RedisCheckpointer(BaseCheckpointer):
 
     # -- primitives ------------------------------------------------------------------
 
+    def _save_keys_args(self, record: CheckpointRecord) -> tuple[list[str], list[Any]]:
+        """KEYS and ARGV of the save scripts (see ``_scripts.WRITE``)."""
+        keys = [
+            self._idx(record.thread_id),
+            self._rec_prefix(record.thread_id) + record.checkpoint_id,
+            self._threads_key,
+            f"{self.prefix}seq",
+        ]
+        args = [
+            record.thread_id,
+            record.checkpoint_id,
+            record.payload,
+            repr(record.created_at),
+            "" if record.expires_at is None else repr(record.expires_at),
+            record.schema_version,
+            json.dumps(record.metadata) if record.metadata else "{}",
+            "" if record.expires_at is None else str(int(record.expires_at * 1000)),
+        ]
+        return keys, args
+
     @_bounded
     async def _write(self, record: CheckpointRecord) -> None:
-        expire_ms = "" if record.expires_at is None else str(int(record.expires_at * 1000))
+        keys, args = self._save_keys_args(record)
         try:
-            await self._write_script(
-                keys=[
-                    self._idx(record.thread_id),
-                    self._rec_prefix(record.thread_id) + record.checkpoint_id,
-                    self._threads_key,
-                    f"{self.prefix}seq",
-                ],
-                args=[
-                    record.thread_id,
-                    record.checkpoint_id,
-                    record.payload,
-                    repr(record.created_at),
-                    "" if record.expires_at is None else repr(record.expires_at),
-                    record.schema_version,
-                    json.dumps(record.metadata) if record.metadata else "{}",
-                    expire_ms,
-                ],
-            )
+            await self._write_script(keys=keys, args=args)
         except Exception as exc:
             raise self._wrap(
                 exc, f"saving checkpoint {record.checkpoint_id!r} of {record.thread_id!r}"
@@ -226,29 +226,14 @@ class RedisCheckpointer(BaseCheckpointer):
 
     @_bounded
     async def _write_checked(self, record: CheckpointRecord, expected_parent: str | None) -> bool:
-        expire_ms = "" if record.expires_at is None else str(int(record.expires_at * 1000))
+        keys, args = self._save_keys_args(record)
+        args += [
+            expected_parent or "",
+            "1" if expected_parent is None else "0",
+            self._rec_prefix(record.thread_id),
+        ]
         try:
-            result = await self._cas_script(
-                keys=[
-                    self._idx(record.thread_id),
-                    self._rec_prefix(record.thread_id) + record.checkpoint_id,
-                    self._threads_key,
-                    f"{self.prefix}seq",
-                ],
-                args=[
-                    record.thread_id,
-                    record.checkpoint_id,
-                    record.payload,
-                    repr(record.created_at),
-                    "" if record.expires_at is None else repr(record.expires_at),
-                    record.schema_version,
-                    json.dumps(record.metadata) if record.metadata else "{}",
-                    expire_ms,
-                    expected_parent or "",
-                    "1" if expected_parent is None else "0",
-                    self._rec_prefix(record.thread_id),
-                ],
-            )
+            result = await self._cas_script(keys=keys, args=args)
         except Exception as exc:
             raise self._wrap(exc, f"saving checkpoint {record.checkpoint_id!r}") from exc
         if isinstance(result, list):
@@ -276,7 +261,7 @@ class RedisCheckpointer(BaseCheckpointer):
         )
         if not held:
             return None
-        owner, expires, stop = (_s(x) for x in held)
+        owner, expires, stop = (text(x) for x in held)
         return ThreadLease(lease.thread_id, owner, float(expires), stop or None)
 
     async def _lease_renew(
@@ -285,7 +270,9 @@ class RedisCheckpointer(BaseCheckpointer):
         held = await self._run_lease(
             "renew", thread_id, owner, repr(expires_at), int(expires_at * 1000)
         )
-        return None if not held else ThreadLease(thread_id, owner, expires_at, _s(held[0]) or None)
+        return (
+            None if not held else ThreadLease(thread_id, owner, expires_at, text(held[0]) or None)
+        )
 
     async def _lease_stop(self, thread_id: str, owner: str, mode: str) -> bool:
         return bool(await self._run_lease("stop", thread_id, owner, mode, repr(time.time())))
@@ -305,7 +292,29 @@ class RedisCheckpointer(BaseCheckpointer):
         if not row:
             return None
         cid, payload, *info = row
-        return _decode(thread_id, _s(cid), info, _s(payload))
+        return decode(thread_id, text(cid), info, text(payload))
+
+    @_bounded
+    async def _read_many(
+        self, thread_id: str, checkpoint_ids: Sequence[str]
+    ) -> list[CheckpointRecord]:
+        """The records of ``checkpoint_ids`` in one round trip (a pipeline of ``HMGET``)."""
+        ids = list(dict.fromkeys(checkpoint_ids))
+        if not ids:
+            return []
+        rec = self._rec_prefix(thread_id)
+        try:
+            pipe = self.client.pipeline(transaction=False)
+            for cid in ids:
+                pipe.hmget(rec + cid, list(RECORD_FIELDS))
+            rows = await pipe.execute()
+        except Exception as exc:
+            raise self._wrap(exc, f"loading thread {thread_id!r}") from exc
+        return [
+            decode(thread_id, cid, row[1:], text(row[0]))
+            for cid, row in zip(ids, rows, strict=True)
+            if row[0] is not None  # no payload: absent, or expired by Redis
+        ]
 
     @_bounded
     async def _list(self, thread_id: str, limit: int | None) -> list[CheckpointInfo]:
@@ -313,24 +322,24 @@ class RedisCheckpointer(BaseCheckpointer):
         rec = self._rec_prefix(thread_id)
         try:
             ids = [
-                _s(x)
+                text(x)
                 for x in await self.client.zrevrange(idx, 0, -1 if limit is None else limit - 1)
             ]
             if not ids:
                 return []
             pipe = self.client.pipeline(transaction=False)
             for cid in ids:
-                pipe.hmget(rec + cid, list(_INFO_FIELDS))
+                pipe.hmget(rec + cid, list(INFO_FIELDS))
             rows = await pipe.execute()
-            gone = [cid for cid, row in zip(ids, rows, strict=True) if _expired(row)]
+            gone = [cid for cid, row in zip(ids, rows, strict=True) if expired(row)]
             if gone:
                 await self.client.zrem(idx, *gone)
         except Exception as exc:
             raise self._wrap(exc, f"listing thread {thread_id!r}") from exc
         return [
-            _decode(thread_id, cid, row, "").info()
+            decode(thread_id, cid, row, "").info()
             for cid, row in zip(ids, rows, strict=True)
-            if not _expired(row)
+            if not expired(row)
         ]
 
     @_bounded
@@ -339,7 +348,7 @@ class RedisCheckpointer(BaseCheckpointer):
         rec = self._rec_prefix(thread_id)
         try:
             if checkpoint_ids is None:
-                ids = [_s(x) for x in await self.client.zrange(idx, 0, -1)]
+                ids = [text(x) for x in await self.client.zrange(idx, 0, -1)]
             else:
                 ids = list(checkpoint_ids)
             if not ids:
@@ -358,7 +367,7 @@ class RedisCheckpointer(BaseCheckpointer):
     @_bounded
     async def _list_threads(self) -> list[str]:
         try:
-            threads = [_s(x) for x in await self.client.smembers(self._threads_key)]
+            threads = [text(x) for x in await self.client.smembers(self._threads_key)]
             if not threads:
                 return []
             pipe = self.client.pipeline(transaction=False)
@@ -371,32 +380,3 @@ class RedisCheckpointer(BaseCheckpointer):
         except Exception as exc:
             raise self._wrap(exc, "listing threads") from exc
         return [t for t, ok in zip(threads, alive, strict=True) if ok]
-
-
-def _expired(fields: Sequence[Any]) -> bool:
-    """Every field gone: Redis expired the record (a partial hash is corrupt, not expired)."""
-    return all(x is None for x in fields)
-
-
-def _decode(
-    thread_id: str, checkpoint_id: str, fields: Sequence[Any], payload: str
-) -> CheckpointRecord:
-    parent, created, expires, version, meta = fields
-    if parent is None:  # every save writes it ('' for the first checkpoint)
-        raise corrupt_field(thread_id, checkpoint_id, "parent", None, "missing from the hash")
-    return decode_record(
-        thread_id,
-        checkpoint_id,
-        payload=payload,
-        parent_id=_s(parent),
-        created_at=None if created is None else _s(created),
-        expires_at=_s(expires),
-        schema_version=None if version is None else _s(version),
-        metadata=_s(meta),
-    )
-
-
-def _s(value: Any) -> str:
-    if isinstance(value, bytes):
-        return value.decode()
-    return "" if value is None else str(value)
