@@ -130,9 +130,10 @@ class PostgresCheckpointer(BaseCheckpointer):
             operation_timeout: One checkpointer call end to end, pool wait included.
             keepalives_idle: Idle seconds before TCP keepalive probes (every
                 ``keepalives_idle / 3`` s, 3 tries) detect a dead peer.
-            check_connections: Check a pooled connection before handing it out
-                (one round trip), so one killed by a network fault is replaced
-                instead of failing the call.
+            check_connections: Check a pooled connection before handing it out,
+                so one killed by a network fault is replaced instead of failing
+                the call: an empty query (one round trip), or a zero-wait poll of
+                its socket when it served a call less than 2 s ago.
             **options: ``schema``, ``table_prefix``, ``ttl``... (see the class).
 
         Raises:
