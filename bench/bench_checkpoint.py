@@ -69,10 +69,14 @@ class Side:
     save_cpu: list[float] = field(default_factory=list)
     load_wall: list[float] = field(default_factory=list)
     load_cpu: list[float] = field(default_factory=list)
+    stored: list[int] = field(default_factory=list)
+    """Characters handed to the store, per turn."""
 
     async def run(self, turns: int) -> None:
         for _ in range(turns):
+            self.written[0] = 0
             sw, sc, lw, lc = await self.turn()
+            self.stored.append(self.written[0])
             self.save_wall.append(sw)
             self.save_cpu.append(sc)
             self.load_wall.append(lw)
@@ -91,7 +95,10 @@ class Side:
         return statistics.quantiles(lat, n=100)[98] if len(lat) >= 100 else max(lat)
 
 
-async def _timed(save: Callable[[], Awaitable[Any]], load: Callable[[], Awaitable[Any]]) -> Any:
+async def _timed(
+    grow: Callable[[], None], save: Callable[[], Awaitable[Any]], load: Callable[[], Awaitable[Any]]
+) -> Any:
+    grow()  # the turn's new messages: the agent's work, not the checkpointer's
     w0, c0 = time.perf_counter(), time.process_time()
     await save()
     w1, c1 = time.perf_counter(), time.process_time()
@@ -145,10 +152,12 @@ async def locus_side(backend: str, tmp: Path, n: int) -> AsyncIterator[Side]:
     written = [0]
     _count_writes(cp, written)
 
-    async def save() -> None:
+    def grow() -> None:
         size = len(box["state"].messages)
         grown = [*box["state"].messages, _message(size), _message(size + 1)]
         box["state"] = box["state"].model_copy(update={"messages": grown})
+
+    async def save() -> None:
         await cp.save(box["state"], thread)
 
     async def load() -> None:
@@ -157,7 +166,7 @@ async def locus_side(backend: str, tmp: Path, n: int) -> AsyncIterator[Side]:
         assert len(loaded.messages) == len(box["state"].messages)
 
     try:
-        yield Side("locus", lambda: _timed(save, load), written)
+        yield Side("locus", lambda: _timed(grow, save, load), written)
     finally:
         await _cleanup_locus(cp, backend, options)
         await cp.aclose()
@@ -261,16 +270,15 @@ async def langgraph_side(backend: str, tmp: Path, n: int) -> AsyncIterator[Side]
         written = [0]
         saver.serde = _CountingSerde(saver.serde, written)
 
-        async def save() -> None:
+        def grow() -> None:
             messages.extend([_lg_message(len(messages)), _lg_message(len(messages) + 1)])
-            await put()
 
         async def load() -> None:
             loaded = await saver.aget_tuple(config)
             assert len(loaded.checkpoint["channel_values"]["messages"]) == len(messages)
 
         try:
-            yield Side(label, lambda: _timed(save, load), written)
+            yield Side(label, lambda: _timed(grow, put, load), written)
         finally:
             with contextlib.suppress(Exception):
                 await saver.adelete_thread(thread)
@@ -299,11 +307,9 @@ async def measure(backend: str, n: int, rounds: int, per_round: int) -> Result:
             ):
                 for side in (ours, peer):  # warm up: caches, prepared statements, pools
                     await side.run(3)
-                    side.written[0] = 0
-                    side.save_wall.clear()
-                    side.save_cpu.clear()
-                    side.load_wall.clear()
-                    side.load_cpu.clear()
+                    for samples in (side.save_wall, side.save_cpu, side.load_wall, side.load_cpu):
+                        samples.clear()
+                    side.stored.clear()
                 for r in range(rounds):
                     for side in (ours, peer) if r % 2 == 0 else (peer, ours):
                         await side.run(per_round)
@@ -368,10 +374,43 @@ def bytes_rows(results: list[Result], large: int) -> list[tuple[str, ...]]:
     for r in results:
         if r.n != large or not r.ours or not r.peer:
             continue
-        ours = r.ours.written[0] / len(r.ours.save_wall)
-        peer = r.peer.written[0] / len(r.peer.save_wall)
-        rows.append((r.backend, f"{ours:,.0f}", f"{peer:,.0f}", f"{peer / ours:.1f}x"))
+        o, p = r.ours.stored, r.peer.stored
+        rows.append(
+            (
+                r.backend,
+                f"{statistics.median(o):,.0f}",
+                f"{statistics.mean(o):,.0f}",
+                f"{statistics.median(p):,.0f}",
+                f"{statistics.mean(p):,.0f}",
+                f"{statistics.mean(p) / statistics.mean(o):.1f}x",
+            )
+        )
     return rows
+
+
+def goal_lines(results: list[Result], small: int, large: int) -> list[str]:
+    """Each goal per backend: the figure and whether it is met."""
+    lines = []
+    by = {(r.backend, r.n): r for r in results}
+    for backend in dict.fromkeys(r.backend for r in results):
+        a, b = by.get((backend, small)), by.get((backend, large))
+        if not a or not a.ours or not a.peer:
+            continue
+        cpu = _ms(a.peer.op_cpu) / _ms(a.ours.op_cpu)
+        wall = _ms(a.peer.op_wall) / _ms(a.ours.op_wall)
+        line = (
+            f"{backend}: vs LangGraph at {small:,}: CPU {cpu:.1f}x "
+            f"({'met' if cpu >= 4 else 'NOT met'}), wall {wall:.1f}x "
+            f"({'met' if wall >= 4 else 'NOT met'}) [goal >= 4x]"
+        )
+        if b and b.ours:
+            growth = _ms(b.ours.save_cpu) / _ms(a.ours.save_cpu)
+            line += (
+                f"; save CPU {large:,}/{small:,}: {growth:.2f}x "
+                f"({'met' if growth <= 1.5 else 'NOT met'}) [goal <= 1.5x]"
+            )
+        lines.append(line)
+    return lines
 
 
 async def main() -> None:
@@ -382,7 +421,7 @@ async def main() -> None:
     parser.add_argument("--messages", default="200,2000", help="thread sizes, comma-separated")
     parser.add_argument("--rounds", type=int, default=6, help="interleaved rounds per row")
     parser.add_argument(
-        "--turns", default="20,5", help="turns per side per round, per size (comma-separated)"
+        "--turns", default="17,3", help="turns per side per round, per size (comma-separated)"
     )
     args = parser.parse_args()
     backends = args.backends.split(",")
@@ -430,9 +469,21 @@ async def main() -> None:
         )
         print(table(growth_rows(results, small, large), header))
         print()
-        print(f"characters handed to the store per turn, {large:,}-message thread")
-        header = ("backend", "locus", "langgraph", "langgraph / locus")
+        print(
+            f"characters handed to the store per turn, {large:,}-message thread (mean includes "
+            "locus's periodic full snapshots)"
+        )
+        header = (
+            "backend",
+            "locus median",
+            "locus mean",
+            "langgraph median",
+            "langgraph mean",
+            "mean ratio",
+        )
         print(table(bytes_rows(results, large), header))
+    print()
+    print("\n".join(goal_lines(results, min(sizes), max(sizes))))
     if any(r.peer is not None and r.peer.label.endswith("*") for r in results):
         print(
             "\n* AsyncRedisSaver needs the RediSearch/RedisJSON modules (absent here): the "
