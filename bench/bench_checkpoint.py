@@ -388,6 +388,23 @@ def bytes_rows(results: list[Result], large: int) -> list[tuple[str, ...]]:
     return rows
 
 
+async def commit_floor(samples: int = 30) -> float | None:
+    """Median ms of one single-row autocommit INSERT on the PostgreSQL server (its fsync)."""
+    try:
+        import psycopg
+
+        async with await psycopg.AsyncConnection.connect(PG_DSN, autocommit=True) as conn:
+            await conn.execute("CREATE TEMP TABLE locus_bench_floor (a int)")
+            lat = []
+            for i in range(samples):
+                t0 = time.perf_counter()
+                await conn.execute("INSERT INTO locus_bench_floor VALUES (%s)", (i,))
+                lat.append(time.perf_counter() - t0)
+        return _ms(lat)
+    except Exception:
+        return None
+
+
 def goal_lines(results: list[Result], small: int, large: int) -> list[str]:
     """Each goal per backend: the figure and whether it is met."""
     lines = []
@@ -484,6 +501,11 @@ async def main() -> None:
         print(table(bytes_rows(results, large), header))
     print()
     print("\n".join(goal_lines(results, min(sizes), max(sizes))))
+    if "postgres" in backends and (floor := await commit_floor()) is not None:
+        print(
+            f"\nPostgreSQL: one commit of a one-row INSERT takes {floor:.2f} ms on this server "
+            "(its WAL fsync); each side's save is one commit, so this floor is in both walls"
+        )
     if any(r.peer is not None and r.peer.label.endswith("*") for r in results):
         print(
             "\n* AsyncRedisSaver needs the RediSearch/RedisJSON modules (absent here): the "
