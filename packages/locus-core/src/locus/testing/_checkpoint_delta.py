@@ -193,12 +193,14 @@ class DeltaConformance:
                 assert record.expires_at == snapshot.expires_at
         finally:
             await self.close_checkpointer(cp)
-        short = await self.make_checkpointer(tmp_path, ttl=0.001)
+        # 2 s, not less: a store with native expiry (Redis) must still hold the second
+        # record when it is read back below
+        short = await self.make_checkpointer(tmp_path, ttl=2.0)
         try:
             t = self.tid()
             state = AgentState(thread_id=t, messages=[Message.system("x" * 9000)])
             await short.save(state, t)
-            await asyncio.sleep(0.01)  # the base is now too old to carry a delta for a full ttl
+            await asyncio.sleep(0.25)  # the base is now too old to carry a delta for a full ttl
             state.messages.append(Message.user("small change"))
             cid = await short.save(state, t)
             second = await short._read(t, cid)
