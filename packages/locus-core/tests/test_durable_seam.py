@@ -76,3 +76,42 @@ async def test_without_a_runner_steps_run_directly():
     agent = Agent(model=FunctionModel(model), tools=[book])
     result = await agent.invoke("book 4B")
     assert result.tool_executions[0].result == "booked 4B"
+
+
+class SkipsSupersededSaves(Listing):
+    """A runner whose engine records every step, so it keeps only a run's first and last save."""
+
+    async def run_step(self, info, call):
+        if info.kind == "checkpoint_save":
+            self.steps.append(f"save:{info.source}")
+            if info.source in {"execute", "intent", "result"}:
+                return None
+        return await call()
+
+
+async def test_a_runner_may_skip_the_saves_a_runs_last_save_supersedes(tmp_path):
+    saver = SQLiteCheckpointer(tmp_path / "t.db")
+    runner = SkipsSupersededSaves()
+    agent = Agent(model=FunctionModel(model), tools=[book], checkpointer=saver)
+    with use_step_runner(runner):
+        result = await agent.invoke("book 4B", thread_id="t")
+        again = await agent.invoke("and again", thread_id="t")
+    assert result.message == again.message == "booked"
+    saves = [s for s in runner.steps if s.startswith("save:")]
+    assert saves[:5] == [
+        "save:input",
+        "save:intent",
+        "save:result",
+        "save:execute",
+        "save:terminate",
+    ]
+    history = await saver.history("t")
+    # only input and terminate of each run were written, one parent chain
+    assert [h.metadata["source"] for h in reversed(history)] == ["input", "terminate"] * 2
+    assert [h.parent_id for h in reversed(history)][1:] == [
+        h.checkpoint_id for h in reversed(history)
+    ][:-1]
+    state = await saver.load("t")
+    assert state is not None
+    assert [m.content for m in state.messages if m.role is Role.USER] == ["book 4B", "and again"]
+    assert state.messages[-1].content == "booked"

@@ -427,18 +427,16 @@ class ThreadRun:
         if self._superseded:  # e.g. the loop recording the stop as a failure: keep nothing more
             await self.check_stop()
         cid: str | None = None
+        source = (metadata or {}).get("source")
+        info = StepInfo(
+            "checkpoint_save", self.thread_id, source=source if isinstance(source, str) else None
+        )
         if self.store is not None:
             store, parent = self.store, self.head
-            cid = await run_step(
-                StepInfo("checkpoint_save", self.thread_id),
-                lambda: self._save_on(store, state, metadata, parent),
-            )
+            cid = await run_step(info, lambda: self._save_on(store, state, metadata, parent))
         elif self.checkpointer is not None:
             plain = self.checkpointer
-            cid = await run_step(
-                StepInfo("checkpoint_save", self.thread_id),
-                lambda: plain.save(state, self.thread_id, metadata=metadata),
-            )
+            cid = await run_step(info, lambda: plain.save(state, self.thread_id, metadata=metadata))
         if cid is not None:
             self.head = cid
             self.written.append(cid)

@@ -48,6 +48,11 @@ class StepInfo:
         idempotency_key: An idempotent tool's ledger key (``None`` otherwise).
         in_doubt: An idempotent tool's ``in_doubt`` policy
             (``"report"``, ``"retry"`` or ``"fail"``).
+        source: A ``checkpoint_save``'s ``source`` metadata: for an agent run
+            ``"input"`` (the prompt added), ``"execute"`` (after a tool turn),
+            ``"intent"``/``"result"`` (an idempotent tool's ledger), then one
+            of ``"terminate"``, ``"interrupt"`` or ``"error"`` (the run's last
+            save); ``None`` for a save without metadata (a graph's).
     """
 
     kind: StepKind
@@ -55,6 +60,7 @@ class StepInfo:
     tool_call_id: str | None = None
     idempotency_key: str | None = None
     in_doubt: str | None = None
+    source: str | None = None
 
 
 class StepRunner(Protocol):
@@ -62,6 +68,12 @@ class StepRunner(Protocol):
 
     A runner must return what ``call`` returned (or would have) and raise
     what it raised; it must not call ``call`` twice for one recorded step.
+    One exception: for a ``checkpoint_save`` whose ``source`` is
+    ``"execute"``, ``"intent"`` or ``"result"`` (a save that the run's last
+    save supersedes), a runner whose engine records every step itself may
+    skip the save by returning ``None`` without calling ``call``; the
+    thread's head then stays at its previous checkpoint and the next save
+    goes on from there.
     """
 
     async def run_step(self, info: StepInfo, call: Callable[[], Awaitable[T]]) -> T: ...

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from locus.dbos._agent import DBOSAgent
 from locus.dbos._config import DEFAULT_DATABASE_URL, configure
+from locus.dbos._events import EVENTS_STREAM, read_events
 from locus.dbos._queue import DEFAULT_QUEUE, queue_named, register_queue
 from locus.dbos._runner import DBOSStepRunner
 from locus.dbos._worker import run_worker
@@ -19,11 +20,13 @@ from locus.dbos._workflow import durable_workflow
 __all__ = [
     "DEFAULT_DATABASE_URL",
     "DEFAULT_QUEUE",
+    "EVENTS_STREAM",
     "DBOSAgent",
     "DBOSStepRunner",
     "configure",
     "durable_workflow",
     "queue_named",
+    "read_events",
     "register_queue",
     "run_worker",
 ]

@@ -9,10 +9,15 @@ from dbos import DBOS
 from locus.core.durable import StepInfo
 from locus.core.errors import ToolInDoubtError
 from locus.core.messages import ToolResult
+from locus.dbos._events import current_writer
 
-__all__ = ["DBOSStepRunner"]
+__all__ = ["SUPERSEDED_SAVES", "DBOSStepRunner"]
 
 T = TypeVar("T")
+
+
+SUPERSEDED_SAVES = frozenset({"execute", "intent", "result"})
+"""Checkpoint saves a run's last save supersedes: skipped under DBOS unless ``save_every_step``."""
 
 
 class DBOSStepRunner:
@@ -25,20 +30,34 @@ class DBOSStepRunner:
     policy (``report``: an in-doubt result, body not run; ``retry``: run the
     body again, with the same ``ToolContext.idempotency_key``; ``fail``:
     :class:`~locus.core.errors.ToolInDoubtError`), as the ledger does in core.
+
+    DBOS records every step, so the thread's checkpoint saves after each tool
+    turn and around an idempotent tool (sources in :data:`SUPERSEDED_SAVES`)
+    are skipped: the thread gets its ``input`` save when the run starts and
+    its last save (``terminate``, ``interrupt`` or ``error``) when it ends.
+    ``save_every_step=True`` keeps every save (each one a DBOS step), for a
+    thread whose history must show every turn while the run is on.
+
+    Args:
+        save_every_step: Save the thread after every turn too.
     """
+
+    def __init__(self, *, save_every_step: bool = False) -> None:
+        self.save_every_step = save_every_step
 
     async def run_step(self, info: StepInfo, call: Callable[[], Awaitable[T]]) -> T:
         if not _in_workflow_body():
             return await call()
+        if (
+            info.kind == "checkpoint_save"
+            and not self.save_every_step
+            and info.source in SUPERSEDED_SAVES
+        ):
+            return None  # type: ignore[return-value]  # skipped save: see StepRunner
         name = f"locus.{info.kind}:{info.name}"
         if info.kind == "tool" and info.idempotency_key is not None:
             return await self._idempotent(info, name, call)
-
-        async def step() -> T:  # DBOS awaits a coroutine function, not a lambda's awaitable
-            return await call()
-
-        result: T = await DBOS.run_step_async({"name": name, "retries_allowed": False}, step)
-        return result
+        return await _step(name, call)
 
     async def _idempotent(self, info: StepInfo, name: str, call: Callable[[], Awaitable[T]]) -> T:
         fresh = False
@@ -48,15 +67,36 @@ class DBOSStepRunner:
             fresh = True
             return info.idempotency_key
 
-        await DBOS.run_step_async({"name": f"{name}:intent", "retries_allowed": False}, intent)
+        await _step(f"{name}:intent", intent)
 
         async def body() -> Any:
             if not fresh and info.in_doubt != "retry":  # intent recorded, body never finished
                 return _in_doubt(info)
             return await call()
 
-        result: T = await DBOS.run_step_async({"name": name, "retries_allowed": False}, body)
+        result: T = await _step(name, body)
         return result
+
+
+async def _step(name: str, call: Callable[[], Awaitable[T]]) -> T:
+    """``call`` as the DBOS step ``name``; its body first writes the run's events so far."""
+    writer = current_writer()
+    batch = None
+    if writer is not None:
+        await writer.caught_up()
+        batch = writer.take()
+
+    async def step() -> T:  # DBOS awaits a coroutine function, not a lambda's awaitable
+        if batch is not None:
+            await batch.write()
+        return await call()
+
+    try:
+        result: T = await DBOS.run_step_async({"name": name, "retries_allowed": False}, step)
+    finally:
+        if batch is not None:
+            batch.done()  # a replayed step wrote its events when it first ran
+    return result
 
 
 def _in_workflow_body() -> bool:

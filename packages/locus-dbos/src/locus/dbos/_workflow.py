@@ -17,12 +17,12 @@ __all__ = ["durable_workflow", "event_sink", "stream_events"]
 P = ParamSpec("P")
 R = TypeVar("R")
 
-_RUNNER = DBOSStepRunner()
+_RUNNERS = {False: DBOSStepRunner(), True: DBOSStepRunner(save_every_step=True)}
 _SINKS: dict[str, Callable[[LocusEvent], None]] = {}
 
 
 def durable_workflow(
-    name: str, *, max_recovery_attempts: int | None = None
+    name: str, *, max_recovery_attempts: int | None = None, save_every_step: bool = False
 ) -> Callable[[Callable[P, Awaitable[R]]], Callable[P, Coroutine[Any, Any, R]]]:
     """Register an async function as the DBOS workflow ``name``; its locus steps become DBOS steps.
 
@@ -30,6 +30,8 @@ def durable_workflow(
     graph or pattern the function runs is recorded as a DBOS step (see
     :mod:`locus.core.durable`). Register before ``DBOS.launch()``, under the
     same name in every process that starts or recovers the workflow.
+    An agent's thread is saved when its run starts and when it ends, not
+    after every turn, unless ``save_every_step`` (see :class:`DBOSStepRunner`).
 
     Example::
 
@@ -38,9 +40,11 @@ def durable_workflow(
             return (await pipeline.ainvoke({"ticket": ticket}))["summary"]
     """
 
+    runner = _RUNNERS[bool(save_every_step)]
+
     def decorate(fn: Callable[P, Awaitable[R]]) -> Callable[P, Coroutine[Any, Any, R]]:
         async def workflow(*args: P.args, **kwargs: P.kwargs) -> R:
-            with use_step_runner(_RUNNER):
+            with use_step_runner(runner):
                 return await fn(*args, **kwargs)
 
         workflow.__name__ = workflow.__qualname__ = name
