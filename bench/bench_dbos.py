@@ -3,22 +3,30 @@
 1. Overhead: one agent run of 10 tool turns (10 tool calls + 11 model calls =
    21 steps; offline FunctionModel, no delay) on a thread with the
    PostgreSQL checkpointer, plain vs as a DBOS workflow (system database on
-   the same PostgreSQL, its own database). Runs alternate plain/DBOS; the
-   median of each is taken. Overhead per step = (DBOS - plain) / 21: it
-   includes recording the model/tool results and the thread's load/saves as
-   DBOS steps. Goal: <= 2 ms per step.
-   The same pair without a checkpointer (model/tool steps only), and DBOS's
-   own floor (a workflow of 40 no-op ``DBOS.run_step_async`` steps) put the
-   figure in context: no integration can record a step for less.
-2. Throughput: N queued runs (3 model calls of 300 ms simulated latency, as
+   the same PostgreSQL, its own database). Kinds of run alternate (plain,
+   DBOS, DBOS with ``save_every_step``, the same two without a checkpointer,
+   DBOS's floor); the median of each is taken, of wall time
+   (``perf_counter``) and of this process's CPU time (``process_time``, all
+   threads; the PostgreSQL server's CPU is not in it). Overhead per step =
+   (DBOS - plain) / 21. Goal: <= 2 ms per step.
+   DBOS's floor is a workflow of 40 no-op ``DBOS.run_step_async`` steps: no
+   integration can record a step for less; a DBOS run of 21 steps costs at
+   least 21 floors.
+2. Floor by engine setting: the same no-op workflow with DBOS's default
+   system-database engine, without ``pool_pre_ping`` (one round trip less
+   per connection checkout, two per step) and, in addition, with
+   ``synchronous_commit=off`` (a commit does not wait for the WAL flush),
+   each in its own DBOS launch, rounds interleaved.
+3. Throughput: N queued runs (3 model calls of 300 ms simulated latency, as
    a model's, and 2 tool calls each) drained by 1 worker process, then 3N by
    3 worker processes (each ``--concurrency 8``), timed from the first
    enqueue to the last result. Scaling factor = runs/s(3 workers) /
    runs/s(1 worker). Goal: >= 2.4x.
 
-Run: ``python bench/bench_dbos.py [--runs N] [--repeat R]``. Needs
-PostgreSQL on 127.0.0.1:5432 (trust, database ``test``); creates and drops
-``locus_dbos_bench_*`` databases.
+Run: ``python bench/bench_dbos.py [--runs N] [--repeat R] [--rounds K]``.
+Needs PostgreSQL on 127.0.0.1:5432 (trust, database ``test``); creates and
+drops ``locus_dbos_bench_*`` databases. Prints the load average before and
+after: the machine is shared.
 """
 
 from __future__ import annotations
@@ -66,6 +74,7 @@ async def _model(messages: list[Any], tools: Any) -> Any:
 
 agent = Agent(model=FunctionModel(_model), tools=[lookup], name="bench")
 durable = DBOSAgent(agent, queue="bench")
+every_step = DBOSAgent(agent, name="bench-every-step", save_every_step=True)
 
 
 def _database() -> str:
@@ -100,8 +109,32 @@ async def _floor(n: int) -> int:
     return n
 
 
-async def overhead(repeat: int) -> dict[str, float]:
-    """Median seconds of one run: plain/DBOS with and without the PG checkpointer; DBOS floor."""
+class _Timer:
+    """Wall and CPU seconds of one timed block, appended under a label."""
+
+    def __init__(self) -> None:
+        self.wall: dict[str, list[float]] = {}
+        self.cpu: dict[str, list[float]] = {}
+
+    async def time(self, label: str, run: Any, per: int = 1) -> Any:
+        wall, cpu = time.perf_counter(), time.process_time()
+        result = await run()
+        self.wall.setdefault(label, []).append((time.perf_counter() - wall) / per)
+        self.cpu.setdefault(label, []).append((time.process_time() - cpu) / per)
+        return result
+
+    def medians(self) -> dict[str, tuple[float, float]]:
+        return {
+            label: (statistics.median(self.wall[label]), statistics.median(self.cpu[label]))
+            for label in self.wall
+        }
+
+
+FLOOR = 40
+
+
+async def overhead(repeat: int) -> dict[str, tuple[float, float]]:
+    """Median (wall, CPU) seconds of one run of each kind; of one DBOS floor step."""
     import psycopg
     from dbos import DBOS
 
@@ -110,33 +143,38 @@ async def overhead(repeat: int) -> dict[str, float]:
 
     schema = f"locus_dbos_bench_{uuid.uuid4().hex[:8]}"
     saver = PostgresCheckpointer.from_conn_string(PG_ADMIN, schema=schema)
-    agent.checkpointer = saver
     name = _database()
+    timer = _Timer()
     try:
         floor_workflow = DBOS.workflow(name="bench.floor")(_floor)
         configure(system_database_url=_url(name), application_version="bench", log_level="ERROR")
         DBOS.launch()
-        times: dict[str, list[float]] = {}
+        agent.checkpointer = saver
         await agent.invoke("warm up", thread_id="warm")
         await durable.invoke("warm up", thread_id="warm-dbos")
+        await every_step.invoke("warm up", thread_id="warm-every")
+
+        async def floor() -> Any:
+            handle = await DBOS.start_workflow_async(floor_workflow, FLOOR)
+            return await handle.get_result()
+
         for i in range(repeat):
+            agent.checkpointer = saver
             for label, run in (
                 ("plain", lambda i=i: agent.invoke("look things up", thread_id=f"plain-{i}")),
                 ("dbos", lambda i=i: durable.invoke("look things up", thread_id=f"dbos-{i}")),
+                ("dbos-every", lambda i=i: every_step.invoke("look things up", thread_id=f"e-{i}")),
+            ):
+                result = await timer.time(label, run)
+                assert result.message == f"done after {TURNS} lookups"
+            agent.checkpointer = None
+            for label, run in (
                 ("plain-nothread", lambda: agent.invoke("look things up")),
                 ("dbos-nothread", lambda: durable.invoke("look things up")),
             ):
-                if label == "plain-nothread":
-                    agent.checkpointer = None
-                started = time.perf_counter()
-                result = await run()
-                times.setdefault(label, []).append(time.perf_counter() - started)
+                result = await timer.time(label, run)
                 assert result.message == f"done after {TURNS} lookups"
-            agent.checkpointer = saver
-            started = time.perf_counter()
-            handle = await DBOS.start_workflow_async(floor_workflow, 40)
-            await handle.get_result()
-            times.setdefault("floor", []).append((time.perf_counter() - started) / 40)
+            await timer.time("floor", floor, per=FLOOR)
         DBOS.destroy()
     finally:
         async with await psycopg.AsyncConnection.connect(PG_ADMIN, autocommit=True) as conn:
@@ -144,7 +182,52 @@ async def overhead(repeat: int) -> dict[str, float]:
         await saver.aclose()
         agent.checkpointer = None
         _drop_database(name)
-    return {label: statistics.median(values) for label, values in times.items()}
+    return timer.medians()
+
+
+ENGINES: dict[str, dict[str, Any]] = {
+    "default engine": {},
+    "no pool_pre_ping": {"pool_pre_ping": False},
+    "+ synchronous_commit=off": {
+        "pool_pre_ping": False,
+        "connect_args": {"options": "-c synchronous_commit=off"},
+    },
+}
+
+
+async def floors(rounds: int) -> dict[str, tuple[float, float]]:
+    """Median (wall, CPU) seconds of one no-op DBOS step per engine setting."""
+    from dbos import DBOS
+
+    from locus.dbos import configure
+
+    name = _database()
+    timer = _Timer()
+    floor_workflow = DBOS.workflow(name="bench.floor")(_floor)
+    try:
+        for _ in range(rounds):
+            for label, engine in ENGINES.items():
+                kwargs = {"pool_size": 20, "max_overflow": 0, "pool_timeout": 30, **engine}
+                configure(
+                    system_database_url=_url(name),
+                    application_version="bench",
+                    log_level="ERROR",
+                    db_engine_kwargs=kwargs if engine else None,
+                )
+                DBOS.launch()
+                handle = await DBOS.start_workflow_async(floor_workflow, 5)
+                await handle.get_result()
+
+                async def floor() -> Any:
+                    handle = await DBOS.start_workflow_async(floor_workflow, FLOOR)
+                    return await handle.get_result()
+
+                for _ in range(3):
+                    await timer.time(label, floor, per=FLOOR)
+                DBOS.destroy()
+    finally:
+        _drop_database(name)
+    return timer.medians()
 
 
 def _worker(url: str, executor_id: str, log: Path) -> subprocess.Popen[bytes]:
@@ -198,18 +281,35 @@ def drain(workers: int, runs: int, tmp: Path) -> float:
     return runs / elapsed
 
 
-def main(runs: int, repeat: int) -> None:
+def _ms(seconds: float) -> str:
+    return f"{seconds * 1000:7.1f}"
+
+
+def main(runs: int, repeat: int, rounds: int, drain_queue: bool = True) -> None:
+    print(f"load average before: {os.getloadavg()[0]:.1f} (2 cores, shared)")
     t = asyncio.run(overhead(repeat))
     print(f"one run, {STEPS} steps (model + tool calls), median of {repeat}, PostgreSQL")
+    print("  wall ms / CPU ms of this process")
     for label, plain, dbos in (
-        ("with the PG checkpointer", t["plain"], t["dbos"]),
-        ("without a checkpointer", t["plain-nothread"], t["dbos-nothread"]),
+        ("PG checkpointer, DBOS saves start+end", "plain", "dbos"),
+        ("PG checkpointer, save_every_step", "plain", "dbos-every"),
+        ("no checkpointer", "plain-nothread", "dbos-nothread"),
     ):
+        (pw, pc), (dw, dc) = t[plain], t[dbos]
         print(
-            f"  {label:<25} plain {plain * 1000:7.1f} ms  DBOS {dbos * 1000:7.1f} ms  "
-            f"overhead {(dbos - plain) / STEPS * 1000:5.2f} ms/step (goal <= 2 ms)"
+            f"  {label:<38} plain {_ms(pw)} / {_ms(pc)}  DBOS {_ms(dw)} / {_ms(dc)}  "
+            f"overhead {(dw - pw) / STEPS * 1000:5.2f} / {(dc - pc) / STEPS * 1000:5.2f} ms/step"
+            " (goal <= 2 ms)"
         )
-    print(f"  DBOS floor: one no-op step {t['floor'] * 1000:.2f} ms")
+    fw, fc = t["floor"]
+    print(f"  DBOS floor: one no-op step {fw * 1000:.2f} ms wall / {fc * 1000:.2f} ms CPU")
+    f = asyncio.run(floors(rounds))
+    print(f"DBOS floor by engine setting, median of {3 * rounds} workflows of {FLOOR} steps")
+    for label, (wall, cpu) in f.items():
+        print(f"  {label:<26} {wall * 1000:5.2f} ms wall / {cpu * 1000:5.2f} ms CPU per step")
+    if not drain_queue:
+        print(f"load average after: {os.getloadavg()[0]:.1f}")
+        return
     with tempfile.TemporaryDirectory() as tmp:
         one = drain(1, runs, Path(tmp))
         three = drain(3, 3 * runs, Path(tmp))
@@ -217,11 +317,14 @@ def main(runs: int, repeat: int) -> None:
     print(f"  1 worker   {runs:>4} runs  {one:7.1f} runs/s")
     print(f"  3 workers  {3 * runs:>4} runs  {three:7.1f} runs/s")
     print(f"  scaling {three / one:.2f}x (goal >= 2.4x)")
+    print(f"load average after: {os.getloadavg()[0]:.1f}")
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--runs", type=int, default=64, help="runs for 1 worker (3x for 3)")
     parser.add_argument("--repeat", type=int, default=15, help="runs of each kind, overhead")
+    parser.add_argument("--rounds", type=int, default=5, help="rounds of engine settings, floor")
+    parser.add_argument("--skip-drain", action="store_true", help="overhead and floors only")
     args = parser.parse_args()
-    main(args.runs, args.repeat)
+    main(args.runs, args.repeat, args.rounds, not args.skip_drain)

@@ -31,8 +31,12 @@ def start_worker(
     return proc
 
 
-def wait_listening(*procs: subprocess.Popen[bytes], timeout: float = 60) -> None:
-    """Wait until every worker has launched DBOS and declared its queue."""
+def wait_listening(*procs: subprocess.Popen[bytes], timeout: float = 300) -> None:
+    """Wait until every worker has launched DBOS and declared its queue.
+
+    Generous: on the shared 2-core CI machine under load, importing dbos and
+    SQLAlchemy alone has taken 30-60 s of wall time (3-4 s of CPU).
+    """
     for proc in procs:
         log = proc.log_path  # type: ignore[attr-defined]
         wait_for(

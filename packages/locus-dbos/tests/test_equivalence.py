@@ -112,10 +112,9 @@ async def test_a_thread_with_a_checkpointer_saves_through_steps_and_continues(sq
     assert second.tool_executions == []
     assert EFFECTS == ["n0", "n1"]
     names = [s["function_name"] for s in await DBOS.list_workflow_steps_async("t1-a")]
-    # DBOS records the turns: the thread is saved when a run starts and when it ends
+    # DBOS records the turns: the thread is saved once, when the run ends
     assert names == [
         "locus.checkpoint_load:t1",
-        "locus.checkpoint_save:t1",
         "locus.model:function",
         "locus.tool:add_note",
         "locus.model:function",
@@ -124,7 +123,7 @@ async def test_a_thread_with_a_checkpointer_saves_through_steps_and_continues(sq
         "locus.checkpoint_save:t1",
     ]
     history = await saver.history("t1")
-    assert [h.metadata["source"] for h in reversed(history)] == ["input", "terminate"] * 2
+    assert [h.metadata["source"] for h in reversed(history)] == ["terminate"] * 2
 
 
 async def test_save_every_step_saves_the_thread_after_every_turn_too(sqlite_url, tmp_path):

@@ -15,7 +15,7 @@ import dbos_app
 from _workers import lines, start_worker, stop, wait_for, wait_listening
 from dbos import DBOS, DBOSClient
 
-from locus.dbos import configure, read_events, register_queue
+from locus.dbos import DBOSAgent, configure, read_events, register_queue
 
 
 def _shape(event: Any) -> dict[str, Any]:
@@ -48,11 +48,12 @@ async def test_enqueued_with_stream_its_events_are_what_agent_run_yields(
     sqlite_url, tmp_path, monkeypatch
 ):
     expected = await _in_process(tmp_path, monkeypatch)
+    orders = DBOSAgent(dbos_app.orders.agent, name="orders-here", queue="here")
     configure(system_database_url=sqlite_url, application_version="t", log_level="WARNING")
     DBOS.launch()
-    await register_queue("orders", polling_interval=0.05)
-    handle = await dbos_app.orders.enqueue("A-1", stream=True)
-    events = [_shape(e) async for e in dbos_app.orders.events(handle.workflow_id)]
+    await register_queue("here", polling_interval=0.05)
+    handle = await orders.enqueue("A-1", stream=True)
+    events = [_shape(e) async for e in orders.events(handle.workflow_id, idle_timeout=60)]
     assert (await handle.get_result()).message == "done A-1"
     assert events == expected
     assert events[0]["class"] == "RunStartEvent"
@@ -73,7 +74,9 @@ async def test_a_worker_process_streams_to_the_caller_and_its_recovery_each_even
         await asyncio.to_thread(wait_listening, first)
         _enqueue(client, "stream-kill")
         events = []
-        reader = asyncio.ensure_future(_collect(read_events("stream-kill", client=client), events))
+        reader = asyncio.ensure_future(
+            _collect(read_events("stream-kill", client=client, idle_timeout=120), events)
+        )
         await asyncio.to_thread(
             wait_for, lambda: lines(tmp_path, "ready"), 60, "the run to reach model2", [first]
         )

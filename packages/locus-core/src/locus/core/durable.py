@@ -69,11 +69,11 @@ class StepRunner(Protocol):
     A runner must return what ``call`` returned (or would have) and raise
     what it raised; it must not call ``call`` twice for one recorded step.
     One exception: for a ``checkpoint_save`` whose ``source`` is
-    ``"execute"``, ``"intent"`` or ``"result"`` (a save that the run's last
-    save supersedes), a runner whose engine records every step itself may
-    skip the save by returning ``None`` without calling ``call``; the
-    thread's head then stays at its previous checkpoint and the next save
-    goes on from there.
+    ``"input"``, ``"execute"``, ``"intent"`` or ``"result"`` (a save that
+    the run's last save supersedes), a runner whose engine records every
+    step itself may skip the save by returning ``None`` without calling
+    ``call``; the thread's head then stays at its previous checkpoint and
+    the next save goes on from there.
     """
 
     async def run_step(self, info: StepInfo, call: Callable[[], Awaitable[T]]) -> T: ...

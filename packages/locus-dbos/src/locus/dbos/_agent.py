@@ -27,9 +27,9 @@ class DBOSAgent:
     that has no record. Create it at import time, before ``DBOS.launch()``,
     with the same ``name`` in every process that enqueues or runs it.
 
-    With a checkpointer and a ``thread_id``, the thread is saved when a run
-    starts and when it ends (DBOS records the turns in between);
-    ``save_every_step=True`` also saves it after every turn, as a plain run does.
+    With a checkpointer and a ``thread_id``, the thread is loaded when a run
+    starts and saved once when it ends (DBOS records the turns in between);
+    ``save_every_step=True`` saves it after every turn too, as a plain run does.
 
     Args:
         agent: The agent.

@@ -16,7 +16,7 @@ __all__ = ["SUPERSEDED_SAVES", "DBOSStepRunner"]
 T = TypeVar("T")
 
 
-SUPERSEDED_SAVES = frozenset({"execute", "intent", "result"})
+SUPERSEDED_SAVES = frozenset({"input", "execute", "intent", "result"})
 """Checkpoint saves a run's last save supersedes: skipped under DBOS unless ``save_every_step``."""
 
 
@@ -31,12 +31,13 @@ class DBOSStepRunner:
     body again, with the same ``ToolContext.idempotency_key``; ``fail``:
     :class:`~locus.core.errors.ToolInDoubtError`), as the ledger does in core.
 
-    DBOS records every step, so the thread's checkpoint saves after each tool
-    turn and around an idempotent tool (sources in :data:`SUPERSEDED_SAVES`)
-    are skipped: the thread gets its ``input`` save when the run starts and
-    its last save (``terminate``, ``interrupt`` or ``error``) when it ends.
-    ``save_every_step=True`` keeps every save (each one a DBOS step), for a
-    thread whose history must show every turn while the run is on.
+    DBOS records every step, so the thread's checkpoint saves that the run's
+    last save supersedes (sources in :data:`SUPERSEDED_SAVES`: the prompt
+    added, each tool turn, an idempotent tool's ledger) are skipped: the
+    thread is saved once, when the run ends (``terminate``, ``interrupt`` or
+    ``error``); while it runs, the thread shows its previous state and the
+    run in flight is in DBOS. ``save_every_step=True`` keeps every save
+    (each one a DBOS step), for a thread whose history must show every turn.
 
     Args:
         save_every_step: Save the thread after every turn too.

@@ -30,8 +30,8 @@ def durable_workflow(
     graph or pattern the function runs is recorded as a DBOS step (see
     :mod:`locus.core.durable`). Register before ``DBOS.launch()``, under the
     same name in every process that starts or recovers the workflow.
-    An agent's thread is saved when its run starts and when it ends, not
-    after every turn, unless ``save_every_step`` (see :class:`DBOSStepRunner`).
+    An agent's thread is saved when its run ends, not after every turn,
+    unless ``save_every_step`` (see :class:`DBOSStepRunner`).
 
     Example::
 
