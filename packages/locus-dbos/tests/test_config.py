@@ -34,3 +34,23 @@ def test_without_any_it_is_a_sqlite_file_in_the_working_directory(tmp_path, monk
     configure(log_level="WARNING")
     DBOS.launch()
     assert (tmp_path / "locus_dbos.sqlite").exists()
+
+
+def _pre_ping() -> bool:
+    from dbos._dbos import _get_dbos_instance
+
+    return bool(_get_dbos_instance()._sys_db.engine.pool._pre_ping)
+
+
+def test_on_postgresql_the_pool_does_not_ping_at_every_checkout(pg_url):
+    configure(system_database_url=pg_url, log_level="WARNING")
+    DBOS.launch()
+    assert _pre_ping() is False  # two round trips fewer per step
+
+
+def test_engine_options_given_are_kept(pg_url):
+    configure(
+        system_database_url=pg_url, log_level="WARNING", db_engine_kwargs={"pool_pre_ping": True}
+    )
+    DBOS.launch()
+    assert _pre_ping() is True
