@@ -10,8 +10,9 @@
    threads; the PostgreSQL server's CPU is not in it). Overhead per step =
    (DBOS - plain) / 21. Goal: <= 2 ms per step.
    DBOS's floor is a workflow of 40 no-op ``DBOS.run_step_async`` steps: no
-   integration can record a step for less; a DBOS run of 21 steps costs at
-   least 21 floors.
+   integration can record a step for less; with a workflow of no step (its
+   start and end records), a DBOS run of 21 steps costs at least one empty
+   workflow + 21 floor steps.
 2. Floor by engine setting: the same no-op workflow with DBOS's default
    system-database engine, without ``pool_pre_ping`` (one round trip less
    per connection checkout, two per step) and, in addition, with
@@ -175,6 +176,12 @@ async def overhead(repeat: int) -> dict[str, tuple[float, float]]:
                 result = await timer.time(label, run)
                 assert result.message == f"done after {TURNS} lookups"
             await timer.time("floor", floor, per=FLOOR)
+
+            async def empty() -> Any:
+                handle = await DBOS.start_workflow_async(floor_workflow, 0)
+                return await handle.get_result()
+
+            await timer.time("empty", empty)
         DBOS.destroy()
     finally:
         async with await psycopg.AsyncConnection.connect(PG_ADMIN, autocommit=True) as conn:
@@ -291,7 +298,7 @@ def main(runs: int, repeat: int, rounds: int, drain_queue: bool = True) -> None:
     print(f"one run, {STEPS} steps (model + tool calls), median of {repeat}, PostgreSQL")
     print("  wall ms / CPU ms of this process")
     for label, plain, dbos in (
-        ("PG checkpointer, DBOS saves start+end", "plain", "dbos"),
+        ("PG checkpointer, DBOS saves at the end", "plain", "dbos"),
         ("PG checkpointer, save_every_step", "plain", "dbos-every"),
         ("no checkpointer", "plain-nothread", "dbos-nothread"),
     ):
@@ -302,7 +309,14 @@ def main(runs: int, repeat: int, rounds: int, drain_queue: bool = True) -> None:
             " (goal <= 2 ms)"
         )
     fw, fc = t["floor"]
+    ew, ec = t["empty"]
     print(f"  DBOS floor: one no-op step {fw * 1000:.2f} ms wall / {fc * 1000:.2f} ms CPU")
+    print(f"  DBOS floor: a workflow of no step {ew * 1000:.2f} ms wall / {ec * 1000:.2f} ms CPU")
+    print(
+        f"  so a {STEPS}-step DBOS run costs at least {(ew + STEPS * fw) * 1000:.1f} ms wall / "
+        f"{(ec + STEPS * fc) * 1000:.1f} ms CPU: {(ew / STEPS + fw) * 1000:.2f} / "
+        f"{(ec / STEPS + fc) * 1000:.2f} ms per step before any locus work"
+    )
     f = asyncio.run(floors(rounds))
     print(f"DBOS floor by engine setting, median of {3 * rounds} workflows of {FLOOR} steps")
     for label, (wall, cpu) in f.items():
