@@ -320,3 +320,21 @@ async def test_unknown_option_is_a_clear_error(recorder: Any) -> None:
 async def test_bad_image_url_is_a_clear_error(recorder: Any) -> None:
     with pytest.raises(ValidationError, match="data URLs"):
         await make_model(recorder).complete([Message.user("hi", images=["ftp://x/y.png"])])
+
+
+async def test_cache_breakpoint_marks_the_messages_last_block(recorder: Any) -> None:
+    from locus.models.caching import is_cache_breakpoint, mark_cache_breakpoint
+
+    recorder.add("message_text.json")
+    model = make_model(recorder, prompt_caching=False)
+    document = Message.user("a long document " * 50)
+    marked = mark_cache_breakpoint(document)
+    assert is_cache_breakpoint(marked)
+    assert not is_cache_breakpoint(document)  # the original message is unchanged
+    rules = mark_cache_breakpoint(Message.system("rules"))
+    await model.complete([rules, marked, Message.assistant("ok"), Message.user("question")])
+    body = recorder.body()
+    assert body["system"] == [{"type": "text", "text": "rules", "cache_control": EPHEMERAL}]
+    first, _, last = body["messages"]
+    assert first["content"][-1]["cache_control"] == EPHEMERAL
+    assert "cache_control" not in json.dumps(last)

@@ -10,6 +10,7 @@ from typing import Any
 
 from locus.core.errors import ValidationError
 from locus.core.messages import ContentPart, Message, Role
+from locus.models.caching import CACHE_CONTROL_KEY
 
 __all__ = [
     "CACHE_CONTROL",
@@ -97,7 +98,9 @@ def messages_to_anthropic(
     an assistant turn becomes its thinking blocks (from
     ``metadata["anthropic_thinking"]``), text and ``tool_use`` blocks; tool results become
     ``tool_result`` blocks. Consecutive turns of the same role are merged, so
-    the parallel results of one assistant turn travel in one user turn.
+    the parallel results of one assistant turn travel in one user turn. A
+    message marked by :func:`locus.models.caching.mark_cache_breakpoint` gives
+    its last block that ``cache_control``.
 
     Raises:
         ValidationError: A tool message without ``tool_call_id``, or an unusable image URL.
@@ -106,9 +109,12 @@ def messages_to_anthropic(
     out: list[dict[str, Any]] = []
     for message in messages:
         role = message.role
+        cache_control = message.metadata.get(CACHE_CONTROL_KEY)
         if role is Role.SYSTEM:
             if message.content:
                 system.append({"type": "text", "text": message.content})
+                if cache_control:
+                    system[-1]["cache_control"] = dict(cache_control)
             continue
         if role is Role.ASSISTANT:
             blocks = _assistant_blocks(message, message.metadata.get(THINKING_METADATA_KEY))
@@ -121,6 +127,8 @@ def messages_to_anthropic(
             api_role = "user"
         if not blocks:
             continue
+        if cache_control:  # locus.models.caching.mark_cache_breakpoint
+            blocks[-1]["cache_control"] = dict(cache_control)
         if out and out[-1]["role"] == api_role:
             out[-1]["content"].extend(blocks)
         else:

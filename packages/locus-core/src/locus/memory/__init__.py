@@ -28,6 +28,7 @@ if TYPE_CHECKING:
         SlidingWindowManager,
         SummarizingManager,
     )
+    from locus.memory.delta import DeltaCheckpointer
     from locus.memory.manager import (
         BaseMemoryManager,
         LLMMemoryManager,
@@ -80,6 +81,7 @@ _EXPORTS = {
     "Memory": "locus.memory.manager",
     "MemoryType": "locus.memory.manager",
     "NoopMemoryManager": "locus.memory.manager",
+    "DeltaCheckpointer": "locus.memory.delta",
 }
 
 __all__ = [
@@ -88,6 +90,7 @@ __all__ = [
     "BaseStore",
     "CheckpointerCapabilities",
     "ConversationManager",
+    "DeltaCheckpointer",
     "InMemoryStore",
     "LLMCompactor",
     "LLMMemoryManager",
