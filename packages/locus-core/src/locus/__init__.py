@@ -91,6 +91,7 @@ _EXPORTS: dict[str, str] = {
     "ReflectEvent": "locus.core.events",
     "Reflexion": "locus.reasoning",
     "GroundingEvaluator": "locus.reasoning",
+    "Reflector": "locus.reasoning",
     "RoutingDecision": "locus.multiagent.orchestrator",
     "Specialist": "locus.multiagent.specialist",
     "TerminateEvent": "locus.core.events",

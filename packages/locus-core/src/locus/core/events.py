@@ -294,3 +294,24 @@ EVENT_CLASSES: dict[str, type[LocusEvent]] = {
     )
 }
 """Typed agent event classes by their ``event_type``."""
+
+
+# the original locus's hook events: the payloads of locus.hooks' hook points,
+# resolved by name (locus.hooks sits above locus.core)
+_HOOK_EVENTS = frozenset(
+    {
+        "AfterInvocationEvent",
+        "AfterToolCallEvent",
+        "BeforeInvocationEvent",
+        "BeforeToolCallEvent",
+        "HookEvent",
+    }
+)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _HOOK_EVENTS:
+        import importlib
+
+        return getattr(importlib.import_module("locus.hooks._base"), name)
+    raise AttributeError(f"module 'locus.core.events' has no attribute {name!r}")

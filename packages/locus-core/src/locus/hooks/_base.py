@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from enum import IntEnum
@@ -20,8 +21,11 @@ __all__ = [
     "BeforeInvocationEvent",
     "BeforeModelCallEvent",
     "BeforeToolCallEvent",
+    "HookEvent",
     "HookPriority",
     "HookProvider",
+    "IterationEndEvent",
+    "IterationStartEvent",
     "ModelCall",
     "ModelCallDecision",
     "ToolCallDecision",
@@ -96,50 +100,98 @@ class ModelCallDecision:
 
 
 @dataclass
-class BeforeInvocationEvent:
-    """A run is about to start."""
+class HookEvent:
+    """Base of the events passed to hook points: the agent and its run's state."""
 
     agent: Any
     state: AgentState
+
+    @property
+    def agent_id(self) -> str | None:
+        """The agent's id (the original locus's field)."""
+        return getattr(self.agent, "id", None)
+
+
+@dataclass
+class BeforeInvocationEvent(HookEvent):
+    """A run is about to start."""
+
     prompt: str
 
 
 @dataclass
-class AfterInvocationEvent:
+class AfterInvocationEvent(HookEvent):
     """A run finished (``error`` is set when it failed)."""
 
-    agent: Any
-    state: AgentState
     result: Any = None
     error: BaseException | None = None
 
+    @property
+    def success(self) -> bool:
+        """The run completed: no error, and it did not pause for input."""
+        return self.error is None and bool(getattr(self.result, "success", True))
+
+    @property
+    def iterations(self) -> int:
+        """Loop iterations the run made."""
+        return self.state.iteration
+
+    @property
+    def confidence(self) -> float | None:
+        """The latest Reflexion confidence (``None`` without Reflexion)."""
+        return self.state.confidence
+
+    @property
+    def duration_ms(self) -> float:
+        """Wall-clock time of the run, from its start to now."""
+        return (time.time() - self.state.started_at) * 1000.0
+
 
 @dataclass
-class BeforeModelCallEvent:
+class BeforeModelCallEvent(HookEvent):
     """A model call is about to be sent."""
 
-    agent: Any
-    state: AgentState
     messages: list[Message]
     tools: list[dict[str, Any]] | None
     kwargs: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
-class AfterModelCallEvent:
-    """A model call returned."""
+class AfterModelCallEvent(HookEvent):
+    """A model call returned (``messages``: what was sent, after ``before_model_call`` hooks)."""
 
-    agent: Any
-    state: AgentState
     response: ModelResponse
+    messages: list[Message] = field(default_factory=list)
 
 
 @dataclass
-class BeforeToolCallEvent:
+class IterationStartEvent(HookEvent):
+    """A loop iteration (a model turn and its tool calls) is about to start."""
+
+    iteration: int
+
+
+@dataclass
+class IterationEndEvent(HookEvent):
+    """A loop iteration ended (after Reflect and the termination check).
+
+    Attributes:
+        tool_calls_made: Tool calls the iteration's model turn asked for.
+    """
+
+    iteration: int
+    tool_calls_made: int = 0
+
+    @property
+    def confidence(self) -> float | None:
+        """The latest Reflexion confidence (``None`` without Reflexion)."""
+        return self.state.confidence
+
+
+@dataclass
+class BeforeToolCallEvent(HookEvent):
     """A tool call is about to run (after the unknown-tool and JSON checks)."""
 
-    agent: Any
-    state: AgentState
     tool_call: ToolCall
     tool: Any
     arguments: dict[str, Any]
@@ -156,11 +208,9 @@ class BeforeToolCallEvent:
 
 
 @dataclass
-class AfterToolCallEvent:
+class AfterToolCallEvent(HookEvent):
     """A tool call finished (or was answered from the ledger, or failed)."""
 
-    agent: Any
-    state: AgentState
     tool_call: ToolCall
     result: ToolResult
 
@@ -188,6 +238,8 @@ class AfterToolCallEvent:
 HOOK_POINTS = (
     "before_invocation",
     "after_invocation",
+    "iteration_start",
+    "iteration_end",
     "before_model_call",
     "around_model_call",
     "after_model_call",
@@ -212,6 +264,14 @@ class HookProvider:
 
     def after_invocation(self, event: AfterInvocationEvent) -> Any:
         """Called after a run ends, successfully or not."""
+        return None
+
+    def iteration_start(self, event: IterationStartEvent) -> Any:
+        """Called before each loop iteration's model turn."""
+        return None
+
+    def iteration_end(self, event: IterationEndEvent) -> Any:
+        """Called after each loop iteration (not when the run pauses or fails)."""
         return None
 
     def before_model_call(self, event: BeforeModelCallEvent) -> Any:

@@ -18,13 +18,15 @@ from locus.hooks._base import (
     BeforeToolCallEvent,
     HookPriority,
     HookProvider,
+    IterationEndEvent,
+    IterationStartEvent,
     ModelCall,
     ModelCallDecision,
     ToolCallDecision,
 )
 
 if TYPE_CHECKING:
-    from locus.core.messages import ToolCall, ToolResult
+    from locus.core.messages import Message, ToolCall, ToolResult
     from locus.core.state import AgentState
     from locus.models.response import ModelResponse
 
@@ -112,6 +114,20 @@ class HookRegistry:
         for hook in reversed(self._by_point["after_invocation"]):
             await _maybe_await(hook.after_invocation(event))
 
+    async def iteration_start(self, *, agent: Any, state: AgentState) -> None:
+        """Run ``iteration_start`` hooks for the iteration about to start."""
+        event = IterationStartEvent(agent=agent, state=state, iteration=state.iteration + 1)
+        for hook in self._by_point["iteration_start"]:
+            await _maybe_await(hook.iteration_start(event))
+
+    async def iteration_end(self, *, agent: Any, state: AgentState, tool_calls_made: int) -> None:
+        """Run ``iteration_end`` hooks (in reverse order, like exits)."""
+        event = IterationEndEvent(
+            agent=agent, state=state, iteration=state.iteration, tool_calls_made=tool_calls_made
+        )
+        for hook in reversed(self._by_point["iteration_end"]):
+            await _maybe_await(hook.iteration_end(event))
+
     async def before_model_call(self, event: BeforeModelCallEvent) -> ModelCallDecision:
         """Run ``before_model_call`` hooks; message replacements chain, the first response wins."""
         for hook in self._by_point["before_model_call"]:
@@ -138,13 +154,20 @@ class HookRegistry:
         return await wrapped()
 
     async def after_model_call(
-        self, *, agent: Any, state: AgentState, response: ModelResponse
+        self,
+        *,
+        agent: Any,
+        state: AgentState,
+        response: ModelResponse,
+        messages: list[Message] | None = None,
     ) -> ModelResponse:
         """Run ``after_model_call`` hooks; each may replace the response."""
         from locus.models.response import ModelResponse
 
         for hook in self._by_point["after_model_call"]:
-            event = AfterModelCallEvent(agent=agent, state=state, response=response)
+            event = AfterModelCallEvent(
+                agent=agent, state=state, response=response, messages=list(messages or ())
+            )
             replaced = await _maybe_await(hook.after_model_call(event))
             if isinstance(replaced, ModelResponse):
                 response = replaced

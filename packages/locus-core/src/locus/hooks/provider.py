@@ -4,8 +4,8 @@
 the original's method names: a subclass overriding ``on_before_tool_call``
 (``on_after_tool_call``, ``on_before_invocation``, ``on_after_invocation``,
 ``on_before_model_call``, ``on_after_model_call``) has it called at that hook
-point, with our event objects (see ``docs/migrating.md``). The original's
-``on_iteration_start``/``on_iteration_end`` have no hook point here.
+point, with our event objects (see ``docs/migrating.md``), and so are
+``on_iteration_start``/``on_iteration_end``.
 """
 
 from __future__ import annotations
@@ -18,6 +18,8 @@ from locus.hooks._base import (
     BeforeModelCallEvent,
     BeforeToolCallEvent,
     HookPriority,
+    IterationEndEvent,
+    IterationStartEvent,
 )
 from locus.hooks._base import HookProvider as _HookProvider
 
@@ -28,6 +30,8 @@ __all__ = [
     "BeforeToolCallEvent",
     "HookPriority",
     "HookProvider",
+    "IterationEndEvent",
+    "IterationStartEvent",
 ]
 
 # the original's method name -> our hook point
@@ -38,6 +42,8 @@ _POINTS = {
     "on_after_model_call": "after_model_call",
     "on_before_tool_call": "before_tool_call",
     "on_after_tool_call": "after_tool_call",
+    "on_iteration_start": "iteration_start",
+    "on_iteration_end": "iteration_end",
 }
 
 

@@ -150,7 +150,7 @@ class LoopContext:
             raise
         if hooks is not None and hooks.has("after_model_call"):
             response = await hooks.after_model_call(
-                agent=self.agent, state=self.state, response=response
+                agent=self.agent, state=self.state, response=response, messages=event.messages
             )
         return response, (time.perf_counter() - started) * 1000
 

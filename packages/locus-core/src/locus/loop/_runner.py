@@ -37,8 +37,11 @@ _TERMINATE = TerminateNode()
 async def _loop(ctx: LoopContext, entry: Entry) -> None:
     state = ctx.state
     node: Entry = entry
+    hooks = ctx.hooks
     while True:
         if node == "think":
+            if hooks is not None and hooks.has("iteration_start"):
+                await hooks.iteration_start(agent=ctx.agent, state=state)
             await _THINK(ctx)
         if node in ("think", "execute"):
             await _EXECUTE(ctx)
@@ -48,6 +51,9 @@ async def _loop(ctx: LoopContext, entry: Entry) -> None:
         final = last is None or not last.tool_calls
         await _REFLECT(ctx, final=final)
         reason = _TERMINATE(ctx, final=final)
+        if hooks is not None and hooks.has("iteration_end"):
+            calls = len(last.tool_calls) if last is not None else 0
+            await hooks.iteration_end(agent=ctx.agent, state=state, tool_calls_made=calls)
         if reason is not None:
             break
         node = "think"

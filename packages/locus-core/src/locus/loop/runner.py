@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Callable, Iterable
+from dataclasses import dataclass, field
 from typing import Any
 
 from locus.core.errors import ValidationError
@@ -34,6 +35,7 @@ from locus.loop.react import ReActLoop, create_react_loop
 __all__ = ["BatchRunner", "LoopRunner", "StreamingCollector", "create_runner"]
 
 
+@dataclass
 class StreamingCollector:
     """Collects a run's events, sorted by kind.
 
@@ -45,12 +47,11 @@ class StreamingCollector:
         terminate_event: The ``TerminateEvent``, once collected.
     """
 
-    def __init__(self) -> None:
-        self.events: list[LocusEvent] = []
-        self.think_events: list[ThinkEvent] = []
-        self.tool_events: list[ToolStartEvent | ToolCompleteEvent] = []
-        self.reflect_events: list[ReflectEvent] = []
-        self.terminate_event: TerminateEvent | None = None
+    events: list[LocusEvent] = field(default_factory=list)
+    think_events: list[ThinkEvent] = field(default_factory=list)
+    tool_events: list[ToolStartEvent | ToolCompleteEvent] = field(default_factory=list)
+    reflect_events: list[ReflectEvent] = field(default_factory=list)
+    terminate_event: TerminateEvent | None = None
 
     def collect(self, event: LocusEvent) -> None:
         """Record ``event``."""
@@ -85,7 +86,11 @@ class StreamingCollector:
 
     def reset(self) -> None:
         """Forget every collected event."""
-        self.__init__()  # type: ignore[misc]
+        self.events = []
+        self.think_events = []
+        self.tool_events = []
+        self.reflect_events = []
+        self.terminate_event = None
 
 
 class LoopRunner:

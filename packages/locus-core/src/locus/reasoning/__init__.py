@@ -1,4 +1,4 @@
-"""Reasoning: Reflexion and Grounding (loop nodes), GSAR and CausalChain.
+"""Reasoning: Reflexion and Grounding (loop nodes), GSAR, CausalChain and the model-free Reflector.
 
 ``Agent(reflexion=True, grounding=True)`` turns on the defaults; pass a
 configured :class:`Reflexion` / :class:`Grounding` instead of ``True`` to tune them.
@@ -20,11 +20,20 @@ from locus.reasoning.grounding import (
     extract_claims,
     lexical_score,
 )
-from locus.reasoning.reflexion import REFLECTION_SCHEMA, Reflection, Reflexion
+from locus.reasoning.reflexion import (
+    REFLECTION_SCHEMA,
+    AssessmentCategory,
+    Reflection,
+    ReflectionResult,
+    Reflector,
+    Reflexion,
+    evaluate_progress,
+)
 
 __all__ = [
     "GSAR",
     "REFLECTION_SCHEMA",
+    "AssessmentCategory",
     "CausalChain",
     "CausalLink",
     "ClaimAssessment",
@@ -37,9 +46,12 @@ __all__ = [
     "GroundingReport",
     "GroundingResult",
     "Reflection",
+    "ReflectionResult",
+    "Reflector",
     "Reflexion",
     "ReplanTier",
     "evaluate_grounding",
+    "evaluate_progress",
     "extract_claims",
     "lexical_score",
 ]

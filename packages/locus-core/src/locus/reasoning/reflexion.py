@@ -1,4 +1,8 @@
-"""Reflexion: a per-turn self-evaluation giving an assessment and a confidence."""
+"""Reflexion: a per-turn self-evaluation giving an assessment and a confidence.
+
+The original locus's model-free :class:`Reflector` (with :class:`ReflectionResult`,
+:class:`AssessmentCategory` and :func:`evaluate_progress`) is importable from here too.
+"""
 
 from __future__ import annotations
 
@@ -8,8 +12,22 @@ from dataclasses import dataclass
 from typing import Any
 
 from locus.core.messages import Message, Role
+from locus.reasoning._progress import (
+    AssessmentCategory,
+    ReflectionResult,
+    Reflector,
+    evaluate_progress,
+)
 
-__all__ = ["REFLECTION_SCHEMA", "Reflection", "Reflexion"]
+__all__ = [
+    "REFLECTION_SCHEMA",
+    "AssessmentCategory",
+    "Reflection",
+    "ReflectionResult",
+    "Reflector",
+    "Reflexion",
+    "evaluate_progress",
+]
 
 REFLECTION_SCHEMA: dict[str, Any] = {
     "type": "object",

@@ -2,11 +2,16 @@
 
 Pass them as ``Agent(hooks=[...])``; their ``priority`` (see
 :class:`locus.hooks.HookPriority`) orders them: guardrails and steering see
-a call before logging records it. The OpenTelemetry ``TelemetryHook`` ships
-in ``locus-otel`` (``locus.otel``).
+a call before logging records it. The OpenTelemetry ``TelemetryHook``,
+``NoOpTelemetryHook`` and ``create_telemetry_hook`` ship in ``locus-otel``
+(``locus.otel``) and resolve here once it is installed (``ImportError`` naming
+it otherwise), as from :mod:`locus.hooks.builtin.telemetry`.
 """
 
 from __future__ import annotations
+
+import importlib
+from typing import Any
 
 from locus.hooks.builtin.guardrails import (
     ContentFilterHook,
@@ -44,3 +49,11 @@ __all__ = [
     "StructuredLoggingHook",
     "TopicPolicy",
 ]
+
+_TELEMETRY = frozenset({"NoOpTelemetryHook", "TelemetryHook", "create_telemetry_hook"})
+
+
+def __getattr__(name: str) -> Any:
+    if name in _TELEMETRY:  # served by locus-otel, through locus.hooks.builtin.telemetry
+        return getattr(importlib.import_module("locus.hooks.builtin.telemetry"), name)
+    raise AttributeError(f"module 'locus.hooks.builtin' has no attribute {name!r}")
