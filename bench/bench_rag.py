@@ -83,6 +83,7 @@ class Store:
         self.cpu: dict[str, list[float]] = {}
         self.hits = 0
         self.answered = 0
+        self.truth: list[set[int]] | None = None  # its own exact answers (filtered search)
 
 
 @contextmanager
@@ -139,11 +140,12 @@ def run_queries(
                 s.wall[mode].append(wall)
                 s.cpu[mode].append(cpu)
                 if mode == "1":
-                    s.hits += len(set(got[:K]) & expect)
+                    s.hits += len(set(got[:K]) & (expect if s.truth is None else s.truth[r]))
                     s.answered += 1
 
 
-def locus_store(kind: str, data: Any, tmp: Path) -> Store:
+def locus_store(kind: str, data: Any, tmp: Path) -> list[Store]:
+    """The store, and for the in-memory one also its search filtered to 1 row in 10."""
     from locus.rag.stores import ChromaVectorStore, Document, InMemoryVectorStore, SQLiteVectorStore
 
     n = len(data)
@@ -159,7 +161,9 @@ def locus_store(kind: str, data: Any, tmp: Path) -> Store:
     def ingest() -> None:
         for start in range(0, n, BATCH):
             docs = [
-                Document(id=str(i), content=f"doc {i}", embedding=data[i], metadata={"i": i})
+                Document(
+                    id=str(i), content=f"doc {i}", embedding=data[i], metadata={"i": i, "b": i % 10}
+                )
                 for i in range(start, min(start + BATCH, n))
             ]
             loop.run_until_complete(store.add(docs))
@@ -171,8 +175,17 @@ def locus_store(kind: str, data: Any, tmp: Path) -> Store:
         return [int(r.document.id) for r in found]
 
     search(data[0])  # warm (SQLite loads its mirror on first read)
+
+    def filtered(q: Any) -> list[int]:
+        found = loop.run_until_complete(store.search(q, limit=K, filter={"b": 3}))
+        return [int(r.document.id) for r in found]
+
     name = {"Chroma": "locus Chroma (HNSW)"}.get(kind, f"locus {kind}")
-    return Store(name, search, cost)
+    out = [Store(name, search, cost)]
+    if kind == "in-memory":
+        filtered(data[0])  # the filter's first evaluation (kept until the filter falls out)
+        out.append(Store(f"{name}, filter 1 in 10", filtered, cost))
+    return out
 
 
 def langchain_store(data: Any) -> Store | None:
@@ -210,12 +223,12 @@ def langchain_store(data: Any) -> Store | None:
     return Store("LangChain InMemoryVectorStore", search, cost)
 
 
-def faiss_store(kind: str, data: Any) -> Store | None:
+def faiss_store(kind: str, data: Any) -> list[Store]:
     try:
         import faiss
     except ImportError as exc:
         print(f"(faiss-cpu unavailable: {exc})")
-        return None
+        return []
     if kind == "flat":
         index = faiss.IndexFlatIP(DIM)
     else:
@@ -233,7 +246,16 @@ def faiss_store(kind: str, data: Any) -> Store | None:
         return [int(i) for i in idx[0]]
 
     name = "faiss flat" if kind == "flat" else "faiss HNSW (M=32, efSearch=128)"
-    return Store(name, search, cost)
+    out = [Store(name, search, cost)]
+    if kind == "flat":  # the same 1 row in 10 as the locus filter, as an id selector
+        params = faiss.SearchParameters(sel=faiss.IDSelectorBatch(np.arange(3, len(data), 10)))
+
+        def filtered(q: Any) -> list[int]:
+            _, idx = index.search(q[None, :], K, params=params)
+            return [int(i) for i in idx[0]]
+
+        out.append(Store(f"{name}, IDSelectorBatch 1 in 10", filtered, cost))
+    return out
 
 
 def ms(values: list[float], q: float) -> str:
@@ -281,21 +303,27 @@ def main() -> None:
             queries = vectors(args.queries, seed=2, kind=args.data)
             exact = np.argsort(-(queries @ data.T), axis=1)[:, :K]
             truth = [set(map(int, row)) for row in exact]
+            subset = np.arange(3, n, 10)  # the rows the filtered searches keep
+            best = np.argsort(-(queries @ data[subset].T), axis=1)[:, :K]
+            subset_truth = [set(map(int, subset[row])) for row in best]
             with threads("1"):  # ingest single-threaded too (HNSW builds included)
-                built = [
-                    locus_store("in-memory", data, tmp),
-                    locus_store("SQLite", data, tmp),
-                    faiss_store("flat", data),
-                    langchain_store(data) if args.lc_queries[n >= 100_000] else None,
+                stores = [
+                    *locus_store("in-memory", data, tmp),
+                    *locus_store("SQLite", data, tmp),
+                    *faiss_store("flat", data),
                 ]
+                if args.lc_queries[n >= 100_000]:
+                    lc = langchain_store(data)
+                    stores += [lc] if lc else []
                 if n <= args.approx_max:
-                    built += [faiss_store("HNSW", data), locus_store("Chroma", data, tmp)]
-            stores = [s for s in built if s is not None]
+                    stores += [*faiss_store("HNSW", data), *locus_store("Chroma", data, tmp)]
             for s in stores:
-                if not s.name.startswith(("locus in-memory", "faiss flat")):
+                if s.name not in ("locus in-memory", "faiss flat"):
                     s.threads = ("1",)
                 if s.name.startswith("LangChain"):
                     s.max_queries = args.lc_queries[n >= 100_000]
+                if "1 in 10" in s.name:
+                    s.truth = subset_truth
             for mode in args.threads:
                 run_queries(stores, queries, truth, mode, args.default_queries)
             for s in stores:
@@ -322,7 +350,11 @@ def main() -> None:
                     ratios.append(
                         ratio_line(n, mode, by_name["locus in-memory"], by_name["faiss flat"])
                     )
-            del stores, built, by_name
+                ours = by_name["locus in-memory, filter 1 in 10"]
+                ratios.append(
+                    ratio_line(n, "1", ours, by_name["faiss flat, IDSelectorBatch 1 in 10"])
+                )
+            del stores, by_name
     print(
         f"top-{K} search over {DIM}-d unit vectors ({args.data}), up to {args.queries} queries "
         "one at a time; ingest in batches of 1,000 at one thread"

@@ -71,6 +71,8 @@ async def test_top_k_equals_brute_force_with_and_without_filters(metric: str) ->
 async def test_deletes_compact_and_searches_stay_exact() -> None:
     data = _data()
     store = await _store(data)
+    assert await store.count({"m": {"$lt": 60}}) == 1800  # filters seen before the deletes
+    assert await store.count({"m": 7}) == 30
     # delete a scattered third (ids and a filter), including the last rows
     removed = await store.delete([str(i) for i in range(0, N, 3)] + ["missing", str(N - 1)])
     assert removed == len(range(0, N, 3)) + (0 if (N - 1) % 3 == 0 else 1)
@@ -82,6 +84,13 @@ async def test_deletes_compact_and_searches_stay_exact() -> None:
     got = await store.search(query, limit=10)
     assert [r.id for r in got] == _expected(data, kept, query, 10, "cosine")
     assert got[0].id == str(kept[17])
+    for filter, ids in (
+        ({"m": 7}, [i for i in kept if i % 100 == 7]),
+        ({"m": {"$lt": 60}}, [i for i in kept if i % 100 < 60]),
+    ):
+        got = await store.search(query, limit=10, filter=filter)
+        assert [r.id for r in got] == _expected(data, ids, query, 10, "cosine"), filter
+        assert await store.count(filter) == len(ids)
     (doc,) = await store.get([str(kept[-1])])
     unit = data[kept[-1]] / np.linalg.norm(data[kept[-1]])
     assert np.allclose(doc.embedding, unit, atol=1e-6)

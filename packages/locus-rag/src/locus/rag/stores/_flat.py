@@ -10,10 +10,12 @@ OpenBLAS's single-threaded matrix-vector product over it took ~10-11 ms of
 CPU at 100k x 384 against ~13.5 ms for the row-major layout and for a faiss
 ``IndexFlatIP`` search (``bench/bench_rag.py``).
 
-A metadata filter is evaluated once per (filter, contents) and its matching
-rows cached until the next write. When few rows match (under 1 in 32) only
-those rows are gathered and scored; otherwise every row is scored and the
-matching scores are picked out, so a filter never copies the matrix.
+A metadata filter is evaluated over every document once; its row mask is
+then kept (for the last few filters used) and updated by each write for the
+written rows only, so a filtered query does not loop over the documents
+again. When few rows match (under 1 in 32) only those rows are gathered and
+scored; otherwise every row is scored and the matching scores are picked
+out, so a filter never copies the matrix.
 Deletes move the last rows into the holes (one vectorised copy).
 """
 
@@ -38,7 +40,7 @@ Rows = npt.NDArray[np.intp]
 # Gathering a row of a column-major matrix touches ~16x the memory a full
 # scan spends on it, so a filter keeping fewer than 1/32 of the rows gathers.
 _GATHER_BELOW = 32
-_CACHED_FILTERS = 32
+_CACHED_FILTERS = 8  # each write re-checks its rows against every cached filter
 
 
 def normalise(matrix: F32) -> F32:
@@ -78,7 +80,8 @@ class FlatIndex:
         self._sq_norms: F32 = np.zeros(0, dtype=np.float32)
         self._docs: list[Document] = []
         self._rows: dict[str, int] = {}
-        self._selections: dict[str, Rows] = {}  # filter -> matching rows, until the next write
+        # JSON of a filter -> (the filter, a row mask kept in step with every write)
+        self._masks: dict[str, tuple[Filter, npt.NDArray[np.bool_]]] = {}
 
     def __len__(self) -> int:
         return len(self._docs)
@@ -109,14 +112,15 @@ class FlatIndex:
                 self._docs[row] = doc
             rows.append(row)
         sq_norms = np.einsum("ij,ij->i", vectors, vectors)
+        where: slice | Rows
         if len(self._docs) - first == len(rows):  # all new: one block copy
-            self._matrix[first : len(self._docs)] = vectors
-            self._sq_norms[first : len(self._docs)] = sq_norms
+            where = slice(first, len(self._docs))
         else:
             where = np.asarray(rows, dtype=np.intp)
-            self._matrix[where] = vectors
-            self._sq_norms[where] = sq_norms
-        self._selections.clear()
+        self._matrix[where] = vectors
+        self._sq_norms[where] = sq_norms
+        for flt, mask in self._masks.values():  # grown with the matrix by _reserve
+            mask[where] = [matches(self._docs[r].metadata, flt) for r in rows]
 
     def _reserve(self, rows: int, dim: int) -> None:
         if self._matrix.shape[1] != dim and not self._docs:
@@ -131,6 +135,8 @@ class FlatIndex:
         norms = np.zeros(capacity, dtype=np.float32)
         norms[:n] = self._sq_norms[:n]
         self._matrix, self._sq_norms = grown, norms
+        for key, (flt, mask) in list(self._masks.items()):
+            self._masks[key] = (flt, np.concatenate([mask, np.zeros(capacity - mask.size, bool)]))
 
     def remove(self, ids: Iterable[str]) -> int:
         """Delete ``ids`` (missing ones ignored); the last rows fill the holes."""
@@ -145,12 +151,15 @@ class FlatIndex:
             to, src = np.asarray(holes, dtype=np.intp), np.asarray(movers, dtype=np.intp)
             self._matrix[to] = self._matrix[src]
             self._sq_norms[to] = self._sq_norms[src]
+            for _, mask in self._masks.values():
+                mask[to] = mask[src]
             for hole, mover in zip(holes, movers, strict=True):
                 doc = self._docs[mover]
                 self._docs[hole] = doc
                 self._rows[doc.id] = hole
         del self._docs[kept:]
-        self._selections.clear()
+        for _, mask in self._masks.values():
+            mask[kept:n] = False
         return len(gone)
 
     def clear(self) -> None:
@@ -172,22 +181,24 @@ class FlatIndex:
         return len(self._docs) if not filter else int(self._select(filter).size)
 
     def _select(self, filter: Filter) -> Rows:
-        """Rows matching ``filter``, ascending (cached until the next write)."""
+        """Rows matching ``filter``, ascending."""
         try:
             key: str | None = json.dumps(filter, sort_keys=True, allow_nan=False)
         except (TypeError, ValueError):
-            key = None  # not JSON: evaluated every time
-        rows = self._selections.get(key) if key is not None else None
-        if rows is None:
-            docs = self._docs
-            rows = np.fromiter(
-                (i for i, d in enumerate(docs) if matches(d.metadata, filter)),
-                dtype=np.intp,
-            )
-            if key is not None:
-                if len(self._selections) >= _CACHED_FILTERS:
-                    self._selections.clear()
-                self._selections[key] = rows
+            key = None  # not JSON: evaluated every time, not kept
+        n = len(self._docs)
+        if key is not None and key in self._masks:
+            entry = self._masks.pop(key)
+        else:
+            mask = np.zeros(self._matrix.shape[0], dtype=bool)
+            mask[:n] = np.fromiter((matches(d.metadata, filter) for d in self._docs), bool, n)
+            # the filter is kept as its JSON copy: the caller may change its dict later
+            entry = (json.loads(key) if key is not None else filter, mask)
+            if len(self._masks) >= _CACHED_FILTERS:
+                del self._masks[next(iter(self._masks))]  # least recently used
+        if key is not None:
+            self._masks[key] = entry  # (re)inserted last: most recently used
+        rows: Rows = np.flatnonzero(entry[1][:n])
         return rows
 
     def get(self, ids: Sequence[str]) -> list[Document]:
