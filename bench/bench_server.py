@@ -8,11 +8,23 @@ user would write without locus-server: one ``POST /invoke`` calling
 no authentication, no limits. AgentServer adds bearer-key auth, per-user
 thread scoping, body/prompt limits, the run registry and resumable stream ids.
 
-For 1, 50 and 200 concurrent clients (httpx, in this process): requests per
-second and p50/p99 latency of ``/invoke``, and the median/p99 time to the
-first SSE event of ``/stream``. Variants alternate; each cell is the median
-over ``LOCUS_BENCH_ROUNDS`` rounds. Ratios are locus / bare (latency: lower
-is better; req/s: higher is better).
+Method (robust on a loaded, shared 2-core machine):
+
+- for each (route, clients) cell, ``LOCUS_BENCH_ROUNDS`` rounds; in each
+  round both servers get the same ``LOCUS_BENCH_REQUESTS`` requests, one
+  after the other, the order alternating between rounds (locus first, then
+  bare first), so both see the same background load;
+- per round and server: the **server process's CPU time per request**
+  (user + system of the uvicorn pid from ``/proc/<pid>/stat``, before and
+  after the round, divided by the requests) -- the client's CPU and other
+  jobs do not count, which makes this the stable measure -- and, on the wall
+  clock, requests/s, p50/p99 latency (``/invoke``) or time to the first SSE
+  event (``/stream``);
+- each round gives a locus/bare ratio; the table shows the **median ratio**
+  over rounds and its spread (min-max), next to the median absolute values.
+
+Ratios are locus / bare: CPU, latency and time ratios (lower is better);
+``req/s`` is shown as bare/locus so that it too reads "times slower".
 
 Run: ``python bench/bench_server.py`` (``LOCUS_BENCH_REQUESTS``,
 ``LOCUS_BENCH_ROUNDS``, ``LOCUS_BENCH_CONCURRENCY`` as ``1,50,200``).
@@ -33,8 +45,8 @@ from pydantic import BaseModel
 sys.path.insert(0, os.path.dirname(__file__))
 from _peers import median, table
 
-REQUESTS = int(os.environ.get("LOCUS_BENCH_REQUESTS", "400"))
-ROUNDS = int(os.environ.get("LOCUS_BENCH_ROUNDS", "3"))
+REQUESTS = int(os.environ.get("LOCUS_BENCH_REQUESTS", "300"))
+ROUNDS = int(os.environ.get("LOCUS_BENCH_ROUNDS", "9"))
 CONCURRENCY = [int(c) for c in os.environ.get("LOCUS_BENCH_CONCURRENCY", "1,50,200").split(",")]
 KEY = "bench-key"
 
@@ -179,60 +191,97 @@ async def load(url: str, path: str, concurrency: int) -> tuple[float, list[float
     return REQUESTS / wall, latencies
 
 
+_TICK = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of process ``pid`` so far (``/proc/<pid>/stat``)."""
+    with open(f"/proc/{pid}/stat") as stat:
+        fields = stat.read().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / _TICK
+
+
+Cell = dict[str, float]
+
+
+def measure(process: subprocess.Popen[bytes], url: str, path: str, concurrency: int) -> Cell:
+    """One round of one server: CPU ms/request of the server, req/s, p50/p99 ms."""
+    before = cpu_seconds(process.pid)
+    rps, lat = asyncio.run(load(url, path, concurrency))
+    cpu = (cpu_seconds(process.pid) - before) / REQUESTS * 1000
+    return {
+        "cpu": cpu,
+        "rps": rps,
+        "p50": percentile(lat, 0.5) * 1000,
+        "p99": percentile(lat, 0.99) * 1000,
+    }
+
+
+def spread(values: list[float]) -> str:
+    """``median [min-max]`` of ratios."""
+    return f"{median(values):.2f}x [{min(values):.2f}-{max(values):.2f}]"
+
+
 def main() -> None:
     servers = {kind: start(kind) for kind in ("locus", "bare")}
-    results: dict[tuple[str, str, int], list[tuple[float, float, float]]] = {}
+    cells: dict[tuple[str, int], list[dict[str, Cell]]] = {}
     try:
-        for _ in range(ROUNDS):
-            for concurrency in CONCURRENCY:
-                for path in ("/invoke", "/stream"):
-                    for kind in ("locus", "bare"):
-                        rps, lat = asyncio.run(load(servers[kind][1], path, concurrency))
-                        cell = (rps, percentile(lat, 0.5) * 1000, percentile(lat, 0.99) * 1000)
-                        results.setdefault((kind, path, concurrency), []).append(cell)
+        for concurrency in CONCURRENCY:
+            for path in ("/invoke", "/stream"):
+                for round_ in range(ROUNDS):
+                    order = ("locus", "bare") if round_ % 2 == 0 else ("bare", "locus")
+                    cells.setdefault((path, concurrency), []).append(
+                        {kind: measure(*servers[kind], path, concurrency) for kind in order}
+                    )
     finally:
         for process, _ in servers.values():
             process.terminate()
             process.wait()
 
     rows = []
-    for concurrency in CONCURRENCY:
-        for path in ("/invoke", "/stream"):
-            cells = {
-                kind: tuple(
-                    median([r[i] for r in results[(kind, path, concurrency)]]) for i in range(3)
-                )
-                for kind in ("locus", "bare")
-            }
-            loc, bare = cells["locus"], cells["bare"]
-            measure = "latency" if path == "/invoke" else "first event"
-            rows.append(
-                (
-                    str(concurrency),
-                    path,
-                    f"{loc[0]:.0f} / {bare[0]:.0f}",
-                    f"{bare[0] / loc[0]:.2f}x",
-                    f"{loc[1]:.2f} / {bare[1]:.2f}",
-                    f"{loc[1] / bare[1]:.2f}x",
-                    f"{loc[2]:.2f} / {bare[2]:.2f}",
-                    f"{loc[2] / bare[2]:.2f}x",
-                    measure,
-                )
+    for (path, concurrency), rounds in cells.items():
+
+        def med(kind: str, key: str, rounds: list[dict[str, Cell]] = rounds) -> float:
+            return median([r[kind][key] for r in rounds])
+
+        def ratios(key: str, rounds: list[dict[str, Cell]] = rounds) -> list[float]:
+            if key == "rps":
+                return [r["bare"][key] / r["locus"][key] for r in rounds]
+            return [r["locus"][key] / r["bare"][key] for r in rounds]
+
+        rows.append(
+            (
+                str(concurrency),
+                path,
+                f"{med('locus', 'cpu'):.2f} / {med('bare', 'cpu'):.2f}",
+                spread(ratios("cpu")),
+                f"{med('locus', 'rps'):.0f} / {med('bare', 'rps'):.0f}",
+                spread(ratios("rps")),
+                f"{med('locus', 'p50'):.1f} / {med('bare', 'p50'):.1f}",
+                spread(ratios("p50")),
+                f"{med('locus', 'p99'):.1f} / {med('bare', 'p99'):.1f}",
+                spread(ratios("p99")),
             )
+        )
+    load_avg = " ".join(f"{x:.1f}" for x in os.getloadavg())
     print(
-        f"AgentServer vs bare FastAPI, same offline agent; {REQUESTS} requests per cell, "
-        f"median of {ROUNDS} rounds; one uvicorn worker each"
+        f"AgentServer vs bare FastAPI, same offline agent; {REQUESTS} requests per server per "
+        f"round, {ROUNDS} interleaved rounds per cell; one uvicorn worker each; "
+        f"{os.cpu_count()} CPUs, load average at the end {load_avg}. Values: median over "
+        "rounds (locus / bare); ratios: median of the per-round ratios [min-max]. "
+        "/stream p50/p99 are of the time to the first event."
     )
     header = (
         "clients",
         "route",
-        "req/s locus/bare",
-        "time ratio",
-        "p50 ms locus/bare",
+        "server CPU ms/req",
+        "CPU ratio",
+        "req/s",
+        "bare/locus req/s",
+        "p50 ms",
         "p50 ratio",
-        "p99 ms locus/bare",
+        "p99 ms",
         "p99 ratio",
-        "p50/p99 of",
     )
     print(table(rows, header))
 

@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from fastapi.encoders import jsonable_encoder
+from pydantic_core import to_json
 from starlette.requests import Request
 
 from locus.agent import AgentResult
@@ -20,7 +20,6 @@ from locus.observability import emit
 from locus.server._auth import Authenticator, Forbidden, authenticate
 from locus.server._errors import ApiError
 from locus.server._runs import RunRegistry, encode_event
-from locus.server._schemas import InvokeResponse
 from locus.server._served import Served
 from locus.server._threads import public_thread, scoped_thread
 
@@ -180,26 +179,30 @@ class ServerCore:
 
         return encode
 
-    def response(
-        self, result: AgentResult, public: str, started: float, scoped: str
-    ) -> InvokeResponse:
-        """An :class:`InvokeResponse` of a result, with the client's thread id."""
+    def response(self, result: AgentResult, public: str, started: float, scoped: str) -> bytes:
+        """The JSON :class:`InvokeResponse` of a result, with the client's thread id.
+
+        Serialised in one pass by pydantic-core from the result's own models:
+        no intermediate dicts and no response-model validation (the server
+        builds the body itself; the schema test checks it against the OpenAPI
+        document).
+        """
         pending = self.served.pending_of(result, scoped, self.secret)
-        interrupted = bool(result.interrupts) or bool(pending)
-        return InvokeResponse(
-            message=result.message,
-            success=not interrupted,
-            stop_reason=result.stop_reason,
-            iterations=result.iterations,
-            tool_calls=len(result.tool_executions),
-            usage=result.usage.model_dump(mode="json"),
-            tool_executions=[t.model_dump(mode="json") for t in result.tool_executions],
-            structured_output=jsonable_encoder(result.structured_output),
-            grounding_score=result.grounding_score,
-            confidence=result.confidence,
-            interrupts=jsonable_encoder(result.interrupts),
-            pending=pending,
-            thread_id=public,
-            run_id=result.run_id,
-            duration_ms=round((time.perf_counter() - started) * 1000, 3),
-        )
+        body = {
+            "message": result.message,
+            "success": not (result.interrupts or pending),
+            "stop_reason": result.stop_reason,
+            "iterations": result.iterations,
+            "tool_calls": len(result.tool_executions),
+            "usage": result.usage,
+            "tool_executions": result.tool_executions,
+            "structured_output": result.structured_output,
+            "grounding_score": result.grounding_score,
+            "confidence": result.confidence,
+            "interrupts": result.interrupts,
+            "pending": pending,
+            "thread_id": public,
+            "run_id": result.run_id,
+            "duration_ms": round((time.perf_counter() - started) * 1000, 3),
+        }
+        return to_json(body, fallback=str)

@@ -7,9 +7,8 @@ import time
 from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, Path, Request, Response, Security
+from fastapi import APIRouter, Depends, FastAPI, Header, Path, Request, Response
 from fastapi.responses import StreamingResponse
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from locus.observability import emit
 from locus.server._core import ServerCore
@@ -28,17 +27,18 @@ from locus.server._schemas import (
 from locus.server._threads import public_thread, user_prefix
 from locus.streaming import create_sse_response_headers
 
-__all__ = ["ThreadId", "User", "build_router", "current_user", "not_found"]
+__all__ = ["ThreadId", "User", "build_router", "current_user", "declare_bearer_auth", "not_found"]
 
-_bearer = HTTPBearer(auto_error=False, description="The server's API key.")
 ThreadId = Annotated[str, Path(pattern=THREAD_ID_PATTERN, description="The thread id.")]
 
 
-async def current_user(
-    request: Request,
-    _credentials: Annotated[HTTPAuthorizationCredentials | None, Security(_bearer)] = None,
-) -> str:
-    """The caller's user id (the app's :class:`ServerCore` decides)."""
+async def current_user(request: Request) -> str:
+    """The caller's user id (the app's :class:`ServerCore` decides).
+
+    The bearer scheme is declared in the OpenAPI document by
+    :func:`declare_bearer_auth` rather than by a FastAPI security dependency,
+    which would parse the header a second time on every request.
+    """
     core: ServerCore = request.app.state.locus_core
     return await core.user(request)
 
@@ -69,6 +69,30 @@ _SSE: dict[int | str, dict[str, Any]] = {
         "content": {"text/event-stream": {"schema": _SSE_EVENT}},
     }
 }
+
+
+def declare_bearer_auth(app: FastAPI) -> None:
+    """Declare the bearer API key in ``app``'s OpenAPI document.
+
+    Every operation that documents a 401 answer requires it (``/health`` does not).
+    """
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        schema = build()
+        components = schema.setdefault("components", {})
+        components.setdefault("securitySchemes", {})["HTTPBearer"] = {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "The server's API key.",
+        }
+        for operations in schema.get("paths", {}).values():
+            for operation in operations.values():
+                if "401" in operation.get("responses", {}):
+                    operation["security"] = [{"HTTPBearer": []}]
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 def build_router(core: ServerCore, version: str) -> APIRouter:
@@ -261,10 +285,9 @@ def _busy(body: InvokeRequest | ResumeRequest) -> dict[str, Any]:
     return {"on_busy": body.on_busy, "busy_timeout": body.busy_timeout}
 
 
-def _json(body: InvokeResponse) -> Response:
-    # serialised once by pydantic: the response model is built by the server
-    # itself, so FastAPI's validate-again pass would only cost time
-    return Response(body.model_dump_json(), media_type="application/json")
+def _json(body: bytes) -> Response:
+    # serialised once (ServerCore.response): FastAPI's validate-again pass would only cost time
+    return Response(body, media_type="application/json")
 
 
 def _check_approval(pending: list[PendingCall], body: ResumeRequest, *, in_order: bool) -> None:

@@ -20,7 +20,7 @@ from locus.server._auth import ApiKeyAuth, Authenticator
 from locus.server._core import ServerCore
 from locus.server._errors import BodyLimitMiddleware, install_error_handlers
 from locus.server._observe import ObserveMiddleware
-from locus.server._routes import build_router
+from locus.server._routes import build_router, declare_bearer_auth
 from locus.server._routes_history import build_history_router
 from locus.server._runs import RunRegistry
 from locus.server._schemas import InvokeRequest, InvokeResponse
@@ -164,6 +164,7 @@ class AgentServer:
         install_error_handlers(app)
         app.include_router(build_router(core, _version()))
         app.include_router(build_history_router(core))
+        declare_bearer_auth(app)
         if self.playground:
             _add_playground(app)
         app.add_middleware(BodyLimitMiddleware, max_bytes=self.max_body_bytes)
