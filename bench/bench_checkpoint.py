@@ -15,17 +15,21 @@ memory (``InMemorySaver``), SQLite file (``AsyncSqliteSaver``), PostgreSQL
 plain Redis it cannot run, and a stand-in with InMemorySaver's layout on plain
 Redis keys, LangGraph's own serializer, is measured instead and labelled so).
 
-Method: both sides are open at once and measured in interleaved rounds (each
-round runs K turns of one side then K of the other, the order alternating by
-round). Every turn records wall time (``perf_counter``) and this process's CPU
-time (``process_time``: the client's cost; a server's own CPU is only in the
-wall time), for the save and the load separately. Reported: medians per
-turn, ops/s = 1 / median wall, p99 of wall over every turn, the ratio of
-LangGraph's median to ours (> 1: locus is faster). Growth: median save cost
-at 2,000 messages over at 200 (goal for locus <= 1.5x). Bytes per turn:
-characters of the records handed to the store per save on the 2,000-message
-thread (locus: payload + metadata, ASCII here so bytes; LangGraph: the bytes
-its serializer produced during ``aput``; SQL column overhead excluded).
+Method: for one backend, both sides at both sizes are open at once and
+measured in interleaved rounds (each round runs K turns of each of the four,
+in an order rotated and reversed from round to round), so a change of machine
+load hits every side and size alike. Every turn records wall time
+(``perf_counter``) and this process's CPU time (``process_time``: the client's
+cost; a server's own CPU is only in the wall time), for the save and the load
+separately. Reported: medians per turn, ops/s = 1 / median wall, p99 of wall
+over every turn, the ratio of LangGraph's median to ours (> 1: locus is
+faster). Growth: median save cost at 2,000 messages over at 200 (goal for
+locus <= 1.5x). Bytes per turn: characters of the records handed to the store
+per save on the 2,000-message thread (locus: payload + metadata, ASCII here so
+bytes, over the timed turns and 66 more untimed ones so the mean includes its
+periodic full snapshots; LangGraph: the bytes its serializer produced during
+``aput``; SQL column overhead excluded). With few turns per row at 2,000
+messages, its p99 is close to the maximum.
 
 Run: ``python bench/bench_checkpoint.py [--backends memory,sqlite,postgres,redis]
 [--messages 200,2000] [--rounds 6]``; about 1-2 minutes on a 2-core machine.
@@ -54,6 +58,10 @@ PG_DSN = "postgresql://postgres@127.0.0.1:5432/test"
 REDIS_URL = "redis://127.0.0.1:6379/0"
 TEXT = ("The quick brown fox jumps over the lazy dog; " * 12)[:500]
 
+BYTES_TURNS = 66
+"""Untimed locus turns added to the stored-characters count: two chains of a
+snapshot and 32 deltas (``snapshot_every``), so the mean includes snapshots."""
+
 Turn = Callable[[], Awaitable[tuple[float, float, float, float]]]
 """One turn; returns (save wall, save cpu, load wall, load cpu) in seconds."""
 
@@ -81,6 +89,13 @@ class Side:
             self.save_cpu.append(sc)
             self.load_wall.append(lw)
             self.load_cpu.append(lc)
+
+    async def run_untimed(self, turns: int) -> None:
+        """More turns whose stored characters count but whose times do not."""
+        timed = len(self.save_wall)
+        await self.run(turns)
+        for samples in (self.save_wall, self.save_cpu, self.load_wall, self.load_cpu):
+            del samples[timed:]
 
     @property
     def op_wall(self) -> list[float]:
@@ -296,27 +311,37 @@ class Result:
     error: str = ""
 
 
-async def measure(backend: str, n: int, rounds: int, per_round: int) -> Result:
-    result = Result(backend, n)
+async def measure(backend: str, sizes: list[tuple[int, int]], rounds: int) -> list[Result]:
+    """Every (size, turns per round) row of one backend, all sides interleaved in time."""
+    results = [Result(backend, n) for n, _ in sizes]
     with tempfile.TemporaryDirectory() as tmpdir:
-        tmp = Path(tmpdir)
         try:
-            async with (
-                locus_side(backend, tmp, n) as ours,
-                langgraph_side(backend, tmp, n) as peer,
-            ):
-                for side in (ours, peer):  # warm up: caches, prepared statements, pools
+            async with contextlib.AsyncExitStack() as stack:
+                plan: list[tuple[Side, int]] = []
+                for (n, turns), result in zip(sizes, results, strict=True):
+                    tmp = Path(tmpdir) / str(n)
+                    tmp.mkdir()
+                    result.ours = await stack.enter_async_context(locus_side(backend, tmp, n))
+                    result.peer = await stack.enter_async_context(langgraph_side(backend, tmp, n))
+                    plan += [(result.ours, turns), (result.peer, turns)]
+                for side, _ in plan:  # warm up: caches, prepared statements, pools
                     await side.run(3)
                     for samples in (side.save_wall, side.save_cpu, side.load_wall, side.load_cpu):
                         samples.clear()
                     side.stored.clear()
-                for r in range(rounds):
-                    for side in (ours, peer) if r % 2 == 0 else (peer, ours):
-                        await side.run(per_round)
-                result.ours, result.peer = ours, peer
+                for r in range(rounds):  # rotate the order: no side always runs first or last
+                    shift = r % len(plan)
+                    order = plan[shift:] + plan[:shift]
+                    for side, turns in order if r % 2 == 0 else reversed(order):
+                        await side.run(turns)
+                for result in results:  # stored bytes over two snapshot periods
+                    assert result.ours is not None
+                    await result.ours.run_untimed(BYTES_TURNS)
         except Exception as exc:
-            result.error = f"{type(exc).__name__}: {str(exc)[:80]}"
-    return result
+            for result in results:
+                result.ours = result.peer = None
+                result.error = f"{type(exc).__name__}: {str(exc)[:80]}"
+    return results
 
 
 def _ms(values: list[float]) -> float:
@@ -446,11 +471,9 @@ async def main() -> None:
     turns = [int(x) for x in args.turns.split(",")]
     turns += [turns[-1]] * (len(sizes) - len(turns))
     started = time.perf_counter()
-    results = [
-        await measure(b, n, args.rounds, k)
-        for n, k in zip(sizes, turns, strict=False)
-        for b in backends
-    ]
+    plan = list(zip(sizes, turns, strict=False))
+    by_backend = [await measure(b, plan, args.rounds) for b in backends]
+    results = [r for n in sizes for rows in by_backend for r in rows if r.n == n]
     print(
         "checkpoint save + load of the latest, one turn of a growing thread (+2 messages of "
         f"~{len(TEXT)} chars per turn); {args.rounds} interleaved rounds, turns per side per "
