@@ -115,3 +115,24 @@ async def test_a_worker_process_streams_to_the_caller_and_its_recovery_each_even
 async def _collect(events_in: Any, into: list[Any]) -> None:
     async for event in events_in:
         into.append(event)
+
+
+async def test_a_failing_run_streams_its_error_and_ends_the_stream(sqlite_url):
+    import pytest
+
+    from locus import Agent
+    from locus.models import FunctionModel
+
+    def broken(messages, tools):
+        raise RuntimeError("model down")
+
+    failing = DBOSAgent(Agent(model=FunctionModel(broken), name="broken"), queue="broken")
+    configure(system_database_url=sqlite_url, application_version="t", log_level="CRITICAL")
+    DBOS.launch()
+    await register_queue("broken", polling_interval=0.05)
+    handle = await failing.enqueue("hi", stream=True)
+    events = [type(e).__name__ async for e in failing.events(handle.workflow_id, idle_timeout=60)]
+    assert events[0] == "RunStartEvent"
+    assert events[-2:] == ["ErrorEvent", "TerminateEvent"]
+    with pytest.raises(RuntimeError, match="model down"):
+        await handle.get_result()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 from collections.abc import AsyncIterator
 from typing import Any
@@ -67,9 +68,13 @@ class DBOSAgent:
                             sink(event)
                         if writer is not None:
                             writer.add(event)
-                finally:
-                    if writer is not None:
-                        await finish_events(writer)
+                except BaseException:
+                    if writer is not None:  # the run's error, not the stream's, goes up
+                        with contextlib.suppress(Exception):
+                            await finish_events(writer)
+                    raise
+                if writer is not None:
+                    await finish_events(writer)
             return run.result
 
         self.workflow = run_agent
