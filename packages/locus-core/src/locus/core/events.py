@@ -187,6 +187,16 @@ class ModelCompleteEvent(LocusEvent):
     duration_ms: float = 0.0
     model: str | None = None
 
+    @property
+    def content(self) -> str | None:
+        """The reply's text (the original locus's field)."""
+        return self.message.content
+
+    @property
+    def tool_calls(self) -> list[ToolCall]:
+        """The reply's tool calls (the original locus's field)."""
+        return self.message.tool_calls
+
 
 class TokensUsedEvent(LocusEvent):
     """Tokens used by one model call and by the run so far (``agent.tokens.used``)."""
@@ -206,6 +216,13 @@ class ReflectEvent(LocusEvent):
     assessment: str = ""
     confidence: float = 0.0
     should_continue: bool = True
+    confidence_delta: float = 0.0
+    """Change from the run's previous confidence (from 0 on the first evaluation)."""
+
+    @property
+    def new_confidence(self) -> float:
+        """Alias of :attr:`confidence` (the original locus's name)."""
+        return self.confidence
 
     _preview_fields = {"assessment": "assessment_preview"}
 
@@ -227,6 +244,16 @@ class GroundingEvent(LocusEvent):
     ungrounded_claims: list[str] = Field(default_factory=list)
     action: str = "accept"
 
+    @property
+    def claims_evaluated(self) -> int:
+        """Claims scored (the original locus's field)."""
+        return len(self.grounded_claims) + len(self.ungrounded_claims)
+
+    @property
+    def requires_replan(self) -> bool:
+        """The answer was sent back for more research (the original locus's field)."""
+        return self.action in ("research", "replan")
+
 
 class InterruptEvent(LocusEvent):
     """The run paused for human input (``agent.interrupt``)."""
@@ -235,6 +262,22 @@ class InterruptEvent(LocusEvent):
     interrupt_id: str
     payload: Any = None
     node_id: str | None = None
+
+    @property
+    def question(self) -> str | None:
+        """The payload when it is text, else its ``"question"`` entry (the original's field)."""
+        if isinstance(self.payload, str):
+            return self.payload
+        if isinstance(self.payload, dict) and isinstance(self.payload.get("question"), str):
+            return str(self.payload["question"])
+        return None
+
+    @property
+    def options(self) -> list[Any]:
+        """The payload's ``"options"`` entry, if it has one (the original's field)."""
+        if isinstance(self.payload, dict) and isinstance(self.payload.get("options"), list):
+            return list(self.payload["options"])
+        return []
 
 
 class ErrorEvent(LocusEvent):

@@ -130,6 +130,16 @@ class ToolExecution(BaseModel):
     run_id: str | None = None
     traceback: str | None = None
 
+    @property
+    def tool_name(self) -> str:
+        """Alias of :attr:`name` (the original locus's field)."""
+        return self.name
+
+    @property
+    def idempotent_cache_hit(self) -> bool:
+        """Alias of :attr:`cached` (the original locus's field)."""
+        return self.cached
+
 
 class IdempotencyRecord(BaseModel):
     """Ledger entry of an idempotent tool call.

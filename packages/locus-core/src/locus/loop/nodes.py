@@ -297,6 +297,7 @@ class ReflectNode:
         _add_usage(ctx, response.usage)
         ctx.reflexion_evaluations += 1
         reflection = reflexion.parse(response.message.content or "")
+        previous = ctx.state.confidence or 0.0
         if reflection.confidence is not None:
             ctx.state.confidence = reflection.confidence
         confidence = reflection.confidence if reflection.confidence is not None else 0.0
@@ -306,6 +307,7 @@ class ReflectNode:
                 assessment=reflection.assessment,
                 confidence=confidence,
                 should_continue=confidence < reflexion.continue_below,
+                confidence_delta=confidence - previous,
             )
         )
 
