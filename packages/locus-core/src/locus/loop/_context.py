@@ -148,7 +148,7 @@ class LoopContext:
                 kind = exc.kind if isinstance(exc, LocusError) else type(exc).__name__
                 emit("agent.model.error", model=model_name, error_kind=kind, message=str(exc))
             raise
-        if hooks is not None and hooks.has("after_model_call"):
+        if hooks is not None and event is not None and hooks.has("after_model_call"):
             response = await hooks.after_model_call(
                 agent=self.agent, state=self.state, response=response, messages=event.messages
             )
