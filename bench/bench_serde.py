@@ -16,7 +16,8 @@ returns). Variants:
 - ``pydantic json + zlib-1``: the first, compressed (bytes written vs CPU).
 
 A library that parses faster still has to hand a dict to pydantic for
-validation, so the comparison is end to end. Times are CPU time
+validation, so the comparison is end to end. A second table does the same
+for what a delta checkpoint writes per turn (4 new messages). Times are CPU time
 (``time.process_time``), median of the repeats. Run:
 ``python bench/bench_serde.py`` (``LOCUS_BENCH_REPEAT``).
 """
@@ -178,5 +179,54 @@ def main() -> None:
     print(table(rows, header))
 
 
+def delta_variants() -> dict[str, tuple[Callable[[Any], bytes], Callable[[bytes], Any]]]:
+    """Codecs for what a delta checkpoint writes per turn: the new messages."""
+    from pydantic import TypeAdapter
+
+    from locus.core.messages import Message
+
+    adapter: TypeAdapter[list[Message]] = TypeAdapter(list[Message])
+    out: dict[str, tuple[Callable[[Any], bytes], Callable[[bytes], Any]]] = {
+        "pydantic json (TypeAdapter, used)": (adapter.dump_json, adapter.validate_json),
+    }
+    try:
+        import orjson
+
+        out["orjson"] = (
+            lambda ms: orjson.dumps(adapter.dump_python(ms, mode="json")),
+            lambda b: adapter.validate_python(orjson.loads(b)),
+        )
+    except ImportError:
+        pass
+    try:
+        import msgspec
+
+        enc, dec = msgspec.json.Encoder(), msgspec.json.Decoder()
+        out["msgspec"] = (
+            lambda ms: enc.encode(adapter.dump_python(ms, mode="json")),
+            lambda b: adapter.validate_python(dec.decode(b)),
+        )
+    except ImportError:
+        pass
+    return out
+
+
+def main_delta() -> None:
+    """The pieces of a delta: one turn's 4 messages, encoded and decoded (CPU µs)."""
+    turn = thread_state(5).messages[1:5]
+    rows = []
+    for name, (encode, decode) in delta_variants().items():
+        payload = encode(turn)
+        assert decode(payload) == turn, name
+        enc = _cpu(lambda encode=encode: [encode(turn) for _ in range(100)]) * 10
+        dec = (
+            _cpu(lambda decode=decode, payload=payload: [decode(payload) for _ in range(100)]) * 10
+        )
+        rows.append((name, f"{enc:.1f}", f"{dec:.1f}", f"{len(payload):,}"))
+    print(f"\ndelta pieces: one turn's 4 messages, CPU µs per op, median of {REPEAT} x 100 ops")
+    print(table(rows, ("codec", "encode µs", "decode µs", "bytes")))
+
+
 if __name__ == "__main__":
     main()
+    main_delta()

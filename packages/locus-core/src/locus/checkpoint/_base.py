@@ -11,7 +11,7 @@ from dataclasses import replace
 from types import TracebackType
 from typing import Any, ClassVar, Literal, Self
 
-from locus.checkpoint import _chain
+from locus.checkpoint._chain import before_replace, materialise, protect, resolve
 from locus.checkpoint._decode import (
     check_checkpoint_id,
     check_metadata,
@@ -88,15 +88,7 @@ class BaseCheckpointer(CheckpointStorage):
             per snapshot. Defaults to :attr:`snapshot_every`.
     """
 
-    snapshot_every: int = 32
-    """Most deltas between two full snapshots of a chain."""
-
-    delta_max_fraction: float = 0.5
-    """A save writes a snapshot instead of a delta when the chain's deltas would
-    add up to more than this fraction of its snapshot's size (so a load parses at
-    most ~1.5 states' worth of JSON)."""
-
-    delta_cache_threads: ClassVar[int] = 1024
+    delta_cache_threads: ClassVar[int] = 128
     """Threads whose last state is cached for deltas (least recently used dropped)."""
 
     def __init__(
@@ -187,7 +179,7 @@ class BaseCheckpointer(CheckpointStorage):
         cached = self._bases.get(thread_id)
         if checkpoint_id is not None:
             cached = None  # a replaced checkpoint must not be its own base
-            await _chain.before_replace(self, thread_id, checkpoint_id)
+            await before_replace(self, thread_id, checkpoint_id)
             self._bases.pop(thread_id, None)
         payload, base = encode(self, state, cid, cached, now)
         record = CheckpointRecord(
@@ -261,7 +253,7 @@ class BaseCheckpointer(CheckpointStorage):
             # caller's next save still diffs by identity against the same items
             emit_loaded(self.backend_name, thread_id, record.checkpoint_id)
             return cached.state(), record.checkpoint_id
-        loaded = await _chain.resolve(self, record)
+        loaded = await resolve(self, record)
         state = loaded.state
         if loaded.full_bytes:  # a chain of an older schema is not a base: the next save snapshots
             self._remember(thread_id, loaded.base(record))
@@ -290,7 +282,7 @@ class BaseCheckpointer(CheckpointStorage):
                 corrupt or incomplete (the message names the checkpoint).
         """
         record = await self._stored_record(thread_id, checkpoint_id)
-        return None if record is None else await _chain.materialise(self, record)
+        return None if record is None else await materialise(self, record)
 
     async def _stored_record(
         self, thread_id: str, checkpoint_id: str | None = None
@@ -367,7 +359,7 @@ class BaseCheckpointer(CheckpointStorage):
         cached = self._bases.get(thread_id)
         if cached is not None and cached.checkpoint_id not in kept:
             self._bases.pop(thread_id, None)
-        await _chain.protect(self, thread_id, kept, doomed)
+        await protect(self, thread_id, kept, doomed)
         return await self._delete(thread_id, doomed)
 
     async def fork(self, thread_id: str, checkpoint_id: str | None, new_thread_id: str) -> str:
@@ -394,7 +386,7 @@ class BaseCheckpointer(CheckpointStorage):
         record = await self._stored_record(thread_id, checkpoint_id)
         if record is None:
             raise CheckpointNotFoundError(f"thread {thread_id!r} has no checkpoint to fork from")
-        state = (await _chain.resolve(self, record)).state
+        state = (await resolve(self, record)).state
         state.thread_id = new_thread_id
         forked_from = {"thread_id": thread_id, "checkpoint_id": record.checkpoint_id}
         return await self.save(

@@ -29,7 +29,7 @@ from locus.core.errors import CheckpointSerializationError
 from locus.core.state import AgentState
 
 if TYPE_CHECKING:
-    from locus.checkpoint._base import BaseCheckpointer
+    from locus.checkpoint._storage import CheckpointStorage
 
 __all__ = ["Loaded", "ancestors_of", "before_replace", "materialise", "protect", "resolve"]
 
@@ -77,7 +77,7 @@ def _where(record: CheckpointRecord) -> str:
 
 
 async def _ancestors(
-    cp: BaseCheckpointer,
+    cp: CheckpointStorage,
     head: CheckpointRecord,
     ids: list[str],
     parse: Callable[[CheckpointRecord], tuple[str, T]],
@@ -109,7 +109,7 @@ async def _ancestors(
     )
 
 
-async def resolve(cp: BaseCheckpointer, record: CheckpointRecord) -> Loaded:
+async def resolve(cp: CheckpointStorage, record: CheckpointRecord) -> Loaded:
     """The state of ``record`` (a snapshot or a delta), migrated to the current schema.
 
     Raises:
@@ -152,7 +152,7 @@ async def resolve(cp: BaseCheckpointer, record: CheckpointRecord) -> Loaded:
 
 
 def _resolve_json(
-    cp: BaseCheckpointer,
+    cp: CheckpointStorage,
     head: CheckpointRecord,
     snapshot: CheckpointRecord,
     middle: Sequence[CheckpointRecord],
@@ -189,7 +189,7 @@ def _full_envelope(
     return apply_json(envelope, parsed, snapshot.thread_id)
 
 
-async def materialise(cp: BaseCheckpointer, record: CheckpointRecord) -> CheckpointRecord:
+async def materialise(cp: CheckpointStorage, record: CheckpointRecord) -> CheckpointRecord:
     """``record`` as a full envelope (itself when it is a snapshot), not migrated.
 
     Raises:
@@ -216,7 +216,7 @@ def ancestors_of(record: CheckpointRecord) -> list[str] | None:
 
 
 async def protect(
-    cp: BaseCheckpointer, thread_id: str, kept: Sequence[str], doomed: Sequence[str]
+    cp: CheckpointStorage, thread_id: str, kept: Sequence[str], doomed: Sequence[str]
 ) -> int:
     """Before ``doomed`` checkpoints are deleted, make every kept one loadable without them.
 
@@ -253,7 +253,7 @@ async def protect(
     return len(order) - start
 
 
-async def before_replace(cp: BaseCheckpointer, thread_id: str, checkpoint_id: str) -> None:
+async def before_replace(cp: CheckpointStorage, thread_id: str, checkpoint_id: str) -> None:
     """Rewrite as snapshots the deltas built on a checkpoint about to be replaced."""
     if not await cp._read_many(thread_id, [checkpoint_id]):
         return

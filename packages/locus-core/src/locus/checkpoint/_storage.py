@@ -9,6 +9,7 @@ from typing import ClassVar
 
 from locus.checkpoint._lease import LocalLeases, ThreadLease
 from locus.checkpoint._records import CheckpointInfo, CheckpointRecord
+from locus.checkpoint.serde import Serde
 
 __all__ = ["CheckpointStorage"]
 
@@ -33,6 +34,16 @@ class CheckpointStorage(ABC):
     """Whether thread leases live in the store (seen by every process using it)
     rather than in this process only (the base class's fallback)."""
 
+    snapshot_every: int = 32
+    """Most deltas between two full snapshots of a chain."""
+
+    delta_max_fraction: float = 0.5
+    """A save writes a snapshot instead of a delta when the chain's deltas would
+    add up to more than this fraction of its snapshot's size (so a load parses at
+    most ~1.5 states' worth of JSON)."""
+
+    ttl: float | None
+    serde: Serde
     _local_leases: LocalLeases
     _cas_locks: dict[str, asyncio.Lock]
 

@@ -11,7 +11,7 @@ from locus.core.errors import CheckpointConflictError, CheckpointSerializationEr
 from locus.core.state import AgentState
 
 if TYPE_CHECKING:
-    from locus.checkpoint._base import BaseCheckpointer
+    from locus.checkpoint._storage import CheckpointStorage
 
 __all__ = ["TTL_SLACK", "conflict", "encode"]
 
@@ -20,7 +20,7 @@ TTL_SLACK = 0.1
 snapshot, and deltas are written on it only while that leaves each at least ``ttl``."""
 
 
-def _usable(cp: BaseCheckpointer, base: Base | None, now: float) -> Base | None:
+def _usable(cp: CheckpointStorage, base: Base | None, now: float) -> Base | None:
     if base is None or base.version != cp.serde.schema_version:
         return None
     if len(base.ancestors) + 1 > cp.snapshot_every:
@@ -31,7 +31,7 @@ def _usable(cp: BaseCheckpointer, base: Base | None, now: float) -> Base | None:
 
 
 def encode(
-    cp: BaseCheckpointer, state: AgentState, checkpoint_id: str, base: Base | None, now: float
+    cp: CheckpointStorage, state: AgentState, checkpoint_id: str, base: Base | None, now: float
 ) -> tuple[str, Base]:
     """The payload to store for ``state`` and the :class:`Base` it leaves for the next save.
 
@@ -77,7 +77,7 @@ def encode(
 
 
 async def conflict(
-    cp: BaseCheckpointer, thread_id: str, expect_parent: str | None
+    cp: CheckpointStorage, thread_id: str, expect_parent: str | None
 ) -> CheckpointConflictError:
     """The error of a compare-and-set save that found another head (nothing was written)."""
     head = await cp._list(thread_id, 1)
