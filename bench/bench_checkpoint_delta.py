@@ -17,7 +17,7 @@ of the newest checkpoint by the instance that saved it (its cache answers),
 and one *cold* load (the chain read and reassembled, as another process
 would; the ``full`` variant reads one record), the variants interleaved turn by turn, median and
 mean of all turns (the mean includes the periodic snapshots). ``bytes/turn``
-is the payload written per save, averaged. Backends: memory and SQLite (a
+is the payload written per save (median, and mean with the snapshots). Backends: memory and SQLite (a
 file in a temporary folder). Run: ``python bench/bench_checkpoint_delta.py``
 (``LOCUS_BENCH_TURNS``, default 96).
 """
@@ -105,6 +105,7 @@ async def _run(folder: Path) -> list[tuple[str, ...]]:
                 f"{statistics.median(loads) * 1000:.3f}",
                 f"{statistics.median(cold) * 1000:.3f}",
                 f"{statistics.fmean(cold) * 1000:.3f}",
+                f"{statistics.median(sizes):,.0f}",
                 f"{statistics.fmean(sizes):,.0f}",
             )
         )
@@ -125,7 +126,8 @@ def main() -> None:
         "load median",
         "cold load median",
         "cold load mean",
-        "bytes/turn",
+        "bytes/turn median",
+        "bytes/turn mean",
     )
     print(table(rows, header))
     by = {(r[0], r[1], r[2]): r for r in rows}

@@ -155,6 +155,7 @@ def _signer(key: rsa.RSAPrivateKey) -> Any:
 
 class TestOCIBucketConformance(CheckpointerConformance):
     concurrent_runs = 10  # every save lists the thread over signed HTTP (fake server)
+    long_thread_saves = 16  # likewise: each read lists the thread
 
     @pytest.fixture(autouse=True)
     def _server(self, server: tuple[str, FakeObjectStorage], module_key: rsa.RSAPrivateKey) -> None:
