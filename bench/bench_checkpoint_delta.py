@@ -17,9 +17,9 @@ of the newest checkpoint by the instance that saved it (its cache answers),
 and one *cold* load (the chain read and reassembled, as another process
 would; the ``full`` variant reads one record), the variants interleaved turn by turn, median and
 mean of all turns (the mean includes the periodic snapshots). ``bytes/turn``
-is the payload written per save (median, and mean with the snapshots). Backends: memory and SQLite (a
-file in a temporary folder). Run: ``python bench/bench_checkpoint_delta.py``
-(``LOCUS_BENCH_TURNS``, default 96).
+is the payload written per save (median, and mean with the snapshots).
+Backends: memory and SQLite (a file in a temporary folder).
+Run: ``python bench/bench_checkpoint_delta.py`` (``LOCUS_BENCH_TURNS``, default 96).
 """
 
 from __future__ import annotations
