@@ -99,6 +99,11 @@ def _install_local(session: nox.Session, names: list[str], *, extras: str = "tes
 
 
 def _pytest(session: nox.Session, *paths: str) -> None:
+    # `nox -s integration -- tests/test_x.py` runs that file alone, not the whole
+    # suite plus that file: positional test paths replace the default ones.
+    given = [a for a in session.posargs if not a.startswith("-")]
+    if any(Path(arg.split("::")[0]).exists() for arg in given):
+        paths = ()
     session.run(
         "python",
         "-m",
