@@ -112,3 +112,48 @@ async def test_filter_results_follow_writes() -> None:
     await store.delete(filter={"m": 7})
     assert await store.search(data[7], limit=5, filter={"m": 7}) == []
     assert (await store.search(data[7], limit=1, filter={"m": 8}))[0].id == "7"
+
+
+def test_filtered_reads_during_writes_from_another_thread() -> None:
+    # the SQLite store writes its in-memory index from a worker thread while
+    # searches run on the event loop; cached filter masks must stay exact
+    import asyncio
+    import threading
+
+    data = _data()
+    store = InMemoryVectorStore()
+    errors: list[BaseException] = []
+
+    def write() -> None:
+        try:
+            for start in range(0, N, 50):
+                docs = [
+                    Document(id=str(i), content="", embedding=data[i], metadata={"m": i % 10})
+                    for i in range(start, start + 50)
+                ]
+                asyncio.run(store.add(docs))
+            asyncio.run(store.delete(filter={"m": 4}))
+        except BaseException as exc:  # reported below
+            errors.append(exc)
+
+    async def read(done: threading.Event) -> None:
+        while not done.is_set():
+            for m in range(10):
+                await store.count({"m": m})
+                await store.search(data[m], limit=3, filter={"m": {"$in": [m, m + 1]}})
+            await asyncio.sleep(0)  # the store's calls never yield: let the loop see the join
+
+    writer = threading.Thread(target=write)
+    done = threading.Event()
+    writer.start()
+
+    async def main() -> None:
+        reader = asyncio.ensure_future(read(done))
+        await asyncio.to_thread(writer.join)
+        done.set()
+        await reader
+
+    asyncio.run(main())
+    assert errors == []
+    for m in range(10):
+        assert asyncio.run(store.count({"m": m})) == (0 if m == 4 else N // 10)

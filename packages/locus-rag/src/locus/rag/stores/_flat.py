@@ -22,6 +22,7 @@ Deletes move the last rows into the holes (one vectorised copy).
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
@@ -83,6 +84,9 @@ class FlatIndex:
 
     def __init__(self, metric: str) -> None:
         self.metric = metric
+        # writes and filter-mask reads hold it: a search on the event loop may meet a
+        # write running in a worker thread (the SQLite store writes off the loop)
+        self._lock = threading.Lock()
         self._reset(0)
 
     def _reset(self, dim: int) -> None:
@@ -108,6 +112,10 @@ class FlatIndex:
             return
         if self.metric == "cosine" and not unit:
             vectors = normalise(vectors)
+        with self._lock:
+            self._upsert(documents, vectors)
+
+    def _upsert(self, documents: Sequence[Document], vectors: F32) -> None:
         first = len(self._docs)
         self._reserve(first + len(documents), vectors.shape[1])
         rows: list[int] = []
@@ -150,6 +158,10 @@ class FlatIndex:
 
     def remove(self, ids: Iterable[str]) -> int:
         """Delete ``ids`` (missing ones ignored); the last rows fill the holes."""
+        with self._lock:
+            return self._remove(ids)
+
+    def _remove(self, ids: Iterable[str]) -> int:
         gone = {row for row in (self._rows.pop(i, None) for i in ids) if row is not None}
         if not gone:
             return 0
@@ -174,24 +186,28 @@ class FlatIndex:
 
     def clear(self) -> None:
         """Forget everything."""
-        self._reset(0)
+        with self._lock:
+            self._reset(0)
 
     def documents(self) -> list[Document]:
         """Every document, without embeddings."""
-        return list(self._docs)
+        with self._lock:
+            return list(self._docs)
 
     def ids(self, filter: Filter | None = None) -> list[str]:
         """Ids of the documents matching ``filter``."""
-        if not filter:
-            return [d.id for d in self._docs]
-        return [self._docs[row].id for row in self._select(filter).tolist()]
+        with self._lock:
+            if not filter:
+                return [d.id for d in self._docs]
+            return [self._docs[row].id for row in self._select(filter).tolist()]
 
     def count(self, filter: Filter | None = None) -> int:
         """How many documents match ``filter``."""
-        return len(self._docs) if not filter else int(self._select(filter).size)
+        with self._lock:
+            return len(self._docs) if not filter else int(self._select(filter).size)
 
     def _select(self, filter: Filter) -> Rows:
-        """Rows matching ``filter``, ascending."""
+        """Rows matching ``filter``, ascending (called holding the lock)."""
         try:
             key: str | None = json.dumps(filter, sort_keys=True, allow_nan=False)
         except (TypeError, ValueError):
@@ -214,15 +230,20 @@ class FlatIndex:
     def get(self, ids: Sequence[str]) -> list[Document]:
         """Copies of the documents with these ids, embeddings included."""
         out: list[Document] = []
-        for doc_id in ids:
-            row = self._rows.get(doc_id)
-            if row is not None:
-                vector = self._matrix[row].tolist()
-                out.append(replace(self._docs[row], embedding=vector))
+        with self._lock:
+            for doc_id in ids:
+                row = self._rows.get(doc_id)
+                if row is not None:
+                    vector = self._matrix[row].tolist()
+                    out.append(replace(self._docs[row], embedding=vector))
         return out
 
     def search(self, query: F32, limit: int, filter: Filter | None = None) -> list[SearchResult]:
         """The ``limit`` best rows for ``query`` among those matching ``filter``."""
+        with self._lock:
+            return self._search(query, limit, filter)
+
+    def _search(self, query: F32, limit: int, filter: Filter | None) -> list[SearchResult]:
         n = len(self._docs)
         if n == 0:
             return []
