@@ -12,7 +12,7 @@ from locus.core.errors import ValidationError
 from locus.models import ScriptedModel
 from locus.observability import get_event_bus, run_context
 from locus.streaming import stream_structured
-from locus.streaming._partial_json import parse_partial
+from locus.core._partial_json import parse_partial
 
 
 class Owner(BaseModel):

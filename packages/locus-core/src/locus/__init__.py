@@ -88,6 +88,7 @@ _EXPORTS: dict[str, str] = {
     "OracleVectorStore": "locus.rag",
     "Orchestrator": "locus.multiagent.orchestrator",
     "RAGRetriever": "locus.rag",
+    "OCIEmbeddings": "locus.oci",
     "ReflectEvent": "locus.core.events",
     "Reflexion": "locus.reasoning",
     "GroundingEvaluator": "locus.reasoning",
@@ -127,6 +128,7 @@ _DISTRIBUTIONS: dict[str, str] = {
     "locus.deepagent": "locus-deepagent",
     "locus.router": "locus-router",
     "locus.rag": "locus-rag",
+    "locus.oci": "locus-oci",
 }
 
 

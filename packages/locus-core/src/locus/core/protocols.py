@@ -6,7 +6,7 @@ checkpointer". They are ``runtime_checkable`` Protocols: no inheritance needed.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from pydantic import BaseModel, ConfigDict
@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 __all__ = [
     "CheckpointerCapabilities",
     "CheckpointerProtocol",
+    "ConversationManagerProtocol",
     "ModelProtocol",
     "ToolProtocol",
 ]
@@ -108,6 +109,19 @@ class CheckpointerCapabilities(BaseModel):
     fork: bool = False
     ttl: bool = False
     concurrent_writers: bool = False
+
+
+@runtime_checkable
+class ConversationManagerProtocol(Protocol):
+    """What the agent needs of a conversation manager (``Agent(conversation_manager=...)``).
+
+    Every :class:`locus.memory.conversation.ConversationManager` satisfies it;
+    managers that summarise also implement ``async_apply``.
+    """
+
+    def apply(self, messages: Sequence[Message]) -> list[Message]:
+        """The view of ``messages`` to send to the model (pure; no model calls)."""
+        ...
 
 
 @runtime_checkable

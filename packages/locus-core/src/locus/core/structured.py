@@ -14,9 +14,11 @@ import json
 import re
 from typing import Any, Generic, TypeVar
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, TypeAdapter
 from pydantic import ValidationError as PydanticValidationError
 
+from locus.core._partial_json import parse_partial as _parse_partial_json
+from locus.core._partial_json import valid_fields
 from locus.core.errors import StructuredOutputError as _StructuredOutputError
 
 __all__ = [
@@ -29,6 +31,7 @@ __all__ = [
     "format_validation_errors",
     "inline_schema_refs",
     "parse_json_text",
+    "parse_partial",
     "parse_structured",
     "response_format",
 ]
@@ -159,6 +162,30 @@ def parse_structured(content: str, schema: type[T], strict: bool = True) -> Stru
             raw=content, error=format_validation_errors(errors), validation_errors=errors
         )
     return StructuredOutput(raw=content, parsed=parsed)
+
+
+def parse_partial(content: str, schema: type[T]) -> T | None:
+    """The ``schema`` instance an unfinished JSON reply denotes so far, or ``None``.
+
+    A complete reply is validated as a whole. An unfinished one (a model still
+    streaming) is closed where it stops and built with the fields whose value
+    is already valid on its own (``schema.model_construct``: the others are
+    absent, not defaulted), as :func:`locus.streaming.stream_structured` does.
+    ``None`` when no field is valid yet or the text holds no JSON object.
+    """
+    value = _parse_partial_json(content)
+    if not isinstance(value, dict):
+        return None
+    try:
+        return schema.model_validate(value)
+    except PydanticValidationError:
+        pass
+    adapters: dict[str, TypeAdapter[Any]] = {
+        name: TypeAdapter(Any if f.annotation is None else f.annotation)
+        for name, f in schema.model_fields.items()
+    }
+    fields = valid_fields(value, adapters)
+    return schema.model_construct(**fields) if fields else None
 
 
 def inline_schema_refs(schema: dict[str, Any]) -> dict[str, Any]:

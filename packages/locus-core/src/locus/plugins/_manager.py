@@ -48,6 +48,7 @@ KNOWN_MODEL_PROVIDERS = {
     "anthropic": "locus-anthropic",
     "ollama": "locus-ollama",
     "oci": "locus-oci",
+    "openai": "locus-openai",
 }
 KNOWN_CHECKPOINTER_SCHEMES = {
     "postgresql": "locus-checkpoint-postgres",

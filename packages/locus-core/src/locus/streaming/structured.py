@@ -12,10 +12,10 @@ from __future__ import annotations
 from collections.abc import AsyncIterable, AsyncIterator
 from typing import Any, Generic, TypeVar
 
-from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic import BaseModel, TypeAdapter
 
+from locus.core._partial_json import parse_partial, valid_fields
 from locus.streaming._event import AnyEvent, event_view
-from locus.streaming._partial_json import parse_partial
 
 __all__ = ["StructuredStream", "stream_structured"]
 
@@ -70,7 +70,7 @@ class StructuredStream(Generic[T]):
             kind, data = view.event_type, view.data
             if kind == "agent.model.chunk" and data.get("content"):
                 text.append(data["content"])
-                fields = self._valid_fields(parse_partial("".join(text)))
+                fields = valid_fields(parse_partial("".join(text)), self._adapters)
                 if fields is not None and (self.emit_unchanged or (fields and fields != last)):
                     last = fields
                     yield self.schema.model_construct(**fields)
@@ -82,20 +82,6 @@ class StructuredStream(Generic[T]):
                 output = data.get("structured_output")
                 if output is not None:
                     self.final = self.schema.model_validate(output)
-
-    def _valid_fields(self, value: Any) -> dict[str, Any] | None:
-        if not isinstance(value, dict):
-            return None
-        fields: dict[str, Any] = {}
-        for name, raw in value.items():
-            adapter = self._adapters.get(name)
-            if adapter is None:
-                continue
-            try:
-                fields[name] = adapter.validate_python(raw)
-            except ValidationError:
-                continue
-        return fields
 
 
 def stream_structured(

@@ -14,3 +14,9 @@ def locus_register_models(register: Registrar) -> None:
         "locus.openai._factory:create_model",
         description="OpenAI chat completions and Responses API models",
     )
+
+
+@hookimpl
+def locus_register_integrations(register: Registrar) -> None:
+    """Serve the original locus's ``locus.providers`` OpenAI names (``OpenAIImageProvider``...)."""
+    register("openai", "locus.openai")

@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-__all__ = ["parse_partial"]
+from pydantic import TypeAdapter, ValidationError
+
+__all__ = ["parse_partial", "valid_fields"]
 
 _MISSING = object()
 
@@ -101,3 +103,23 @@ def _drop_dangling_key(text: str) -> str | None:
     if start < 0:
         return None
     return body[:start].rstrip().rstrip(",")
+
+
+def valid_fields(value: Any, adapters: dict[str, TypeAdapter[Any]]) -> dict[str, Any] | None:
+    """The entries of a partial object that validate on their own, by field name.
+
+    ``None`` when ``value`` is not an object; unknown keys and values that do
+    not validate (yet) are left out.
+    """
+    if not isinstance(value, dict):
+        return None
+    fields: dict[str, Any] = {}
+    for name, raw in value.items():
+        adapter = adapters.get(name)
+        if adapter is None:
+            continue
+        try:
+            fields[name] = adapter.validate_python(raw)
+        except ValidationError:
+            continue
+    return fields
