@@ -369,6 +369,28 @@ def test_unknown_names_are_attribute_errors() -> None:
         locus.memory.backends.Nope  # noqa: B018
 
 
+def test_openai_providers_and_oci_embeddings_at_their_original_paths() -> None:
+    import locus
+    import locus.oci
+    import locus.openai
+    import locus.providers
+    from locus.providers.image import OpenAIImageProvider
+    from locus.providers.speech import OpenAISpeechProvider
+    from locus.providers.web_search import OpenAISearchPreviewProvider
+
+    assert OpenAIImageProvider is locus.openai.OpenAIImageProvider
+    assert OpenAISpeechProvider is locus.openai.OpenAISpeechProvider
+    assert OpenAISearchPreviewProvider is locus.openai.OpenAISearchPreviewProvider
+    assert locus.providers.OpenAIImageProvider is OpenAIImageProvider
+    assert "OpenAISpeechProvider" in dir(locus.providers)
+    assert "make_web_search_tool" in dir(locus.providers)
+    assert not hasattr(locus.providers, "AnthropicImageProvider")
+    images = OpenAIImageProvider(api_key="sk-test", base_url="http://127.0.0.1:9/v1")
+    assert images.model == "gpt-image-1"
+    assert locus.OCIEmbeddings is locus.oci.OCIEmbeddings
+    assert "OCIEmbeddings" in locus.__all__
+
+
 def test_native_models_build_the_provider_distributions_models() -> None:
     from locus.anthropic import AnthropicModel as OurAnthropic
     from locus.models.native.anthropic import AnthropicConfig, AnthropicModel
