@@ -8,11 +8,11 @@ import pytest
 from pydantic import BaseModel
 
 from locus import Agent
+from locus.core._partial_json import parse_partial
 from locus.core.errors import ValidationError
 from locus.models import ScriptedModel
 from locus.observability import get_event_bus, run_context
 from locus.streaming import stream_structured
-from locus.core._partial_json import parse_partial
 
 
 class Owner(BaseModel):

@@ -48,7 +48,6 @@ KNOWN_MODEL_PROVIDERS = {
     "anthropic": "locus-anthropic",
     "ollama": "locus-ollama",
     "oci": "locus-oci",
-    "openai": "locus-openai",
 }
 KNOWN_CHECKPOINTER_SCHEMES = {
     "postgresql": "locus-checkpoint-postgres",
@@ -78,6 +77,7 @@ KNOWN_INTEGRATIONS = {
     "fastmcp": "locus-mcp",
     "otel": "locus-otel",
     "oci": "locus-oci",
+    "openai": "locus-openai",
 }
 
 

@@ -8,7 +8,6 @@ implementations live in their distributions (``locus.openai.OpenAIImageProvider`
 from __future__ import annotations
 
 from locus.integrations._facade import serve
-
 from locus.providers._fetch import HTTPXWebFetcher
 from locus.providers._html import html_to_text
 from locus.providers._tools import (
@@ -54,7 +53,11 @@ __all__ = [
 ]
 
 # served by locus-openai (ImportError naming it when it is not installed)
-OPENAI_NAMES = ("OpenAIImageProvider", "OpenAISearchPreviewProvider", "OpenAISpeechProvider",)
+OPENAI_NAMES = (
+    "OpenAIImageProvider",
+    "OpenAISearchPreviewProvider",
+    "OpenAISpeechProvider",
+)
 __getattr__, _served = serve("openai", __name__, OPENAI_NAMES)
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from locus.integrations._facade import serve
-
 from locus.providers._types import BaseWebSearchProvider
 
 __all__ = ["BaseWebSearchProvider"]
