@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from pydantic import BaseModel
 
 from locus.core.messages import Message
@@ -44,3 +45,20 @@ def test_conversation_managers_satisfy_the_protocol() -> None:
     assert not isinstance(object(), ConversationManagerProtocol)
     messages = [Message.user(str(i)) for i in range(5)]
     assert [m.content for m in manager.apply(messages)] == ["3", "4"]
+
+
+def test_url_safety_refuses_non_public_hosts() -> None:
+    from locus.core.errors import ValidationError
+    from locus.tools.url_safety import is_safe_url, validate_url
+
+    assert is_safe_url("https://8.8.8.8/dns")  # an IP literal: no lookup needed
+    assert not is_safe_url("http://127.0.0.1:8080/admin")
+    assert not is_safe_url("http://169.254.169.254/latest/meta-data")  # cloud metadata
+    assert not is_safe_url("http://[::ffff:10.0.0.1]/")
+    assert not is_safe_url("http://localhost/")
+    assert not is_safe_url("ftp://8.8.8.8/file")
+    assert is_safe_url("http://127.0.0.1:8080/admin", allow_private=True)
+    assert not is_safe_url("file:///etc/passwd", allow_private=True)
+    validate_url("https://8.8.8.8/")
+    with pytest.raises(ValidationError, match="non-public address"):
+        validate_url("http://10.1.2.3/")
