@@ -83,11 +83,11 @@ class RedisStreamMirror:
                 pipe.expire(meta, _LIVE_TTL)
                 await pipe.execute()
             seq = 0
-            while items := await run.batch(seq):
+            while texts := await run.batch(seq):
                 async with self._gate, self.redis.pipeline(transaction=False) as pipe:
-                    for item in items:
+                    for text in texts:  # the JSON of the event's SSE frame, encoded once
                         seq += 1
-                        pipe.xadd(stream, {"data": json.dumps(item, default=str)}, id=f"0-{seq}")
+                        pipe.xadd(stream, {"data": text}, id=f"0-{seq}")
                     pipe.expire(stream, _LIVE_TTL)
                     pipe.expire(meta, _LIVE_TTL)
                     await pipe.execute()

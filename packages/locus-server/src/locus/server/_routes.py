@@ -154,7 +154,7 @@ def build_router(core: ServerCore, version: str) -> APIRouter:
         if core.mirror is not None:
             core.mirror.mirror(run)
         emit("server.stream.opened", thread_id=public)
-        return _sse(run.key, run.follow(-1), public)
+        return _sse(run.stream(-1), public)
 
     @router.get(
         "/streams/{run_key}",
@@ -344,11 +344,11 @@ async def _replay(core: ServerCore, user: str, key: str, after: int) -> Streamin
     """The events of run ``key`` after ``after``: from this process, else from the mirror."""
     run = core.registry.get(key)
     if run is not None and run.owner == user:
-        return _sse(run.key, run.follow(after), public_thread(run.thread))
+        return _sse(run.stream(after), public_thread(run.thread))
     if run is None and core.mirror is not None:
         meta = await core.mirror.meta(key)
         if meta is not None and meta[0] == user:
-            return _sse(key, core.mirror.follow(key, after), public_thread(meta[1]))
+            return _sse(_frames(key, core.mirror.follow(key, after)), public_thread(meta[1]))
     raise ApiError(
         404,
         "stream_not_found",
@@ -357,20 +357,28 @@ async def _replay(core: ServerCore, user: str, key: str, after: int) -> Streamin
     )
 
 
-def _sse(
-    key: str, events: AsyncIterator[tuple[int, dict[str, Any]]], public: str
-) -> StreamingResponse:
-    async def frames() -> AsyncIterator[bytes]:
+async def _frames(
+    key: str, events: AsyncIterator[tuple[int, dict[str, Any]]]
+) -> AsyncIterator[tuple[int, bytes]]:
+    """``(1, frame)`` per event of ``events`` up to the run's ``agent.terminate``."""
+    async for seq, item in events:
+        yield 1, sse_frame(key, seq, item)
+        if item["event_type"] == "agent.terminate":
+            return  # the run's last event: the client is done whatever cleanup remains
+
+
+_SSE_HEADERS = create_sse_response_headers()
+_SSE_HEADERS.pop("Content-Type", None)  # StreamingResponse sets it from media_type
+
+
+def _sse(frames: AsyncIterator[tuple[int, bytes]], public: str) -> StreamingResponse:
+    async def body() -> AsyncIterator[bytes]:
         sent = 0
         try:
-            async for seq, item in events:
-                sent += 1
-                yield sse_frame(key, seq, item)
-                if item["event_type"] == "agent.terminate":
-                    break  # the run's last event: the client is done whatever cleanup remains
+            async for count, chunk in frames:
+                sent += count
+                yield chunk
         finally:
             emit("server.stream.closed", thread_id=public, events=sent, dropped=0)
 
-    headers = create_sse_response_headers()
-    headers.pop("Content-Type", None)
-    return StreamingResponse(frames(), media_type="text/event-stream", headers=headers)
+    return StreamingResponse(body(), media_type="text/event-stream", headers=_SSE_HEADERS)

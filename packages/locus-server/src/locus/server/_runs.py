@@ -43,15 +43,27 @@ def parse_event_id(value: str) -> tuple[str, int] | None:
     return key, int(seq)
 
 
+_TERMINATE = "agent.terminate"
+
+
 @dataclass(eq=False)
 class RunLog:
     """One run's events, in order, shared by every stream watching it.
+
+    Each event is encoded once, when it is logged: its JSON text (the mirror
+    copies it) and its SSE frame with the id ``<key>:<seq>`` (every stream
+    sends the same bytes). A stream wakes only when it waits, and sends all
+    the frames logged meanwhile in one write.
 
     Attributes:
         key: Id of the run for SSE event ids (``<key>:<seq>``).
         owner: User id that started it.
         thread: Scoped thread id.
         events: Encoded events; an event's ``seq`` is its index.
+        texts: ``events[seq]`` as JSON text (the frame's ``data:``).
+        frames: ``events[seq]`` as its SSE frame.
+        end: ``seq`` of the run's ``agent.terminate`` event, once logged (a
+            stream ends there whatever cleanup of the run remains).
         done: The run finished (its last event is in ``events``).
     """
 
@@ -59,13 +71,23 @@ class RunLog:
     owner: str
     thread: str
     events: list[dict[str, Any]] = field(default_factory=list)
+    texts: list[str] = field(default_factory=list)
+    frames: list[bytes] = field(default_factory=list)
+    end: int | None = None
     done: bool = False
     finished_at: float | None = None
     task: asyncio.Task[None] | None = None
-    _changed: asyncio.Event = field(default_factory=asyncio.Event)
+    _waiters: list[asyncio.Future[None]] = field(default_factory=list)
 
     def append(self, item: dict[str, Any]) -> None:
+        seq = len(self.events)
+        text = json.dumps(item, separators=(",", ":"), ensure_ascii=False, default=str)
+        event_type = item["event_type"]
         self.events.append(item)
+        self.texts.append(text)
+        self.frames.append(_frame(self.key, seq, event_type, text))
+        if event_type == _TERMINATE and self.end is None:
+            self.end = seq
         self._wake()
 
     def finish(self) -> None:
@@ -74,31 +96,48 @@ class RunLog:
         self._wake()
 
     def _wake(self) -> None:
-        self._changed.set()
-        self._changed = asyncio.Event()
+        if self._waiters:
+            waiters, self._waiters = self._waiters, []
+            for waiter in waiters:
+                if not waiter.done():
+                    waiter.set_result(None)
 
-    async def batch(self, start: int) -> list[dict[str, Any]]:
-        """Events from ``start`` on, waiting for at least one unless the run ended."""
+    async def _changed(self) -> None:
+        waiter = asyncio.get_running_loop().create_future()
+        self._waiters.append(waiter)
+        await waiter
+
+    async def batch(self, start: int) -> list[str]:
+        """JSON texts of the events from ``start`` on, waiting for one unless the run ended."""
         while start >= len(self.events) and not self.done:
-            await self._changed.wait()
-        return self.events[start:]
+            await self._changed()
+        return self.texts[start:]
 
     async def first(self) -> dict[str, Any] | None:
         """The run's first event, once there is one (``None``: it ended without any)."""
         while not self.events and not self.done:
-            await self._changed.wait()
+            await self._changed()
         return self.events[0] if self.events else None
 
-    async def follow(self, after: int = -1) -> AsyncIterator[tuple[int, dict[str, Any]]]:
-        """Every event with ``seq > after``, then live ones until the run ends."""
+    async def stream(self, after: int = -1) -> AsyncIterator[tuple[int, bytes]]:
+        """``(count, frames)``: the SSE frames with ``seq > after`` up to ``agent.terminate``.
+
+        Frames logged while the stream waited come in one chunk; ``count`` is
+        how many events it holds.
+        """
         seq = after + 1
         while True:
-            while seq < len(self.events):
-                yield seq, self.events[seq]
-                seq += 1
-            if self.done:
+            stop = len(self.frames) if self.end is None else min(len(self.frames), self.end + 1)
+            if seq < stop:
+                chunk = self.frames[seq] if stop == seq + 1 else b"".join(self.frames[seq:stop])
+                yield stop - seq, chunk
+                seq = stop
+            if (self.end is not None and seq > self.end) or (
+                self.done and seq >= len(self.frames)
+            ):
                 return
-            await self._changed.wait()
+            if seq >= len(self.frames):
+                await self._changed()
 
 
 class RunRegistry:
@@ -187,5 +226,9 @@ def _error_item(kind: str, message: str) -> dict[str, Any]:
 def sse_frame(run_key: str, seq: int, item: dict[str, Any]) -> bytes:
     """One SSE frame in core's wire encoding, with the id ``<run>:<seq>``."""
     data = json.dumps(item, separators=(",", ":"), ensure_ascii=False, default=str)
-    message = SSEMessage(event=item["event_type"], data=data, id=f"{run_key}:{seq}")
+    return _frame(run_key, seq, item["event_type"], data)
+
+
+def _frame(run_key: str, seq: int, event_type: str, data: str) -> bytes:
+    message = SSEMessage(event=event_type, data=data, id=f"{run_key}:{seq}")
     return message.format().encode("utf-8")
