@@ -132,9 +132,7 @@ class RunLog:
                 chunk = self.frames[seq] if stop == seq + 1 else b"".join(self.frames[seq:stop])
                 yield stop - seq, chunk
                 seq = stop
-            if (self.end is not None and seq > self.end) or (
-                self.done and seq >= len(self.frames)
-            ):
+            if (self.end is not None and seq > self.end) or (self.done and seq >= len(self.frames)):
                 return
             if seq >= len(self.frames):
                 await self._changed()
