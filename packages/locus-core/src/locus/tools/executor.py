@@ -13,13 +13,12 @@ import logging
 import random
 import time
 import traceback
-from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Awaitable, Collection, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from locus.core.durable import StepInfo, current_step_runner
-from locus.core.errors import ToolInDoubtError, ToolValidationError
-from locus.core.events import LocusEvent, ToolCompleteEvent, ToolStartEvent
+from locus.core.errors import ToolValidationError
+from locus.core.events import ToolCompleteEvent, ToolStartEvent
 from locus.core.interrupt import (
     InterruptException,
     InterruptScope,
@@ -29,9 +28,10 @@ from locus.core.interrupt import (
 from locus.core.limits import DEFAULT_LIMITS, Limits, check_arguments, explain_raw_arguments
 from locus.core.messages import ToolCall, ToolResult
 from locus.core.state import AgentState
-from locus.tools import ledger
 from locus.tools._bounds import bounded_result, describe, failure, within
+from locus.tools._idempotent_call import run_idempotent
 from locus.tools._schema import canonical_json
+from locus.tools._turn import Emit, SaveLedger, ToolOutcome, Turn
 from locus.tools.context import ToolContext
 from locus.tools.decorator import Tool
 
@@ -43,36 +43,6 @@ if TYPE_CHECKING:
 __all__ = ["ToolExecutor", "ToolOutcome"]
 
 _LOG = logging.getLogger("locus.tools")
-
-Emit = Callable[[LocusEvent], None]
-SaveLedger = Callable[[str], Awaitable[None]]
-
-
-@dataclass
-class ToolOutcome:
-    """One call's outcome: the result the model sees and the arguments used."""
-
-    call: ToolCall
-    result: ToolResult
-    arguments: dict[str, Any] = field(default_factory=dict)
-    key: str | None = None
-    interrupt: Any = None
-    """The ``InterruptValue`` when the body called ``interrupt()`` and awaits an answer."""
-
-
-@dataclass
-class _Turn:
-    state: AgentState
-    run_id: str
-    thread_id: str | None
-    iteration: int
-    agent_name: str | None
-    emit: Emit | None
-    save: SaveLedger | None
-    agent: Any
-    resumes: Mapping[str, list[Any]]
-    checked: Collection[str] = ()
-    inflight: dict[str, asyncio.Future[ToolResult]] = field(default_factory=dict)
 
 
 class ToolExecutor:
@@ -130,7 +100,7 @@ class ToolExecutor:
                 against this executor's limits (the Think node screens every
                 model turn); a hook replacing the arguments has them checked again.
         """
-        turn = _Turn(
+        turn = Turn(
             state=state,
             run_id=state.run_id,
             thread_id=state.thread_id,
@@ -146,7 +116,7 @@ class ToolExecutor:
             return [await self._run_one(calls[0], turn)]
         return list(await asyncio.gather(*(self._run_one(call, turn) for call in calls)))
 
-    async def _run_one(self, call: ToolCall, turn: _Turn) -> ToolOutcome:
+    async def _run_one(self, call: ToolCall, turn: Turn) -> ToolOutcome:
         emit = turn.emit
         span_id = ""
         if emit is not None:
@@ -194,7 +164,7 @@ class ToolExecutor:
         )
         return ToolOutcome(call=call, result=result, arguments=arguments)
 
-    async def _outcome(self, call: ToolCall, turn: _Turn) -> ToolOutcome:
+    async def _outcome(self, call: ToolCall, turn: Turn) -> ToolOutcome:
         target = self.tools.get(call.name)
         if target is None:
             available = ", ".join(sorted(self.tools)) or "(none)"
@@ -255,96 +225,11 @@ class ToolExecutor:
             return self._error(call, exc.message, arguments)
         if isinstance(target, Tool) and target.idempotent:
             canonical = canonical_json(arguments)  # the ledger key's input
-            return await self._idempotent(call, target, kwargs, canonical, arguments, turn)
+            return await run_idempotent(
+                call, target, kwargs, canonical, arguments, turn, self._invoke
+            )
         result = await self._invoke(call, target, kwargs, turn, None)
         return ToolOutcome(call=call, result=result, arguments=arguments)
-
-    async def _idempotent(
-        self,
-        call: ToolCall,
-        target: Tool,
-        kwargs: dict[str, Any],
-        canonical: str,
-        arguments: dict[str, Any],
-        turn: _Turn,
-    ) -> ToolOutcome:
-        key = ledger.idempotency_key(target.name, canonical)
-        running = turn.inflight.get(key)
-        if running is not None:  # the same call twice in one turn: share the first one's result
-            first = await asyncio.shield(running)
-            result = first.model_copy(update={"tool_call_id": call.id, "cached": True})
-            result.duration_ms = 0.0
-            return ToolOutcome(call=call, result=result, arguments=arguments, key=key)
-        status, record = ledger.lookup(
-            turn.state, key, scope=target.idempotency_scope, run_id=turn.run_id
-        )
-        if status == "pending" and target.in_doubt == "fail":
-            _publish_dedup(call, key, True)
-            raise ToolInDoubtError(
-                f"The call {call.name}({canonical}) is in doubt: an earlier attempt recorded its "
-                f"intent (idempotency key {key}) but no result, and the tool's in_doubt policy is "
-                "'fail'. Check the outcome with the downstream system (using the key), then "
-                "answer the thread or use in_doubt='retry' if the system dedupes on the key.",
-                tool_name=call.name,
-                idempotency_key=key,
-            )
-        if status == "pending" and target.in_doubt == "retry":
-            status, record = "miss", None  # run again below, with the same key
-        if status != "miss" and record is not None:
-            in_doubt = status == "pending"
-            _publish_dedup(call, key, in_doubt)
-            if in_doubt:
-                content = (
-                    f"The call {call.name}({canonical}) is in doubt: an earlier attempt recorded "
-                    f"its intent (idempotency key {key}) but no result, so it was NOT run again "
-                    "to avoid a duplicate side effect. Check the outcome with the downstream "
-                    "system before acting on it."
-                )
-            else:
-                content = record.content
-            result = ToolResult(
-                tool_call_id=call.id,
-                name=call.name,
-                content=content,
-                error=record.error if not in_doubt else None,
-                value=record.value,
-                cached=not in_doubt,
-                in_doubt=in_doubt,
-            )
-            return ToolOutcome(call=call, result=result, arguments=arguments, key=key)
-        future: asyncio.Future[ToolResult] = asyncio.get_running_loop().create_future()
-        turn.inflight[key] = future
-        try:
-            ledger.record_intent(
-                turn.state,
-                key,
-                tool_name=target.name,
-                canonical_args=canonical,
-                run_id=turn.run_id,
-                ttl=target.idempotency_ttl,
-            )
-            _publish_recorded(key, target.name, "pending")
-            if turn.save is not None:
-                await turn.save("intent")
-            result = await self._invoke(call, target, kwargs, turn, key)
-            if not result.in_doubt:
-                ledger.record_done(
-                    turn.state, key, content=result.content, error=result.error, value=result.value
-                )
-                _publish_recorded(key, target.name, "done")
-                if turn.save is not None:
-                    await turn.save("result")
-            future.set_result(result)
-        except BaseException as exc:
-            if isinstance(exc, InterruptException):  # paused before acting: not in doubt
-                turn.state.idempotency.pop(key, None)
-            if not future.done():
-                future.set_exception(exc)
-                future.exception()  # mark retrieved: waiters re-raise it themselves
-            raise
-        finally:
-            turn.inflight.pop(key, None)
-        return ToolOutcome(call=call, result=result, arguments=arguments, key=key)
 
     def _store_for(self, thread_id: str | None) -> StoreContext | None:
         store = self.store
@@ -357,7 +242,7 @@ class ToolExecutor:
         call: ToolCall,
         target: ToolProtocol,
         kwargs: dict[str, Any],
-        turn: _Turn,
+        turn: Turn,
         key: str | None,
     ) -> ToolResult:
         """The tool body as one step (see :mod:`locus.core.durable`)."""
@@ -380,7 +265,7 @@ class ToolExecutor:
         call: ToolCall,
         target: ToolProtocol,
         kwargs: dict[str, Any],
-        turn: _Turn,
+        turn: Turn,
         key: str | None,
     ) -> ToolResult:
         # an inline body blocks the loop: no timer could fire while it runs
@@ -443,23 +328,3 @@ class ToolExecutor:
         finally:
             exit_interrupt_scope(token)
         return bounded_result(call, value, started, self.limits)
-
-
-def _publish_dedup(call: ToolCall, key: str, in_doubt: bool) -> None:
-    from locus.observability import current_run_id, emit
-
-    if current_run_id() is not None:
-        emit(
-            "agent.tool.deduplicated",
-            tool_name=call.name,
-            tool_call_id=call.id,
-            key=key,
-            in_doubt=in_doubt,
-        )
-
-
-def _publish_recorded(key: str, tool_name: str, status: str) -> None:
-    from locus.observability import current_run_id, emit
-
-    if current_run_id() is not None:
-        emit("memory.idempotency.recorded", key=key, tool_name=tool_name, status=status)

@@ -64,13 +64,11 @@ class NetOptions:
     def __post_init__(self) -> None:
         if self.max_connections < 1:
             raise ValidationError(f"max_connections must be >= 1, got {self.max_connections}")
-        for name in ("pool_timeout", "socket_connect_timeout", "socket_timeout"):
+        names = ("pool_timeout", "socket_connect_timeout", "socket_timeout", "operation_timeout")
+        for name in names:
             value = getattr(self, name)
             if value is not None and (isinstance(value, bool) or not value > 0):
                 raise ValidationError(f"{name} must be a positive number of seconds or None")
-        value = self.operation_timeout
-        if value is not None and (isinstance(value, bool) or not value > 0):
-            raise ValidationError("operation_timeout must be a positive number of seconds or None")
 
 
 def make_client(url: str, net: NetOptions, **redis_options: Any) -> Redis:

@@ -1,0 +1,46 @@
+"""What one turn of tool calls shares, and what each call produces."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Collection, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from locus.core.events import LocusEvent
+from locus.core.messages import ToolCall, ToolResult
+from locus.core.state import AgentState
+
+__all__ = ["Emit", "SaveLedger", "ToolOutcome", "Turn"]
+
+Emit = Callable[[LocusEvent], None]
+SaveLedger = Callable[[str], Awaitable[None]]
+
+
+@dataclass
+class ToolOutcome:
+    """One call's outcome: the result the model sees and the arguments used."""
+
+    call: ToolCall
+    result: ToolResult
+    arguments: dict[str, Any] = field(default_factory=dict)
+    key: str | None = None
+    interrupt: Any = None
+    """The ``InterruptValue`` when the body called ``interrupt()`` and awaits an answer."""
+
+
+@dataclass
+class Turn:
+    """One turn's shared context: state, run ids, emit/save callbacks, in-flight twins."""
+
+    state: AgentState
+    run_id: str
+    thread_id: str | None
+    iteration: int
+    agent_name: str | None
+    emit: Emit | None
+    save: SaveLedger | None
+    agent: Any
+    resumes: Mapping[str, list[Any]]
+    checked: Collection[str] = ()
+    inflight: dict[str, asyncio.Future[ToolResult]] = field(default_factory=dict)
