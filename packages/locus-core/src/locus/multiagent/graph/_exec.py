@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import inspect
-import time
 from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -20,27 +18,22 @@ from locus.core.interrupt import (
     InterruptException,
     InterruptScope,
     InterruptValue,
-    enter_interrupt_scope,
-    exit_interrupt_scope,
 )
 from locus.core.reducers import reduce_into
 from locus.core.send import Send
 from locus.multiagent.graph._events import (
     CUSTOM_EVENT,
     STEP_EVENTS,
-    completed_event,
-    graph_event,
     routed_events,
 )
+from locus.multiagent.graph._node_exec import NodeExecution, NodeHost
 from locus.multiagent.graph._position import answer_position
-from locus.multiagent.graph._shape import GraphShape
-from locus.multiagent.graph._tasks import NODE, NodeContext, Out, SubgraphInterrupt, Task, to_out
+from locus.multiagent.graph._tasks import Out, SubgraphInterrupt, Task
 from locus.multiagent.graph._types import END, GraphEvent, GraphRecursionError
 
 if TYPE_CHECKING:
     from locus.checkpoint._thread_run import ThreadRun
     from locus.core.interrupt import InterruptHandler
-    from locus.multiagent.graph._nodes import NodeSpec
     from locus.multiagent.graph._shape import Branch
 
 __all__ = ["Run", "RunnableGraph"]
@@ -54,7 +47,7 @@ _NODE_LIFECYCLE = frozenset(
 )
 
 
-class RunnableGraph(GraphShape, Protocol):
+class RunnableGraph(NodeHost, Protocol):
     """What a :class:`Run` needs of the compiled graph it executes."""
 
     static: dict[str, list[str]]
@@ -64,10 +57,6 @@ class RunnableGraph(GraphShape, Protocol):
 
     async def _save(self, run: Run, status: str, outs: list[Out] | None) -> None: ...
 
-    def _cache_get(self, key: str) -> Out | None: ...
-
-    def _cache_put(self, key: str, out: Out, ttl: float | None) -> None: ...
-
     async def eval_branch(self, source: str, branch: Branch, view: Any) -> list[Any]: ...
 
     def check_targets(self, names: set[str], sends: list[Send]) -> None: ...
@@ -76,8 +65,10 @@ class RunnableGraph(GraphShape, Protocol):
 _NO_FAIL_SAVE = (InterruptException, RunSupersededError, CheckpointConflictError)
 
 
-class Run:
+class Run(NodeExecution):
     """One invocation of a compiled graph, from a fresh or a checkpointed position."""
+
+    graph: RunnableGraph
 
     def __init__(
         self,
@@ -312,134 +303,6 @@ class Run:
         position = self.subgraphs.get(key)
         if position is None or not answer_position(position, interrupt_id, answer):
             self.resumes.setdefault(key, []).append(answer)
-
-    def _enter(self, task: Task, spec: NodeSpec, inline: bool = False) -> Any:
-        # Every run of a node opens its scope (also the first run): it is what
-        # get_current_node_id()/get_current_graph_id() read, and it hides an
-        # enclosing scope's answers from the node. A sync node run inline
-        # (nothing else runs on the loop until it returns) without answers
-        # reuses one scope per node of the compiled graph (its ``calls`` reset
-        # on entry), so the first-run cost is a ContextVar set/reset.
-        resumes = self.resumes.get(task.key)
-        scope: InterruptScope | None = None
-        if resumes:
-            scope = InterruptScope(spec.name, self.graph.name, list(resumes))
-        elif inline:
-            scope = self.idle_scopes.get(spec.name)
-            if scope is None:
-                scope = self.idle_scopes[spec.name] = InterruptScope(spec.name, self.graph.name)
-            else:
-                scope.calls = 0
-        else:
-            scope = InterruptScope(spec.name, self.graph.name)
-        return enter_interrupt_scope(scope)
-
-    def _call(self, task: Task, spec: NodeSpec) -> Any:
-        inp = task.payload if task.is_send else self.graph.schema.view(self.values)
-        if spec.takes_config:
-            return spec.fn(inp, config=self.config)
-        return spec.fn(inp)
-
-    async def _finish(self, task: Task, awaitable: Any, started: float) -> Out:
-        token = self._enter(task, self.graph.nodes[task.node])
-        try:
-            out = to_out(await awaitable)
-        finally:
-            if token is not None:
-                exit_interrupt_scope(token)
-        if self.events is not None:
-            self.events.append(completed_event(task, out, self.step, started))
-        return out
-
-    def _exec_sync(self, task: Task, spec: NodeSpec) -> Any:
-        """Run a sync node inline: an :class:`Out`, or a coroutine when it returned an awaitable."""
-        events = self.events
-        if events is not None:
-            events.append(
-                graph_event("multiagent.graph.node.started", node=task.node, step=self.step)
-            )
-            started = time.perf_counter()
-        scope = self.idle_scopes.get(spec.name)
-        if scope is None or task.key in self.resumes:
-            token = self._enter(task, spec, inline=True)
-        else:  # the common case, kept to a dict lookup and a ContextVar set/reset
-            scope.calls = 0
-            token = enter_interrupt_scope(scope)
-        try:
-            result = self._call(task, spec)
-        finally:
-            exit_interrupt_scope(token)
-        if inspect.isawaitable(result):  # a sync callable returning an awaitable
-            return self._finish(task, result, started if events is not None else 0.0)
-        out = to_out(result)
-        if events is not None:
-            events.append(completed_event(task, out, self.step, started))
-        return out
-
-    async def _exec(self, task: Task, spec: NodeSpec) -> Out:
-        if not spec.is_async and spec.retry is None and spec.cache is None:
-            out = self._exec_sync(task, spec)
-            return out if type(out) is Out else await out
-        cache = spec.cache
-        key = None
-        if cache is not None:
-            inp = task.payload if task.is_send else self.values
-            key = f"{spec.name}:{cache.key_func(inp)}"
-            hit = self.graph._cache_get(key)
-            if hit is not None:
-                if self.events is not None:
-                    self.events.append(
-                        graph_event("multiagent.graph.node.cached", node=spec.name, step=self.step)
-                    )
-                return hit
-        attempt = 0
-        events = self.events
-        while True:
-            attempt += 1
-            if events is not None:
-                events.append(
-                    graph_event("multiagent.graph.node.started", node=task.node, step=self.step)
-                )
-            started = time.perf_counter()
-            token = self._enter(task, spec)
-            node_token = None
-            if spec.kind != "function":
-                ctx = NodeContext(
-                    task.node, self.step, events, self.handler, self.subgraphs.get(task.key)
-                )
-                node_token = NODE.set(ctx)
-            try:
-                result = self._call(task, spec)
-                if inspect.isawaitable(result):
-                    result = await result
-            except InterruptException:
-                raise
-            except Exception as exc:
-                wait = spec.retry.retry_delay(exc, attempt) if spec.retry is not None else None
-                if wait is None:
-                    raise
-                if events is not None:
-                    events.append(
-                        graph_event(
-                            "multiagent.graph.node.retry",
-                            node=spec.name,
-                            attempt=attempt,
-                            error=repr(exc),
-                        )
-                    )
-                await asyncio.sleep(wait)
-                continue
-            finally:
-                if token is not None:
-                    exit_interrupt_scope(token)
-                if node_token is not None:
-                    NODE.reset(node_token)
-            out = to_out(result)
-            if events is not None:
-                events.append(completed_event(task, out, self.step, started))
-            if key is not None:
-                self.graph._cache_put(key, out, cache.ttl if cache else None)
-            return out
 
     # -- routing ---------------------------------------------------------------------
 
