@@ -57,7 +57,12 @@ def _noop(i: int) -> int:
     return i
 
 
-async def locus_run(inline: bool = False) -> Callable[[], Awaitable[None]]:
+async def _anoop(i: int) -> int:
+    """Return the turn number (an async body: no framework moves it to a thread)."""
+    return i
+
+
+async def locus_run(inline: bool = False, body: str = "sync") -> Callable[[], Awaitable[None]]:
     """The locus workload; portable, so the original locus can run this very function."""
     from locus import Agent, tool
     from locus.core.messages import Message, ToolCall
@@ -92,7 +97,10 @@ async def locus_run(inline: bool = False) -> Callable[[], Awaitable[None]]:
         async def stream(self, messages: Any, tools: Any = None, **kwargs: Any) -> Any:
             raise NotImplementedError
 
-    noop = tool(_noop, name="noop", inline=True) if inline else tool(_noop, name="noop")
+    if body == "async":
+        noop = tool(_anoop, name="noop")
+    else:
+        noop = tool(_noop, name="noop", inline=True) if inline else tool(_noop, name="noop")
 
     async def once() -> None:
         # a fresh agent per run (construction is amortised over TURNS + 1 turns)
@@ -121,7 +129,7 @@ def original_locus() -> float | None:
     return float(out.stdout.strip().splitlines()[-1])
 
 
-async def langgraph_run() -> Callable[[], Awaitable[None]]:
+async def langgraph_run(body: str = "sync") -> Callable[[], Awaitable[None]]:
     from langchain_core.messages import AIMessage
     from langchain_core.tools import tool as lc_tool
 
@@ -136,7 +144,7 @@ async def langgraph_run() -> Callable[[], Awaitable[None]]:
             )
         return AIMessage(content="done")
 
-    noop = lc_tool(_noop, parse_docstring=False)
+    noop = lc_tool(_anoop if body == "async" else _noop, parse_docstring=False)
     noop.name = "noop"
 
     async def once() -> None:
@@ -151,7 +159,7 @@ async def langgraph_run() -> Callable[[], Awaitable[None]]:
     return once
 
 
-async def pydantic_ai_run() -> Callable[[], Awaitable[None]]:
+async def pydantic_ai_run(body: str = "sync") -> Callable[[], Awaitable[None]]:
     from pydantic_ai import Agent
     from pydantic_ai.messages import ModelResponse, TextPart, ToolCallPart
     from pydantic_ai.models.function import AgentInfo, FunctionModel
@@ -167,7 +175,7 @@ async def pydantic_ai_run() -> Callable[[], Awaitable[None]]:
         return ModelResponse(parts=[TextPart("done")])
 
     agent = Agent(FunctionModel(respond))
-    agent.tool_plain(name="noop")(_noop)
+    agent.tool_plain(name="noop")(_anoop if body == "async" else _noop)
     limits = UsageLimits(request_limit=None)
 
     async def once() -> None:
@@ -312,12 +320,51 @@ async def thread_table() -> None:
     print(table(rows, header))
 
 
+def thread_round_trip_us(n: int = 5000) -> float:
+    """CPU µs of one bare round trip between two threads (two ``SimpleQueue`` hand-offs).
+
+    No framework code: the floor any sync tool pays on this machine when its
+    body runs off the event-loop thread (a real hop adds the loop's own wake-up).
+    """
+    import queue
+    import threading
+
+    there: queue.SimpleQueue[int | None] = queue.SimpleQueue()
+    back: queue.SimpleQueue[int] = queue.SimpleQueue()
+
+    def echo() -> None:
+        while (item := there.get()) is not None:
+            back.put(item)
+
+    thread = threading.Thread(target=echo)
+    thread.start()
+    start = time.process_time()
+    for i in range(n):
+        there.put(i)
+        back.get()
+    elapsed = time.process_time() - start
+    there.put(None)
+    thread.join()
+    return elapsed / n * 1e6
+
+
+async def to_thread_us(n: int = 3000) -> float:
+    """CPU µs of one ``await asyncio.to_thread(noop)`` on this machine (the peers' hop)."""
+    start = time.process_time()
+    for i in range(n):
+        await asyncio.to_thread(_noop, i)
+    return (time.process_time() - start) / n * 1e6
+
+
 async def main() -> None:
     peers: dict[str, Callable[[], Awaitable[Any]]] = {
         "locus": locus_run,
         "locus, @tool(inline=True)": functools.partial(locus_run, inline=True),
         "langgraph create_react_agent": langgraph_run,
         "pydantic-ai FunctionModel": pydantic_ai_run,
+        "locus, async tool": functools.partial(locus_run, body="async"),
+        "langgraph, async tool": functools.partial(langgraph_run, body="async"),
+        "pydantic-ai, async tool": functools.partial(pydantic_ai_run, body="async"),
     }
     runs: dict[str, Callable[[], Awaitable[None]]] = {}
     for name, factory in peers.items():
@@ -341,14 +388,31 @@ async def main() -> None:
         f"rounds x {REPEAT} runs"
     )
     print(table(rows, ("framework", "us/turn", "vs locus")))
-    if "langgraph create_react_agent" in results:
-        langgraph = results["langgraph create_react_agent"]
-        print(f"\nlocus / langgraph = {base / langgraph:.3f} (goal <= 0.05)")
-        inline = results.get("locus, @tool(inline=True)")
-        if inline is not None:
-            print(f"locus @tool(inline=True) / langgraph = {inline / langgraph:.3f}")
+    pairs = (
+        (
+            "sync tool (locus: kept worker thread; LangGraph: executor thread)",
+            "locus",
+            "langgraph create_react_agent",
+        ),
+        (
+            "sync tool, locus @tool(inline=True)",
+            "locus, @tool(inline=True)",
+            "langgraph create_react_agent",
+        ),
+        ("async tool on both sides (no thread hop)", "locus, async tool", "langgraph, async tool"),
+    )
+    print()
+    for label, ours, theirs in pairs:
+        if ours in results and theirs in results:
+            ratio = results[ours] / results[theirs]
+            print(f"locus / langgraph, {label}: {ratio:.3f} (goal <= 0.05)")
     if original is not None:
         print(f"locus / original locus = {base / original:.2f}")
+    print(
+        f"\nthread hop floor on this machine (CPU us): bare two-thread round trip "
+        f"{thread_round_trip_us():.0f}, asyncio.to_thread {await to_thread_us():.0f}; "
+        f"locus sync - async tool: {base - results.get('locus, async tool', base):.0f}"
+    )
     await thread_table()
 
 

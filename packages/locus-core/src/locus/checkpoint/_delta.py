@@ -18,9 +18,9 @@ a load reads them in one :meth:`~locus.checkpoint.BaseCheckpointer._read_many`
 call; records older than the newest snapshot among them are not needed.
 
 What changed is found without serialising the history: ``messages`` and
-``tool_executions`` are compared with the cached base by object identity
-(items are appended or replaced, never edited in place: the contract
-:func:`locus.core._copy.fork_state` already relies on), the idempotency
+``tool_executions`` are compared with the cached base by object identity,
+then equality (items are appended or replaced, never edited in place: the
+contract :func:`locus.core._copy.fork_state` already relies on), the idempotency
 ledger by a shallow copy of each record's fields (the ledger completes
 records in place), every other field by its JSON form.
 """
@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import copy
 import json
-import operator
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -159,12 +158,17 @@ def remember(
 
 
 def _kept(items: Sequence[Any], base: Sequence[Any]) -> int:
-    """Length of the common prefix of ``items`` and ``base`` by identity."""
+    """Length of the common prefix of ``items`` and ``base``.
+
+    Items are compared as a list compares them: by identity first (one C loop
+    over pointers when nothing was replaced, the usual case), then by equality,
+    so an item replaced by an equal copy still counts as kept.
+    """
     n = min(len(items), len(base))
-    if n and items[n - 1] is base[n - 1] and all(map(operator.is_, items[:n], base[:n])):
+    if (base if len(base) == n else base[:n]) == (items if len(items) == n else items[:n]):
         return n
     for i in range(n):
-        if items[i] is not base[i]:
+        if items[i] is not base[i] and items[i] != base[i]:
             return i
     return n
 

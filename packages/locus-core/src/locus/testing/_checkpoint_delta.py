@@ -126,6 +126,23 @@ class DeltaConformance:
         assert loaded is not None
         assert _dump(loaded) == _dump(state)
 
+    async def test_deep_copied_history_still_saves_a_delta(
+        self, checkpointer: BaseCheckpointer
+    ) -> None:
+        # items replaced by equal copies (a deep copy of the state) count as kept
+        t = self.tid()
+        state, _ = await self._thread(checkpointer, t, 12)
+        state = state.model_copy(deep=True)
+        state.messages.append(Message.user("after the copy"))
+        cid = await checkpointer.save(state, t)
+        records = await checkpointer._read_many(t, [cid])
+        assert len(records) == 1
+        assert is_delta(records[0].payload)
+        assert len(records[0].payload) < len(checkpointer.serde.dumps(state)) / 10
+        loaded = await checkpointer.load(t, cid)
+        assert loaded is not None
+        assert _dump(loaded) == _dump(state)
+
     async def test_fork_of_a_delta_chain(self, checkpointer: BaseCheckpointer) -> None:
         t, t2 = self.tid(), self.tid("fork")
         _, saved = await self._thread(checkpointer, t, 12)
