@@ -28,11 +28,19 @@ locus <= 1.5x). Bytes per turn: characters of the records handed to the store
 per save on the 2,000-message thread (locus: payload + metadata, ASCII here so
 bytes, over the timed turns and 66 more untimed ones so the mean includes its
 periodic full snapshots; LangGraph: the bytes its serializer produced during
-``aput``; SQL column overhead excluded). With few turns per row at 2,000
-messages, its p99 is close to the maximum.
+``aput``; SQL column overhead excluded).
+
+Both sizes run the same number of turns per round (``--turns``, default 12),
+so the first turn of a side in a round, which finds its code and objects out
+of the CPU caches (presumably) after the other sides ran, weighs the same in both medians.
+That turn costs about 3x the next ones at either size (memory backend, idle
+2-core machine, save CPU: 185-264 vs 56-125 us at 200 messages, 158-378 vs
+67-202 us at 2,000). With ``--turns 17,3`` a third of the 18 samples at 2,000
+messages are such turns and the memory row's save growth read 1.74-2.20x in
+three runs, against 0.94-1.39x with equal turns.
 
 Run: ``python bench/bench_checkpoint.py [--backends memory,sqlite,postgres,redis]
-[--messages 200,2000] [--rounds 6]``; about 1-2 minutes on a 2-core machine.
+[--messages 200,2000] [--rounds 6] [--turns 12,12]``; about 1-2 minutes on a 2-core machine.
 Goal: locus >= 4x LangGraph's ops/s at 200 messages on each backend.
 """
 
@@ -463,7 +471,7 @@ async def main() -> None:
     parser.add_argument("--messages", default="200,2000", help="thread sizes, comma-separated")
     parser.add_argument("--rounds", type=int, default=6, help="interleaved rounds per row")
     parser.add_argument(
-        "--turns", default="17,3", help="turns per side per round, per size (comma-separated)"
+        "--turns", default="12,12", help="turns per side per round, per size (comma-separated)"
     )
     args = parser.parse_args()
     backends = args.backends.split(",")
