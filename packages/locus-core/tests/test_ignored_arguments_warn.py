@@ -10,14 +10,6 @@ import pytest
 from locus.core.warnings import LocusDeprecationWarning
 
 
-def test_file_checkpointer_pretty_warns_and_still_saves(tmp_path: Path) -> None:
-    from locus.memory.backends.file import FileCheckpointer
-
-    with pytest.warns(LocusDeprecationWarning, match=r"pretty=\.\.\.\) has no effect"):
-        checkpointer = FileCheckpointer(base_dir=tmp_path, pretty=True)
-    assert checkpointer.root == tmp_path
-
-
 def test_create_graph_ignored_arguments_warn_and_name_each() -> None:
     from locus.multiagent.graph import create_graph
 

@@ -7,7 +7,10 @@ checkpoint or the new one, never a torn file. Layout::
     <root>/<encoded thread id>/<sequence>-<encoded checkpoint id>.ckpt
 
 A ``.ckpt`` file holds one line of JSON info (ids, parent, times, metadata)
-followed by the envelope JSON.
+followed by the envelope JSON: compact, or indented for reading when the
+checkpointer is built with ``pretty=True`` (the info line then says
+``"pretty": true`` and a load takes the indentation back out, so the payload
+loads byte for byte as it was saved).
 
 Example:
     >>> import asyncio, tempfile
@@ -40,6 +43,7 @@ except ImportError:  # pragma: no cover - Windows
 from locus.checkpoint._base import BaseCheckpointer, CheckpointInfo, CheckpointRecord
 from locus.checkpoint._decode import decode_record
 from locus.checkpoint._lease import ThreadLease
+from locus.checkpoint._pretty import compact, indent
 from locus.core.errors import CheckpointSerializationError, ValidationError
 
 __all__ = ["FileCheckpointer", "from_url"]
@@ -75,6 +79,10 @@ class FileCheckpointer(BaseCheckpointer):
         root: Directory holding the threads (created if missing).
         fsync: Flush files and directories to disk before a save returns
             (turn off only for throwaway data).
+        pretty: Write each envelope as indented JSON, one value a line, for
+            people reading the files (off by default: compact files are
+            smaller and faster to write). Either kind of file loads with
+            either setting.
         ttl: Seconds a checkpoint stays readable (``None``: forever).
         serde: Envelope codec.
     """
@@ -84,10 +92,18 @@ class FileCheckpointer(BaseCheckpointer):
     concurrent_writers: ClassVar[bool] = fcntl is not None
     shared_leases: ClassVar[bool] = fcntl is not None
 
-    def __init__(self, root: str | os.PathLike[str], *, fsync: bool = True, **options: Any) -> None:
+    def __init__(
+        self,
+        root: str | os.PathLike[str],
+        *,
+        fsync: bool = True,
+        pretty: bool = False,
+        **options: Any,
+    ) -> None:
         super().__init__(**options)
         self.root = Path(root)
         self.fsync = fsync
+        self.pretty = pretty
         self._lock = asyncio.Lock()
 
     # -- layout -------------------------------------------------------------------
@@ -254,7 +270,10 @@ class FileCheckpointer(BaseCheckpointer):
             "v": record.schema_version,
             "metadata": record.metadata,
         }
-        data = json.dumps(info).encode() + b"\n" + record.payload.encode()
+        body = indent(record.payload) if self.pretty else None
+        if body is not None:
+            info["pretty"] = True
+        data = json.dumps(info).encode() + b"\n" + (body or record.payload).encode()
         path = tdir / f"{seq:012d}-{encoded}{_SUFFIX}"
         self._atomic_write(path, data)
         if old is not None:
@@ -284,7 +303,7 @@ class FileCheckpointer(BaseCheckpointer):
             expires_at=info.get("expires_at"),
             schema_version=info.get("v"),
             metadata=info.get("metadata"),
-            payload=body.decode("utf-8", "replace") if payload else "",
+            payload=_body(body, pretty=info.get("pretty") is True) if payload else "",
         )
 
     def _read_sync(self, thread_id: str, checkpoint_id: str | None) -> CheckpointRecord | None:
@@ -377,6 +396,12 @@ class FileCheckpointer(BaseCheckpointer):
 
     async def _list_threads(self) -> list[str]:
         return await asyncio.to_thread(self._threads_sync)
+
+
+def _body(data: bytes, *, pretty: bool) -> str:
+    """The stored payload of a file's body (indented bodies are compacted back exactly)."""
+    text = data.decode("utf-8", "replace")
+    return compact(text) if pretty else text
 
 
 def from_url(url: str, **options: Any) -> FileCheckpointer:

@@ -1,20 +1,19 @@
 """The original locus's ``locus.memory.backends.file`` path.
 
-``FileCheckpointer(base_dir=".locus_checkpoints")`` is
+``FileCheckpointer(base_dir=".locus_checkpoints", pretty=True)`` is
 :class:`locus.checkpoint.file.FileCheckpointer` with the original's argument
-names: ``base_dir`` is the root directory. ``pretty`` has no effect (the
-file layout is ours: a header line, then the payload); passing it warns with
-:class:`~locus.core.warnings.LocusDeprecationWarning` (see ``docs/migrating.md``).
+names and defaults: ``base_dir`` is the root directory, and ``pretty``
+(default ``True``, as in the original) writes each checkpoint's envelope as
+indented JSON. The file layout is this locus's (a header line, then the
+envelope; see ``docs/checkpointers/file.md``).
 """
 
 from __future__ import annotations
 
 import os
-import warnings
 from typing import Any
 
 from locus.checkpoint.file import FileCheckpointer as _FileCheckpointer
-from locus.core.warnings import LocusDeprecationWarning
 
 __all__ = ["FileCheckpointer"]
 
@@ -22,24 +21,24 @@ __all__ = ["FileCheckpointer"]
 class FileCheckpointer(_FileCheckpointer):
     """One JSON file per checkpoint under ``base_dir``.
 
+    ``pretty`` defaults to ``True`` here, as in the original: only programs
+    written for the original import this path, and they were written against
+    files a person can open and read. This locus's own
+    :class:`locus.checkpoint.file.FileCheckpointer` defaults to ``False``
+    (compact files are smaller and faster to write), so code written for this
+    locus sees no change. Files of either kind load with either setting, and a
+    loaded checkpoint equals the saved one byte for byte.
+
     Args:
         base_dir: Root directory (created on first save).
-        pretty: No effect; passing it warns (``LocusDeprecationWarning``).
+        pretty: Write the envelope as indented JSON (``False``: compact).
         **options: As :class:`locus.checkpoint.file.FileCheckpointer` (``fsync``, ``ttl``...).
     """
 
     def __init__(
         self,
         base_dir: str | os.PathLike[str] = ".locus_checkpoints",
-        pretty: bool | None = None,
+        pretty: bool = True,
         **options: Any,
     ) -> None:
-        if pretty is not None:
-            warnings.warn(
-                "FileCheckpointer(pretty=...) has no effect: a checkpoint file is a "
-                "header line then the payload as stored; drop the argument",
-                LocusDeprecationWarning,
-                stacklevel=2,
-            )
-        super().__init__(base_dir, **options)
-        self.pretty = pretty
+        super().__init__(base_dir, pretty=pretty, **options)
