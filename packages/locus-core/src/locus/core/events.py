@@ -28,6 +28,7 @@ __all__ = [
     "EVENT_CLASSES",
     "ErrorEvent",
     "GroundingEvent",
+    "HandoffEvent",
     "InterruptEvent",
     "LocusEvent",
     "ModelChunkEvent",
@@ -319,6 +320,35 @@ class TerminateEvent(LocusEvent):
     _preview_fields = {"final_message": "final_message_preview"}
 
 
+class HandoffEvent(LocusEvent):
+    """An agent took over a conversation another handed it (``multiagent.handoff.completed``).
+
+    The :class:`~locus.multiagent.handoff.Handoff` pattern yields one per
+    handoff from ``run()`` (and ``compiled().astream(stream_mode="events")``)
+    and publishes it on the EventBus, when the receiving agent starts.
+    ``event_type`` is the dotted catalogue name, not the original locus's
+    short discriminator: match on the class
+    (``case HandoffEvent(target_agent_id=to):``).
+
+    Attributes:
+        source_agent_id: The agent that handed off.
+        target_agent_id: The agent that took over.
+        reason: Why, a :class:`~locus.multiagent.handoff.HandoffReason` value
+            (``"delegation"``, ``"escalation"``...).
+        context_summary: The source's summary of the conversation so far.
+        handoff_id: Id of the handoff (``HandoffContext.handoff_id``).
+    """
+
+    event_type: Literal["multiagent.handoff.completed"] = "multiagent.handoff.completed"
+    source_agent_id: str
+    target_agent_id: str
+    reason: str
+    context_summary: str = ""
+    handoff_id: str = ""
+
+    _preview_fields = {"context_summary": "context_summary_preview"}
+
+
 EVENT_CLASSES: dict[str, type[LocusEvent]] = {
     cls.model_fields["event_type"].default: cls
     for cls in (
@@ -334,9 +364,10 @@ EVENT_CLASSES: dict[str, type[LocusEvent]] = {
         InterruptEvent,
         ErrorEvent,
         TerminateEvent,
+        HandoffEvent,
     )
 }
-"""Typed agent event classes by their ``event_type``."""
+"""Typed event classes by their ``event_type``."""
 
 
 # the original locus's hook events: the payloads of locus.hooks' hook points,

@@ -49,6 +49,7 @@ _EXPORTS: dict[str, str] = {
     "HandoffBudget": "locus.multiagent.handoff",
     "HandoffContext": "locus.multiagent.handoff",
     "HandoffContract": "locus.multiagent.handoff",
+    "HandoffEvent": "locus.multiagent.handoff",
     "HandoffReason": "locus.multiagent.handoff",
     "HandoffResult": "locus.multiagent.handoff",
     "create_handoff_agent": "locus.multiagent.handoff",

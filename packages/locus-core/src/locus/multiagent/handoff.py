@@ -6,6 +6,10 @@ delegate or escalate to. Calling one ends its turn; the receiver starts from a
 chain). A chain is bounded by ``max_handoff_chain`` and the same
 agent-to-agent handoff twice in one chain is a loop (:class:`HandoffLoopError`).
 
+Each handoff is reported once, as a typed :class:`HandoffEvent` (source,
+target, reason, context summary) yielded by ``run()`` and published on the
+EventBus (``multiagent.handoff.completed``) when the receiver starts.
+
 A receiver may carry a :class:`HandoffContract`: the pydantic type its answer
 must have (re-asked on mismatch, then :class:`HandoffOutputError`) and a
 budget of tokens, iterations and seconds that stops its run
@@ -51,6 +55,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 from locus.core.command import Command
 from locus.core.errors import StructuredOutputError, ValidationError
+from locus.core.events import HandoffEvent
 from locus.multiagent._handoff_runner import (
     build_runner,
     check_contract,
@@ -72,6 +77,7 @@ from locus.multiagent._handoff_types import (
     HandoffResult,
 )
 from locus.multiagent._pattern import PatternBase, emit, extend, new_id
+from locus.multiagent.graph import publish_typed_event
 from locus.multiagent.specialist import parse_confidence
 
 if TYPE_CHECKING:
@@ -88,6 +94,7 @@ __all__ = [
     "HandoffContext",
     "HandoffContract",
     "HandoffError",
+    "HandoffEvent",
     "HandoffLoopError",
     "HandoffOutputError",
     "HandoffReason",
@@ -295,11 +302,14 @@ class Handoff(PatternBase[HandoffResult]):
         contexts = state.get("contexts") or []
         context = HandoffContext.model_validate(contexts[-1]) if contexts else None
         if context is not None:
-            emit(
-                "multiagent.handoff.completed",
-                from_agent=context.source_agent_id,
-                to_agent=current.id,
-                reason=context.reason.value,
+            publish_typed_event(
+                HandoffEvent(
+                    source_agent_id=context.source_agent_id,
+                    target_agent_id=current.id,
+                    reason=context.reason.value,
+                    context_summary=context.conversation_summary,
+                    handoff_id=context.handoff_id,
+                )
             )
         prompt = current.receive_handoff(context) if context is not None else state["task"]
         contract = current.contract if context is not None else None
@@ -344,8 +354,8 @@ class Handoff(PatternBase[HandoffResult]):
             )
             emit(
                 "multiagent.handoff.requested",
-                from_agent=current.id,
-                to_agent=target_id,
+                source_agent_id=current.id,
+                target_agent_id=target_id,
                 reason=new.reason.value,
             )
             return Command(

@@ -39,6 +39,7 @@ _TYPED_EMITTERS: dict[str, str] = {
     "agent.interrupt": "locus.agent / locus.multiagent.graph",
     "agent.error": "locus.agent",
     "agent.terminate": "locus.loop (Terminate node)",
+    "multiagent.handoff.completed": "locus.multiagent.handoff",
 }
 
 

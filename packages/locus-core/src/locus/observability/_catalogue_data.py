@@ -214,13 +214,7 @@ AGENT_EVENTS: tuple[tuple[str, str, tuple[str, ...], str], ...] = (
     (
         "multiagent.handoff.requested",
         "An agent called a transfer tool to hand the conversation to another.",
-        ("from_agent", "to_agent", "reason"),
-        _HANDOFF,
-    ),
-    (
-        "multiagent.handoff.completed",
-        "The receiving agent took over the conversation.",
-        ("from_agent", "to_agent", "reason"),
+        ("source_agent_id", "target_agent_id", "reason"),
         _HANDOFF,
     ),
     (

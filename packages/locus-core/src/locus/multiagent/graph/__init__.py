@@ -52,7 +52,7 @@ from locus.multiagent.graph._agent import final_text
 from locus.multiagent.graph._builder import Graph, StateGraph, create_graph
 from locus.multiagent.graph._compiled import CompiledGraph
 from locus.multiagent.graph._draw import DrawableGraph
-from locus.multiagent.graph._events import emit_custom, publish_node_event
+from locus.multiagent.graph._events import emit_custom, publish_node_event, publish_typed_event
 from locus.multiagent.graph._types import (
     END,
     START,
@@ -93,4 +93,5 @@ __all__ = [
     "final_text",
     "interrupt",
     "publish_node_event",
+    "publish_typed_event",
 ]

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from locus.multiagent.graph._types import GraphEvent
 
 if TYPE_CHECKING:
+    from locus.core.events import LocusEvent
     from locus.multiagent.graph._tasks import Out, Task
 
 __all__ = [
@@ -18,13 +19,14 @@ __all__ = [
     "emit_custom",
     "graph_event",
     "publish_node_event",
+    "publish_typed_event",
     "routed_events",
 ]
 
 CUSTOM_EVENT = "multiagent.graph.custom"
 """``event_type`` of what :func:`emit_custom` reports."""
 
-STEP_EVENTS: ContextVar[list[GraphEvent] | None] = ContextVar("locus_graph_step", default=None)
+STEP_EVENTS: ContextVar[list[LocusEvent] | None] = ContextVar("locus_graph_step", default=None)
 
 
 def publish_node_event(event_type: str, **data: Any) -> None:
@@ -37,6 +39,18 @@ def publish_node_event(event_type: str, **data: Any) -> None:
     events = STEP_EVENTS.get()
     if events is not None:
         events.append(graph_event(event_type, **data))
+
+
+def publish_typed_event(event: LocusEvent) -> None:
+    """Report a typed event (a :class:`~locus.core.events.LocusEvent`) from inside a running node.
+
+    As :func:`publish_node_event`, but the ``"events"``/``"debug"`` streams
+    yield ``event`` itself (so a consumer matches on its class) and the
+    EventBus gets its ``bus_data()``.
+    """
+    events = STEP_EVENTS.get()
+    if events is not None:
+        events.append(event)
 
 
 def emit_custom(data: Any, *, node_id: str | None = None) -> None:

@@ -33,6 +33,7 @@ from locus.multiagent.graph._types import END, GraphEvent, GraphRecursionError
 
 if TYPE_CHECKING:
     from locus.checkpoint._thread_run import ThreadRun
+    from locus.core.events import LocusEvent
     from locus.core.interrupt import InterruptHandler
     from locus.multiagent.graph._shape import Branch
 
@@ -99,7 +100,7 @@ class Run(NodeExecution):
         self.interrupts: list[tuple[str, InterruptValue]] = []
         self.idle_scopes = graph._idle_scopes
         """Reused scopes of sync nodes run inline without answers (see ``_enter``)."""
-        self.events: list[GraphEvent] | None = None
+        self.events: list[LocusEvent] | None = None
         self.thread_id: str | None = None
         self.checkpoint_id: str | None = None
         self.save_lock: asyncio.Lock | None = None
@@ -128,8 +129,8 @@ class Run(NodeExecution):
                 outs = await self._run_step(tasks)
                 if self.events:
                     for event in self.events:
-                        if bus and event.event is None:  # an Agent publishes its own events
-                            emit(event.event_type, event.data)
+                        if bus and not _wrapped(event):  # an Agent publishes its own events
+                            emit(event.event_type, event.bus_data())
                         if mode is not None and mode in _EVENT_MODES:
                             item = _stream_item(mode, event)
                             if item is not None:
@@ -353,10 +354,17 @@ class Run(NodeExecution):
 _EVENT_MODES = frozenset({"events", "debug", "custom", "nodes"})
 
 
-def _stream_item(mode: str, event: GraphEvent) -> Any:
+def _wrapped(event: LocusEvent) -> bool:
+    """Whether ``event`` wraps an Agent node's own event (which the Agent published already)."""
+    return isinstance(event, GraphEvent) and event.event is not None
+
+
+def _stream_item(mode: str, event: LocusEvent) -> Any:
     """What ``astream`` yields for ``event`` in an event-based ``mode`` (``None``: nothing)."""
     if mode == "custom":
-        return event.data.get("data") if event.event_type == CUSTOM_EVENT else None
+        if isinstance(event, GraphEvent) and event.event_type == CUSTOM_EVENT:
+            return event.data.get("data")
+        return None
     if mode == "nodes":
         return event if event.event_type in _NODE_LIFECYCLE else None
     return event

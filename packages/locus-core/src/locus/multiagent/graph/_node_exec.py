@@ -24,9 +24,9 @@ from locus.multiagent.graph._events import (
 )
 from locus.multiagent.graph._shape import GraphShape
 from locus.multiagent.graph._tasks import NODE, NodeContext, Out, Task, to_out
-from locus.multiagent.graph._types import GraphEvent
 
 if TYPE_CHECKING:
+    from locus.core.events import LocusEvent
     from locus.core.interrupt import InterruptHandler
     from locus.multiagent.graph._nodes import NodeSpec
 
@@ -52,7 +52,7 @@ class NodeExecution:
     resumes: dict[str, list[Any]]
     subgraphs: dict[str, dict[str, Any]]
     idle_scopes: dict[str, InterruptScope]
-    events: list[GraphEvent] | None
+    events: list[LocusEvent] | None
 
     def _enter(self, task: Task, spec: NodeSpec, inline: bool = False) -> Any:
         # Every run of a node opens its scope (also the first run): it is what

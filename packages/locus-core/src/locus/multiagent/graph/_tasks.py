@@ -11,8 +11,8 @@ from locus.core.interrupt import InterruptException, InterruptValue
 from locus.core.send import Send
 
 if TYPE_CHECKING:
+    from locus.core.events import LocusEvent
     from locus.core.interrupt import InterruptHandler
-    from locus.multiagent.graph._types import GraphEvent
 
 __all__ = ["NODE", "NodeContext", "Out", "SubgraphInterrupt", "Task", "current_node", "to_out"]
 
@@ -31,7 +31,7 @@ class NodeContext:
 
     node: str
     step: int
-    events: list[GraphEvent] | None
+    events: list[LocusEvent] | None
     handler: InterruptHandler | None
     position: dict[str, Any] | None = None
 

@@ -44,8 +44,9 @@ class StreamMode(StrEnum):
         UPDATES: ``{node: update}`` for each node of each superstep.
         NODES: Node lifecycle :class:`GraphEvent` s (started, completed, routed).
         CUSTOM: The values nodes pass to :func:`~locus.multiagent.graph.emit_custom`.
-        DEBUG: Every :class:`GraphEvent` (same as ``EVENTS``).
-        EVENTS: Every :class:`GraphEvent`.
+        DEBUG: Every event (same as ``EVENTS``).
+        EVENTS: Every :class:`GraphEvent`, and the typed events nodes report
+            (:class:`~locus.core.events.HandoffEvent` from the handoff pattern).
     """
 
     VALUES = "values"
