@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from locus.core.events import LocusEvent
+from locus.core.interrupt import InterruptScope
 from locus.core.messages import ToolCall, ToolResult
 from locus.core.state import AgentState
 
@@ -44,3 +45,15 @@ class Turn:
     resumes: Mapping[str, list[Any]]
     checked: Collection[str] = ()
     inflight: dict[str, asyncio.Future[ToolResult]] = field(default_factory=dict)
+    asked: dict[str, int] = field(default_factory=dict)
+    """``interrupt()`` calls each call's ``before_tool_call`` hooks made, by call id."""
+
+    def scope(self, call: ToolCall) -> InterruptScope:
+        """A fresh interrupt scope for ``call``, after the answers its hooks consumed.
+
+        A call's ``before_tool_call`` hooks and then its body share the call's
+        answers, in that order: a hook asking first (a steering pause) gets the
+        first answer, and the body's own ``interrupt()`` calls the ones after it.
+        """
+        answers = list(self.resumes.get(call.id, ()))
+        return InterruptScope(call.name, self.agent_name, answers, self.asked.get(call.id, 0))

@@ -21,7 +21,6 @@ from locus.core.errors import ToolValidationError
 from locus.core.events import ToolCompleteEvent, ToolStartEvent
 from locus.core.interrupt import (
     InterruptException,
-    InterruptScope,
     enter_interrupt_scope,
     exit_interrupt_scope,
 )
@@ -183,9 +182,21 @@ class ToolExecutor:
         arguments = dict(call.arguments)
         checked = call.id in turn.checked  # screened by the caller; a hook may replace them
         if self.hooks is not None and self.hooks.has("before_tool_call"):
-            decision = await self.hooks.before_tool_call(
-                agent=turn.agent, state=turn.state, tool_call=call, tool=target, arguments=arguments
-            )
+            # a hook may pause the call for a human: interrupt() in the call's scope
+            scope = turn.scope(call)
+            token = enter_interrupt_scope(scope)
+            try:
+                decision = await self.hooks.before_tool_call(
+                    agent=turn.agent,
+                    state=turn.state,
+                    tool_call=call,
+                    tool=target,
+                    arguments=arguments,
+                )
+            finally:
+                exit_interrupt_scope(token)
+            if scope.calls:
+                turn.asked[call.id] = scope.calls
             if decision.cancel:
                 reason = decision.reason or "cancelled by a hook"
                 outcome = self._error(call, f"Tool call cancelled: {reason}", arguments)
@@ -272,8 +283,7 @@ class ToolExecutor:
         inline = getattr(target, "inline", False) is True
         timeout = None if inline else getattr(target, "timeout", None) or self.default_timeout
         started = time.perf_counter()
-        scope = InterruptScope(call.name, turn.agent_name, list(turn.resumes.get(call.id, ())))
-        token = enter_interrupt_scope(scope)
+        token = enter_interrupt_scope(turn.scope(call))
         try:
             if isinstance(target, Tool):
                 # built only for a tool that can use it

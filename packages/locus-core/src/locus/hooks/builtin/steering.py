@@ -11,6 +11,18 @@ decisions, so the loop needs nothing special:
 - ``GUIDE`` (redirect): do not run the call; the model gets ``guidance`` as
   the call's result and chooses again. For an answer, the caller gets the
   guidance instead of the answer.
+- ``INTERRUPT`` (tool calls only): pause the run before the call, as a
+  tool's :func:`~locus.core.interrupt.interrupt` does: the run stops with
+  ``Interrupted(<tool>)`` and an interrupt whose payload carries the reason
+  and the question (``guidance``). Resuming the thread with the human's
+  answer runs the call (``"approve"``), skips it (``"no"``), rewrites it
+  (``{"action": "rewrite", "arguments": {...}}``) or redirects the model
+  (any other text); see :func:`decision_from_answer`.
+
+The judge decides once per tool call: the decision is kept in the run's
+state (``state.metadata["locus_steering"]``, by tool call id, until the call
+finishes), so a resumed call, in this process or another one sharing the
+checkpointer, is not judged again and runs at most once.
 
 Each decision is published as ``agent.steering.decided``.
 """
@@ -19,74 +31,38 @@ from __future__ import annotations
 
 import inspect
 import json
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from enum import StrEnum
 from typing import Any
 
+from locus.core.errors import ValidationError
+from locus.core.interrupt import interrupt
 from locus.core.messages import Message
 from locus.hooks._base import (
     AfterModelCallEvent,
+    AfterToolCallEvent,
     BeforeToolCallEvent,
     HookPriority,
     HookProvider,
     ToolCallDecision,
 )
 from locus.hooks._per_run import PerRun
+from locus.hooks.builtin._steering_decisions import (
+    DECISIONS_KEY,
+    SteeringAction,
+    SteeringDecision,
+    decision_from_answer,
+    steering_record,
+    tool_decision,
+)
 
 __all__ = [
     "SteeringAction",
     "SteeringContext",
     "SteeringDecision",
     "SteeringHook",
+    "decision_from_answer",
 ]
-
-
-class SteeringAction(StrEnum):
-    """What the judge decided."""
-
-    PROCEED = "proceed"
-    REWRITE = "rewrite"
-    GUIDE = "guide"
-
-
-@dataclass(frozen=True)
-class SteeringDecision:
-    """A judge's verdict on one proposal.
-
-    Attributes:
-        action: Proceed, rewrite or guide.
-        reason: Why (shown in events and to the model).
-        guidance: For ``GUIDE``: what the model (or the caller) should do instead.
-        arguments: For ``REWRITE`` of a tool call: the arguments to use.
-        answer: For ``REWRITE`` of an answer: the text to return.
-        timestamp: When it was decided.
-    """
-
-    action: SteeringAction
-    reason: str = ""
-    guidance: str = ""
-    arguments: dict[str, Any] | None = None
-    answer: str | None = None
-    timestamp: datetime = field(default_factory=lambda: datetime.now(UTC))
-
-    @classmethod
-    def proceed(cls, reason: str = "") -> SteeringDecision:
-        """Allow the proposal."""
-        return cls(SteeringAction.PROCEED, reason)
-
-    @classmethod
-    def rewrite(
-        cls, *, arguments: dict[str, Any] | None = None, answer: str | None = None, reason: str = ""
-    ) -> SteeringDecision:
-        """Replace the call's arguments, or the answer's text."""
-        return cls(SteeringAction.REWRITE, reason, arguments=arguments, answer=answer)
-
-    @classmethod
-    def guide(cls, guidance: str, reason: str = "") -> SteeringDecision:
-        """Refuse the proposal and say what to do instead."""
-        return cls(SteeringAction.GUIDE, reason, guidance=guidance)
 
 
 @dataclass
@@ -113,9 +89,17 @@ class SteeringContext:
         return (
             f"Policy:\n{self.policy}\n\nTool calls so far: {history}\n\n"
             f"Proposal: {json.dumps(proposal, default=str)}\n\n"
-            'Answer with JSON: {"action": "proceed" | "rewrite" | "guide", "reason": str, '
+            f'Answer with JSON: {{"action": {_actions(proposal)}, "reason": str, '
             '"guidance": str, "arguments": object | null, "answer": str | null}'
         )
+
+
+def _actions(proposal: dict[str, Any]) -> str:
+    """The actions a judge may answer for ``proposal`` (only a tool call can be paused)."""
+    names = ["proceed", "rewrite", "guide"]
+    if proposal.get("kind") == "tool_call":
+        names.append("interrupt")
+    return " | ".join(f'"{n}"' for n in names)
 
 
 Judge = Callable[
@@ -124,7 +108,7 @@ Judge = Callable[
 
 
 class SteeringHook(HookProvider):
-    """Let a judge allow, rewrite or redirect tool calls (and optionally answers).
+    """Let a judge allow, rewrite, redirect or pause tool calls (and optionally check answers).
 
     Args:
         judge: ``judge(context, proposal) -> SteeringDecision`` (sync or async).
@@ -136,8 +120,18 @@ class SteeringHook(HookProvider):
         policy: The written policy for the model judge.
         evaluate_tools: Judge tool calls.
         evaluate_responses: Judge final answers (turns without tool calls).
+        interrupt_tools: Names of tools whose every call pauses for a human
+            (``INTERRUPT``) without asking the judge. With it, ``judge`` and
+            ``model`` may both be omitted: other calls then proceed.
         priority: Hook order (default ``HookPriority.HIGH``).
         max_runs: Runs whose contexts are kept in memory (oldest dropped first).
+
+    ``INTERRUPT`` pauses the run like a tool's ``interrupt()`` (see
+    ``docs/interrupts.md``): give the agent a checkpointer and answer with
+    ``agent.resume(thread_id, answer=...)`` (or ``Command(resume=...)``); the
+    answer is read by :func:`decision_from_answer`. A judge returning
+    ``INTERRUPT`` for an answer raises ``ValidationError`` (a model judge's
+    verdict proceeds instead).
 
     Each run has its own :class:`SteeringContext`, keyed by ``state.run_id``:
     with concurrent runs of one agent the judge sees only the run it judges
@@ -158,15 +152,20 @@ class SteeringHook(HookProvider):
         policy: str = "",
         evaluate_tools: bool = True,
         evaluate_responses: bool = False,
+        interrupt_tools: Iterable[str] | None = None,
         priority: int = HookPriority.HIGH,
         max_runs: int = 1000,
     ) -> None:
-        if (judge is None) == (model is None):
-            from locus.core.errors import ValidationError
-
+        self.interrupt_tools = frozenset(interrupt_tools or ())
+        if judge is not None and model is not None:
             raise ValidationError(
-                "SteeringHook needs exactly one judge: a function judge(context, proposal) "
-                "or model=<a model> with policy='...'"
+                "SteeringHook takes one judge: a function judge(context, proposal) "
+                "or model=<a model> with policy='...', not both"
+            )
+        if judge is None and model is None and not self.interrupt_tools:
+            raise ValidationError(
+                "SteeringHook needs a judge: a function judge(context, proposal), "
+                "model=<a model> with policy='...', or interrupt_tools={...}"
             )
         self.judge = judge
         self.model = model
@@ -195,21 +194,47 @@ class SteeringHook(HookProvider):
         return self._contexts.setdefault(run_id, lambda: SteeringContext(policy=self.policy))
 
     async def before_tool_call(self, event: BeforeToolCallEvent) -> ToolCallDecision | None:
-        if not self.evaluate_tools:
-            return None
         name = event.tool_call.name
-        context = self._context(event.state.run_id)
-        proposal = {"kind": "tool_call", "tool": name, "arguments": dict(event.arguments)}
-        decision = await self._decide(proposal, context)
-        context.record_tool_call(name, dict(event.arguments), decision.action.value)
-        if decision.action is SteeringAction.REWRITE and decision.arguments is not None:
-            return ToolCallDecision.replace(decision.arguments)
-        if decision.action is SteeringAction.GUIDE:
-            reason = decision.reason or "redirected by the steering policy"
-            return ToolCallDecision.block(
-                reason, result=f"Not run ({reason}). Guidance: {decision.guidance}"
-            )
-        return None
+        paused = name in self.interrupt_tools
+        if not paused and (not self.evaluate_tools or (self.judge is None and self.model is None)):
+            return None
+        decided: dict[str, Any] = event.state.metadata.setdefault(DECISIONS_KEY, {})
+        record = decided.get(event.tool_call.id)
+        if record is None:  # not judged yet (a resumed call was: its decision stands)
+            arguments = dict(event.arguments)
+            context = self._context(event.state.run_id)
+            proposal = {"kind": "tool_call", "tool": name, "arguments": arguments}
+            if paused:
+                decision = self._publish(
+                    SteeringDecision.interrupt(f"{name} is in interrupt_tools"), proposal
+                )
+            else:
+                decision = await self._decide(proposal, context)
+            context.record_tool_call(name, arguments, decision.action.value)
+            record = steering_record(decision, name, arguments)
+            decided[event.tool_call.id] = record
+        if record["action"] == SteeringAction.INTERRUPT:
+            # raises InterruptException (the run pauses) until the thread is resumed with an answer
+            answer = interrupt(record["payload"], source="steering")
+            human = decision_from_answer(answer)
+            if not record.get("answered"):
+                record["answered"] = True
+                proposal = {"kind": "tool_call", "tool": name, "arguments": record["arguments"]}
+                self._publish(human, proposal)
+            return tool_decision(human.action, human.reason, human.guidance, human.arguments)
+        return tool_decision(
+            SteeringAction(record["action"]),
+            record["reason"],
+            record["guidance"],
+            record["arguments"],
+        )
+
+    def after_tool_call(self, event: AfterToolCallEvent) -> None:
+        decided = event.state.metadata.get(DECISIONS_KEY)
+        if isinstance(decided, dict):
+            decided.pop(event.tool_call.id, None)  # the call finished: its decision is spent
+            if not decided:
+                del event.state.metadata[DECISIONS_KEY]
 
     async def after_model_call(self, event: AfterModelCallEvent) -> Any:
         response = event.response
@@ -219,6 +244,11 @@ class SteeringHook(HookProvider):
         context.model_calls += 1
         proposal = {"kind": "answer", "text": response.message.content or ""}
         decision = await self._decide(proposal, context)
+        if decision.action is SteeringAction.INTERRUPT:
+            raise ValidationError(
+                "the steering judge returned INTERRUPT for an answer; only a tool call can "
+                "be paused for a human. Return proceed, rewrite(answer=...) or guide(...)"
+            )
         text = None
         if decision.action is SteeringAction.REWRITE and decision.answer is not None:
             text = decision.answer
@@ -235,12 +265,14 @@ class SteeringHook(HookProvider):
         else:
             decision = await self._ask_model(proposal, context)
         if not isinstance(decision, SteeringDecision):
-            from locus.core.errors import ValidationError
-
             raise ValidationError(
                 f"the steering judge returned {decision!r}; return a SteeringDecision "
-                "(SteeringDecision.proceed(), .rewrite(...), .guide(...))"
+                "(SteeringDecision.proceed(), .rewrite(...), .guide(...), .interrupt(...))"
             )
+        return self._publish(decision, proposal)
+
+    def _publish(self, decision: SteeringDecision, proposal: dict[str, Any]) -> SteeringDecision:
+        """Log ``decision`` in :attr:`decisions` and publish it as ``agent.steering.decided``."""
         self.decisions.append(decision)
         from locus.observability import emit
 
@@ -265,8 +297,11 @@ class SteeringHook(HookProvider):
         try:
             data = json.loads(text[text.find("{") : text.rfind("}") + 1])
             arguments, answer = data.get("arguments"), data.get("answer")
+            action = SteeringAction(data.get("action", "proceed"))
+            if action is SteeringAction.INTERRUPT and proposal["kind"] != "tool_call":
+                return SteeringDecision.proceed("interrupt applies to tool calls; answer kept")
             return SteeringDecision(
-                SteeringAction(data.get("action", "proceed")),
+                action,
                 reason=str(data.get("reason") or ""),
                 guidance=str(data.get("guidance") or ""),
                 arguments=arguments if isinstance(arguments, dict) else None,
