@@ -25,6 +25,7 @@ from locus.checkpoint._delta import (
     rest_of,
 )
 from locus.checkpoint._records import CheckpointRecord
+from locus.core._edits import current_epoch
 from locus.core.errors import CheckpointSerializationError
 from locus.core.state import AgentState
 
@@ -59,6 +60,7 @@ class Loaded:
             expires_at=record.expires_at,
             created_at=record.created_at,
             size=len(record.payload),
+            epoch=current_epoch(),  # the items are new: no one could edit them yet
         )
 
 

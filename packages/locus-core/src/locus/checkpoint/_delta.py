@@ -19,10 +19,19 @@ call; records older than the newest snapshot among them are not needed.
 
 What changed is found without serialising the history: ``messages`` and
 ``tool_executions`` are compared with the cached base by object identity,
-then equality (items are appended or replaced, never edited in place: the
-contract :func:`locus.core._copy.fork_state` already relies on), the idempotency
-ledger by a shallow copy of each record's fields (the ledger completes
-records in place), every other field by its JSON form.
+then equality, the idempotency ledger by a shallow copy of each record's
+fields (the ledger completes records in place), every other field by its
+JSON form.
+
+The base shares its items with the caller's state, so an item edited in
+place compares equal to itself. Assigning a field of a :class:`Message` or
+:class:`ToolExecution` is therefore noted (:mod:`locus.core._edits`): a base
+remembers the edit epoch it was taken at, a save rewrites the history from
+the first base item edited since (a snapshot when the edit log overflowed),
+and a load does not serve such a base from the cache. A change *inside* a
+field's value (``m.metadata["k"] = v``, ``m.tool_calls.append(c)``, a
+content part) is not seen: such items must be replaced, not edited (the
+contract :func:`locus.core._copy.fork_state` relies on too).
 """
 
 from __future__ import annotations
@@ -38,6 +47,7 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 from pydantic import ValidationError as PydanticValidationError
 
 from locus.checkpoint._records import CheckpointRecord
+from locus.core._edits import unedited_prefix
 from locus.core.errors import CheckpointSerializationError
 from locus.core.messages import Message
 from locus.core.state import AgentState, IdempotencyRecord, ToolExecution
@@ -86,6 +96,8 @@ class Base:
         expires_at: Expiry shared by the chain (``None`` without a ttl).
         created_at: The record's ``created_at`` (with ``size``, tells a replaced record).
         size: Length of the record's payload.
+        epoch: Edit epoch (:func:`locus.core._edits.current_epoch`) taken before
+            the items were read: edits after it are not in the stored record.
     """
 
     checkpoint_id: str
@@ -100,6 +112,7 @@ class Base:
     expires_at: float | None
     created_at: float = 0.0
     size: int = 0
+    epoch: int = 0
 
     def matches(self, record: CheckpointRecord) -> bool:
         """Whether ``record`` is the stored checkpoint this base was taken from."""
@@ -109,6 +122,14 @@ class Base:
             and len(record.payload) == self.size
             and record.schema_version == self.version
         )
+
+    def unedited(self) -> tuple[int, int] | None:
+        """How many leading messages and tool executions are still as stored.
+
+        ``None`` when unknown (more edits happened than the log holds).
+        """
+        kept = unedited_prefix(self.epoch, self.messages, self.tools)
+        return None if kept is None else (kept[0], kept[1])
 
     def state(self) -> AgentState:
         """A new state equal to the base's, sharing its (never edited) history items."""
@@ -137,6 +158,7 @@ def remember(
     full_bytes: int,
     chain_bytes: int,
     expires_at: float | None,
+    epoch: int,
     created_at: float = 0.0,
     size: int = 0,
 ) -> Base:
@@ -154,6 +176,7 @@ def remember(
         expires_at=expires_at,
         created_at=created_at,
         size=size,
+        epoch=epoch,
     )
 
 
@@ -173,15 +196,20 @@ def _kept(items: Sequence[Any], base: Sequence[Any]) -> int:
     return n
 
 
-def encode_delta(state: AgentState, base: Base, rest: dict[str, Any]) -> str:
+def encode_delta(
+    state: AgentState, base: Base, rest: dict[str, Any], unedited: tuple[int, int]
+) -> str:
     """The delta envelope turning ``base`` into ``state`` (JSON text).
+
+    ``unedited`` is :meth:`Base.unedited`: items from the first one edited in
+    place since the base was taken are written again.
 
     Raises:
         PydanticSerializationError, ValueError, TypeError, RecursionError: a new
             value cannot be written as JSON (the caller names the thread).
     """
-    mk = _kept(state.messages, base.messages)
-    tk = _kept(state.tool_executions, base.tools)
+    mk = min(_kept(state.messages, base.messages), unedited[0])
+    tk = min(_kept(state.tool_executions, base.tools), unedited[1])
     changed = {
         key: rec
         for key, rec in state.idempotency.items()

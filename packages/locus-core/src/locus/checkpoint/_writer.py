@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from pydantic_core import PydanticSerializationError
 
 from locus.checkpoint._delta import Base, encode_delta, remember, rest_of
+from locus.core._edits import current_epoch
 from locus.core.errors import CheckpointConflictError, CheckpointSerializationError
 from locus.core.state import AgentState
 
@@ -35,15 +36,21 @@ def encode(
 ) -> tuple[str, Base]:
     """The payload to store for ``state`` and the :class:`Base` it leaves for the next save.
 
+    A snapshot when ``base`` is unusable (none, another schema, a long
+    chain, a ttl it cannot outlive) or the edit log no longer tells which of
+    its items were edited in place since it was taken.
+
     Raises:
         locus.core.errors.CheckpointSerializationError: ``state`` holds a value
             that cannot be written as JSON.
     """
+    epoch = current_epoch()  # before reading the items: a later edit is seen by the next save
     base = _usable(cp, base, now)
+    unedited = None if base is None else base.unedited()
     try:
         rest = rest_of(state)
-        if base is not None:
-            delta = encode_delta(state, base, rest)
+        if base is not None and unedited is not None:
+            delta = encode_delta(state, base, rest, unedited)
             snapshot_bytes = base.full_bytes - base.chain_bytes
             if base.chain_bytes + len(delta) <= cp.delta_max_fraction * snapshot_bytes:
                 return delta, remember(
@@ -55,6 +62,7 @@ def encode(
                     full_bytes=base.full_bytes + len(delta),
                     chain_bytes=base.chain_bytes + len(delta),
                     expires_at=base.expires_at,
+                    epoch=epoch,
                 )
     except (PydanticSerializationError, ValueError, TypeError, RecursionError) as exc:
         raise CheckpointSerializationError(
@@ -73,6 +81,7 @@ def encode(
         full_bytes=len(payload),
         chain_bytes=0,
         expires_at=expires,
+        epoch=epoch,
     )
 
 

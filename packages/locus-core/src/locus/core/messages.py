@@ -14,6 +14,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from locus.core._edits import note_edit
 from locus.core.limits import (
     DEFAULT_LIMITS,
     Limits,
@@ -150,6 +151,11 @@ class ToolResult(BaseModel):
 class Message(BaseModel):
     """A message in the conversation.
 
+    Assigning a field of a saved message (``m.content = "redacted"``) is seen
+    by the next checkpoint save; changing a value inside a field
+    (``m.metadata["k"] = v``, ``m.tool_calls.append(...)``) is not: replace
+    the message, ``state.messages[i] = m.model_copy(update=...)``.
+
     Attributes:
         role: Who speaks.
         content: Text content; ``None`` for an assistant turn that only calls tools.
@@ -171,6 +177,11 @@ class Message(BaseModel):
     name: str | None = None
     reasoning: str | None = None
     metadata: dict[str, Any] = Field(default_factory=dict)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        # a saved message edited in place must reach the next delta checkpoint
+        super().__setattr__(name, value)
+        note_edit(self)
 
     @classmethod
     def system(cls, content: str) -> Message:

@@ -16,6 +16,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from locus.core._edits import note_edit
 from locus.core.messages import Message
 
 __all__ = [
@@ -101,6 +102,9 @@ _USAGE_FIELDS = frozenset(TokenUsage.model_fields)
 class ToolExecution(BaseModel):
     """One tool call as it ran (or was answered from the ledger).
 
+    As for :class:`~locus.core.messages.Message`, assigning a field is seen by
+    the next checkpoint save; changing a value inside one (``arguments``) is not.
+
     Attributes:
         tool_call_id: The model's call id.
         name: Tool name.
@@ -129,6 +133,11 @@ class ToolExecution(BaseModel):
     in_doubt: bool = False
     run_id: str | None = None
     traceback: str | None = None
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        # an execution edited in place after a save must reach the next delta checkpoint
+        super().__setattr__(name, value)
+        note_edit(self)
 
     @property
     def tool_name(self) -> str:

@@ -17,6 +17,7 @@ import pytest
 
 from locus.checkpoint._base import BaseCheckpointer, CheckpointRecord
 from locus.checkpoint._delta import is_delta
+from locus.core._edits import EDIT_LOG_SIZE
 from locus.core.errors import CheckpointSerializationError
 from locus.core.messages import Message
 from locus.core.state import AgentState, IdempotencyRecord, ToolExecution
@@ -125,6 +126,89 @@ class DeltaConformance:
         loaded = await checkpointer.load(t, cid)
         assert loaded is not None
         assert _dump(loaded) == _dump(state)
+
+    async def _stored(self, cp: BaseCheckpointer, t: str, cid: str, other: str) -> AgentState:
+        """Checkpoint ``cid`` as the store holds it: the cache is moved to ``other`` first."""
+        assert await cp.load(t, other) is not None
+        loaded = await cp.load(t, cid)
+        assert loaded is not None
+        record = await cp.load_record(t, cid)
+        assert record is not None
+        materialised = cp.serde.loads(record.payload, thread_id=t, checkpoint_id=cid)
+        assert _dump(materialised) == _dump(loaded)
+        return loaded
+
+    async def test_message_edited_in_place_is_saved(self, checkpointer: BaseCheckpointer) -> None:
+        t = self.tid()
+        state, saved = await self._thread(checkpointer, t, 6)
+        before = saved[-1][0]
+        state.messages[3].content = "redacted"  # a saved message, edited in place
+        state.messages[3].name = "editor"
+        cid = await checkpointer.save(state, t)
+        record = await checkpointer._read(t, cid)
+        assert record is not None
+        assert is_delta(record.payload)  # still a delta: from the edited message on
+        edited = await self._stored(checkpointer, t, cid, before)
+        assert edited.messages[3].content == "redacted"
+        assert edited.messages[3].name == "editor"
+        assert _dump(edited) == _dump(state)
+        old = await checkpointer.load(t, before)  # the checkpoint before the edit keeps its text
+        assert old is not None
+        assert _dump(old) == saved[-1][1]
+        assert old.messages[3].content == saved[-1][1]["messages"][3]["content"] != "redacted"
+
+    async def test_tool_execution_edited_in_place_is_saved(
+        self, checkpointer: BaseCheckpointer
+    ) -> None:
+        t = self.tid()
+        state, saved = await self._thread(checkpointer, t, 6)
+        state.tool_executions[0].result = "scrubbed"
+        state.tool_executions[2].error = "late error"
+        cid = await checkpointer.save(state, t)
+        edited = await self._stored(checkpointer, t, cid, saved[-1][0])
+        assert edited.tool_executions[0].result == "scrubbed"
+        assert edited.tool_executions[2].error == "late error"
+        assert _dump(edited) == _dump(state)
+        old = await checkpointer.load(t, saved[-1][0])
+        assert old is not None
+        assert old.tool_executions[0].result == "0"
+
+    async def test_load_after_an_in_place_edit_returns_what_is_stored(
+        self, checkpointer: BaseCheckpointer
+    ) -> None:
+        t = self.tid()
+        state, saved = await self._thread(checkpointer, t, 6)
+        state.messages[3].content = "not saved yet"
+        state.tool_executions[1].result = "not saved either"
+        latest = await checkpointer.load(t)  # not the cached (edited) items
+        assert latest is not None
+        assert _dump(latest) == saved[-1][1]
+        assert latest.messages[3].content != "not saved yet"
+        assert state.messages[3].content == "not saved yet"  # the caller's state is left alone
+        cid = await checkpointer.save(state, t)  # then saving the edited state writes it
+        edited = await self._stored(checkpointer, t, cid, saved[-1][0])
+        assert _dump(edited) == _dump(state)
+
+    async def test_more_edits_than_the_log_holds_save_a_snapshot(
+        self, checkpointer: BaseCheckpointer
+    ) -> None:
+        t = self.tid()
+        state, saved = await self._thread(checkpointer, t, 4)
+        state.messages[2].content = "edited first"
+        for i in range(EDIT_LOG_SIZE):  # edits of other items push it out of the log
+            Message.user("elsewhere").content = str(i)
+        cid = await checkpointer.save(state, t)
+        record = await checkpointer._read(t, cid)
+        assert record is not None
+        assert not is_delta(record.payload)  # which items changed is unknown: a snapshot
+        edited = await self._stored(checkpointer, t, cid, saved[-1][0])
+        assert edited.messages[2].content == "edited first"
+        assert _dump(edited) == _dump(state)
+        state.messages.append(Message.user("after the snapshot"))
+        nxt = await checkpointer.save(state, t)  # the thread goes on with deltas
+        record = await checkpointer._read(t, nxt)
+        assert record is not None
+        assert is_delta(record.payload)
 
     async def test_deep_copied_history_still_saves_a_delta(
         self, checkpointer: BaseCheckpointer
