@@ -251,8 +251,9 @@ class BaseCheckpointer(CheckpointStorage):
             and cached.version == self.serde.schema_version
             and _intact(cached)
         ):
-            # the state this checkpointer saved or loaded last: no parse, and the
-            # caller's next save still diffs by identity against the same items
+            # the state this checkpointer saved or loaded last, none of its items
+            # edited in place since: no parse, and the caller's next save still
+            # diffs by identity against the same items
             emit_loaded(self.backend_name, thread_id, record.checkpoint_id)
             return cached.state(), record.checkpoint_id
         loaded = await resolve(self, record)

@@ -24,14 +24,13 @@ fields (the ledger completes records in place), every other field by its
 JSON form.
 
 The base shares its items with the caller's state, so an item edited in
-place compares equal to itself. Assigning a field of a :class:`Message` or
-:class:`ToolExecution` is therefore noted (:mod:`locus.core._edits`): a base
-remembers the edit epoch it was taken at, a save rewrites the history from
-the first base item edited since (a snapshot when the edit log overflowed),
-and a load does not serve such a base from the cache. A change *inside* a
-field's value (``m.metadata["k"] = v``, ``m.tool_calls.append(c)``, a
-content part) is not seen: such items must be replaced, not edited (the
-contract :func:`locus.core._copy.fork_state` relies on too).
+place would compare equal to itself: assigning a field of a :class:`Message`
+or :class:`ToolExecution` is noted (:mod:`locus.core._edits`), a base keeps
+the edit epoch it was taken at, and a save rewrites from the first base item
+edited since (a snapshot when the edit log overflowed). A change *inside* a
+field's value (``m.metadata["k"] = v``, ``m.tool_calls.append(c)``) is not
+seen: replace such items (the contract :func:`locus.core._copy.fork_state`
+relies on too).
 """
 
 from __future__ import annotations
@@ -132,7 +131,7 @@ class Base:
         return None if kept is None else (kept[0], kept[1])
 
     def state(self) -> AgentState:
-        """A new state equal to the base's, sharing its (never edited) history items."""
+        """A new state equal to the base's, sharing its history items (check :meth:`unedited`)."""
         state = AgentState.model_validate(copy.deepcopy(self.rest))
         state.messages = list(self.messages)
         state.tool_executions = list(self.tools)
