@@ -46,7 +46,7 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 from pydantic import ValidationError as PydanticValidationError
 
 from locus.checkpoint._records import CheckpointRecord
-from locus.core._edits import unedited_prefix
+from locus.core._edits import current_epoch, unedited_prefix
 from locus.core.errors import CheckpointSerializationError
 from locus.core.messages import Message
 from locus.core.state import AgentState, IdempotencyRecord, ToolExecution
@@ -127,6 +127,8 @@ class Base:
 
         ``None`` when unknown (more edits happened than the log holds).
         """
+        if self.epoch >= current_epoch():  # nothing edited since (the usual case)
+            return len(self.messages), len(self.tools)
         kept = unedited_prefix(self.epoch, self.messages, self.tools)
         return None if kept is None else (kept[0], kept[1])
 

@@ -77,5 +77,9 @@ def unedited_prefix(epoch: int, *lists: Sequence[object]) -> tuple[int, ...] | N
         return None
     ids = {id(item) for item in edited}
     return tuple(
-        next((i for i, item in enumerate(items) if id(item) in ids), len(items)) for items in lists
+        len(items) if ids.isdisjoint(map(id, items)) else _first(items, ids) for items in lists
     )
+
+
+def _first(items: Sequence[object], ids: set[int]) -> int:
+    return next(i for i, item in enumerate(items) if id(item) in ids)
