@@ -173,7 +173,7 @@ class BadDataConformance:
         too_deep: Any = deep
         for _ in range(100):
             too_deep = {"a": too_deep}
-        # history items are replaced, never edited in place (what delta saves rely on)
+        # replaced: a change inside a message's field would not be seen by a delta save
         deeper = ToolCall(id="deep", name="f", arguments=too_deep)
         state.messages[0] = Message(role=Role.ASSISTANT, tool_calls=[deeper])
         with pytest.raises(CheckpointSerializationError):

@@ -48,7 +48,7 @@ def _dump(state: AgentState) -> dict[str, Any]:
 
 
 class DeltaConformance:
-    """Long threads, forks, time travel, prune and TTL across delta chains."""
+    """Long threads, forks, time travel, prune, TTL and in-place edits across delta chains."""
 
     async def make_checkpointer(self, tmp_path: Path, **options: Any) -> BaseCheckpointer:
         raise NotImplementedError  # CheckpointerConformance's (the subclass's) wins

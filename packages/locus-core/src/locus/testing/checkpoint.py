@@ -113,7 +113,8 @@ class CheckpointerConformance(ConcurrencyConformance, BadDataConformance, DeltaC
     records, schema migration, hostile ids, damaged stored fields) and the
     delta suite (:class:`DeltaConformance`: long threads, forks and time
     travel on delta chains, prune across a snapshot boundary, TTL, a corrupt
-    or missing base named in the error, a second instance). Override
+    or missing base named in the error, a second instance, history items
+    edited in place after a save). Override
     :meth:`make_checkpointer` (and :meth:`close_checkpointer` when closing
     needs more than ``aclose()``). Backends that can only store valid
     JSON set ``stores_raw_text = False``.
