@@ -38,16 +38,23 @@ from __future__ import annotations
 import copy
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 from pydantic import ValidationError as PydanticValidationError
 
+from locus.checkpoint._delta_json import (
+    DELTA_FORMAT,
+    apply_json,
+    check_format,
+    corrupt,
+    parse_delta_json,
+    prefix,
+)
 from locus.checkpoint._records import CheckpointRecord
 from locus.core._edits import current_epoch, unedited_prefix
-from locus.core.errors import CheckpointSerializationError
 from locus.core.messages import Message
 from locus.core.state import AgentState, IdempotencyRecord, ToolExecution
 
@@ -65,8 +72,6 @@ __all__ = [
     "rest_of",
 ]
 
-DELTA_FORMAT = 1
-"""Version of the delta envelope's shape (``"d"``), independent of the state schema."""
 
 _HISTORY = frozenset({"messages", "tool_executions", "idempotency"})
 _DELTA_PREFIX = re.compile(r'\A\s*\{\s*"d"\s*:')
@@ -264,18 +269,6 @@ class Delta(BaseModel):
     tk: int = Field(ge=0)
 
 
-def _where(thread_id: str, checkpoint_id: str) -> str:
-    return f"checkpoint {checkpoint_id!r} of thread {thread_id!r}"
-
-
-def _check_format(d: Any, thread_id: str, checkpoint_id: str) -> None:
-    if isinstance(d, int) and d > DELTA_FORMAT:
-        raise CheckpointSerializationError(
-            f"{_where(thread_id, checkpoint_id)} is a delta of format d{d}, newer than this "
-            f"locus reads (d{DELTA_FORMAT}); upgrade locus-core to load it"
-        )
-
-
 def parse_delta(payload: str | bytes, thread_id: str, checkpoint_id: str) -> Delta:
     """Validate a delta envelope (typed: messages come back as :class:`Message`).
 
@@ -288,8 +281,8 @@ def parse_delta(payload: str | bytes, thread_id: str, checkpoint_id: str) -> Del
     except PydanticValidationError as exc:
         if any("recursion limit" in str(e.get("msg", "")) for e in exc.errors()):
             return _parse_deep(payload, thread_id, checkpoint_id)
-        raise _corrupt(thread_id, checkpoint_id, exc) from exc
-    _check_format(delta.d, thread_id, checkpoint_id)
+        raise corrupt(thread_id, checkpoint_id, exc) from exc
+    check_format(delta.d, thread_id, checkpoint_id)
     return delta
 
 
@@ -298,60 +291,7 @@ def _parse_deep(payload: str | bytes, thread_id: str, checkpoint_id: str) -> Del
     try:
         return Delta.model_validate(obj)
     except PydanticValidationError as exc:
-        raise _corrupt(thread_id, checkpoint_id, exc) from exc
-
-
-def _corrupt(thread_id: str, checkpoint_id: str, exc: Exception) -> CheckpointSerializationError:
-    return CheckpointSerializationError(
-        f"{_where(thread_id, checkpoint_id)} is a corrupt delta checkpoint: {exc}", cause=exc
-    )
-
-
-_JSON_SHAPE: dict[str, type | tuple[type, ...]] = {
-    "d": int,
-    "v": int,
-    "bs": str,
-    "ch": list,
-    "fs": dict,
-    "ia": dict,
-    "ix": list,
-    "ma": list,
-    "mk": int,
-    "ta": list,
-    "tk": int,
-}
-
-
-def parse_delta_json(payload: str | bytes, thread_id: str, checkpoint_id: str) -> dict[str, Any]:
-    """Parse a delta envelope to plain JSON values, checking its shape (not the state's).
-
-    Raises:
-        locus.core.errors.CheckpointSerializationError: it is not a delta
-            envelope of a format this locus reads.
-    """
-    try:
-        obj = json.loads(payload)
-    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
-        raise _corrupt(thread_id, checkpoint_id, exc) from exc
-    if not isinstance(obj, dict):
-        raise _corrupt(thread_id, checkpoint_id, ValueError("not a JSON object"))
-    _check_format(obj.get("d"), thread_id, checkpoint_id)
-    for key, kind in _JSON_SHAPE.items():
-        value = obj.get(key)
-        if not isinstance(value, kind) or isinstance(value, bool):
-            raise _corrupt(thread_id, checkpoint_id, ValueError(f"field {key!r} is {value!r:.60}"))
-    if obj["mk"] < 0 or obj["tk"] < 0:
-        raise _corrupt(thread_id, checkpoint_id, ValueError("negative kept count"))
-    return obj
-
-
-def _prefix(items: list[Any], kept: int, what: str, thread_id: str, cid: str) -> list[Any]:
-    if kept > len(items):
-        raise CheckpointSerializationError(
-            f"{_where(thread_id, cid)} is a corrupt delta: it keeps {kept} {what} of a base "
-            f"that has {len(items)}"
-        )
-    return items[:kept]
+        raise corrupt(thread_id, checkpoint_id, exc) from exc
 
 
 def apply_typed(
@@ -363,8 +303,8 @@ def apply_typed(
     ledger = snapshot.idempotency
     fields: dict[str, Any] = {}
     for cid, delta in deltas:
-        messages = _prefix(messages, delta.mk, "messages", thread_id, cid) + delta.ma
-        tools = _prefix(tools, delta.tk, "tool executions", thread_id, cid) + delta.ta
+        messages = prefix(messages, delta.mk, "messages", thread_id, cid) + delta.ma
+        tools = prefix(tools, delta.tk, "tool executions", thread_id, cid) + delta.ta
         if delta.ia or delta.ix:
             ledger = {k: r for k, r in ledger.items() if k not in delta.ix} | delta.ia
         fields.update(delta.fs)
@@ -372,46 +312,10 @@ def apply_typed(
         try:
             patch = AgentState.model_validate(fields)  # validates only the changed fields
         except PydanticValidationError as exc:
-            raise _corrupt(thread_id, deltas[-1][0], exc) from exc
+            raise corrupt(thread_id, deltas[-1][0], exc) from exc
         for key in fields:
             if key in AgentState.model_fields and key not in _HISTORY:
                 setattr(snapshot, key, getattr(patch, key))
     snapshot.messages, snapshot.tool_executions = messages, tools
     snapshot.idempotency = ledger
     return snapshot
-
-
-def apply_json(
-    envelope: Mapping[str, Any], deltas: Sequence[tuple[str, dict[str, Any]]], thread_id: str
-) -> dict[str, Any]:
-    """Reassemble a full envelope (plain JSON values) from a snapshot's and its deltas'.
-
-    Raises:
-        locus.core.errors.CheckpointSerializationError: the snapshot is not an
-            envelope or a delta does not fit it.
-    """
-    state = envelope.get("state")
-    if not isinstance(state, dict):
-        where = deltas[0][0] if deltas else "?"
-        raise CheckpointSerializationError(
-            f"the snapshot under {_where(thread_id, where)} is not a locus checkpoint envelope"
-        )
-    state = dict(state)
-    for cid, delta in deltas:
-        for key, kind in (("messages", list), ("tool_executions", list), ("idempotency", dict)):
-            if not isinstance(state.get(key, kind()), kind):
-                raise _corrupt(thread_id, cid, ValueError(f"its base's {key!r} is not a {kind}"))
-        state["messages"] = (
-            _prefix(state.get("messages", []), delta["mk"], "messages", thread_id, cid)
-            + delta["ma"]
-        )
-        state["tool_executions"] = (
-            _prefix(
-                state.get("tool_executions", []), delta["tk"], "tool executions", thread_id, cid
-            )
-            + delta["ta"]
-        )
-        ledger = {k: r for k, r in state.get("idempotency", {}).items() if k not in delta["ix"]}
-        state["idempotency"] = ledger | delta["ia"]
-        state.update(delta["fs"])
-    return {**envelope, "state": state}
