@@ -356,6 +356,20 @@ async def to_thread_us(n: int = 3000) -> float:
     return (time.process_time() - start) / n * 1e6
 
 
+async def worker_hop_us(n: int = 3000) -> float:
+    """CPU µs of one locus worker hop with nothing else on the loop.
+
+    The least a sync tool call costs here: a kept worker thread runs the body,
+    then wakes the loop through its self-pipe.
+    """
+    from locus.tools._workers import run_in_worker
+
+    start = time.process_time()
+    for i in range(n):
+        await run_in_worker(_noop, {"i": i})
+    return (time.process_time() - start) / n * 1e6
+
+
 async def main() -> None:
     peers: dict[str, Callable[[], Awaitable[Any]]] = {
         "locus": locus_run,
@@ -410,7 +424,8 @@ async def main() -> None:
         print(f"locus / original locus = {base / original:.2f}")
     print(
         f"\nthread hop floor on this machine (CPU us): bare two-thread round trip "
-        f"{thread_round_trip_us():.0f}, asyncio.to_thread {await to_thread_us():.0f}; "
+        f"{thread_round_trip_us():.0f}, locus worker hop on an idle loop "
+        f"{await worker_hop_us():.0f}, asyncio.to_thread {await to_thread_us():.0f}; "
         f"locus sync - async tool: {base - results.get('locus, async tool', base):.0f}"
     )
     await thread_table()

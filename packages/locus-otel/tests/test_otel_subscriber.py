@@ -167,3 +167,26 @@ async def test_an_orchestrator_is_a_workflow_with_specialist_spans(telemetry: An
         "delegated logs",
         "delegated metrics",
     } <= children
+
+
+async def test_handoff_steps_are_named_after_the_receiving_agent(telemetry: Any) -> None:
+    from locus import create_handoff_agent, create_handoff_manager
+    from locus.core.messages import ToolCall
+    from locus.models import ScriptedModel
+
+    triage = create_handoff_agent(
+        "triage",
+        model=ScriptedModel(
+            [ToolCall(name="transfer_to_billing", arguments={"summary": "charged twice"})]
+        ),
+        can_delegate_to=["billing"],
+    )
+    billing = create_handoff_agent("billing", model=ScriptedModel(["Refunded."]))
+    bus = EventBus()
+    subscriber = TelemetrySubscriber(tracer_provider=telemetry.tracer_provider, bus=bus)
+    async with subscriber, run_context(bus=bus):
+        result = await create_handoff_manager([triage, billing]).execute("charged twice")
+    assert result.text == "Refunded."
+    assert subscriber.dropped == 0
+    names = [s.name for s in telemetry.spans()]
+    assert any(name.startswith("requested") and name.endswith("billing") for name in names), names

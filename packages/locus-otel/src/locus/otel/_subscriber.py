@@ -296,7 +296,7 @@ class TelemetrySubscriber:
             self._end(run_id, key, ts, _scalars(data))
             return
         step_start = opened.started if pattern == "parallel" else opened.mark
-        label = data.get("agent") or data.get("specialist") or data.get("to_agent") or ""
+        label = data.get("agent") or data.get("specialist") or data.get("target_agent_id") or ""
         index = data.get("index", data.get("iteration", data.get("turn")))
         word = what.split(".")[0]  # "step", "branch", "iteration", "turn", "delegated"...
         step_name = " ".join(str(p) for p in (word, index, label) if p not in (None, ""))
