@@ -43,6 +43,30 @@ def test_assigning_a_field_is_noted_with_the_item() -> None:
     assert edited_since(current_epoch()) == []
 
 
+def test_edits_from_several_threads_are_all_seen() -> None:
+    import threading
+
+    messages = [Message.user(str(i)) for i in range(8 * 25)]
+    epoch = current_epoch()
+    start = threading.Barrier(8)
+
+    def edit(mine: list[Message]) -> None:
+        start.wait()
+        for m in mine:
+            m.content = "edited"
+
+    threads = [threading.Thread(target=edit, args=(messages[i::8],)) for i in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    edited = edited_since(epoch)
+    assert edited is not None
+    assert {id(x) for x in edited} == {id(m) for m in messages}
+    assert current_epoch() >= epoch + len(messages)  # the newest edit's number, never an older one
+    assert unedited_prefix(epoch, messages) == (0,)
+
+
 def test_building_copying_and_validating_items_are_not_edits() -> None:
     message = Message.assistant("a", tool_calls=[ToolCall(name="f")])
     execution = ToolExecution(tool_call_id="c1", name="f", result="r")

@@ -18,6 +18,7 @@ item instead (``state.messages[i] = m.model_copy(update=...)``).
 from __future__ import annotations
 
 import itertools
+import threading
 import weakref
 from collections import deque
 from collections.abc import Sequence
@@ -27,17 +28,20 @@ __all__ = ["EDIT_LOG_SIZE", "current_epoch", "edited_since", "note_edit", "unedi
 EDIT_LOG_SIZE = 256
 """Edits remembered; a checkpointer whose base is older than the log assumes anything changed."""
 
-_numbers = itertools.count(1)  # next() is atomic in CPython: concurrent edits get distinct epochs
+_numbers = itertools.count(1)
 _log: deque[tuple[int, weakref.ref[object]]] = deque(maxlen=EDIT_LOG_SIZE)
-_last = 0  # may lag behind a concurrent edit's number, never run ahead of the log
+_last = 0  # the newest logged epoch; only ever grows
+_lock = threading.Lock()  # edits are rare (the agent loop makes none): a lock costs nothing
 
 
 def note_edit(item: object) -> None:
     """Record that a field of ``item`` was just assigned."""
     global _last
-    epoch = next(_numbers)
-    _log.append((epoch, weakref.ref(item)))
-    _last = epoch
+    ref = weakref.ref(item)
+    with _lock:  # two threads editing at once must not move _last back past a logged edit
+        epoch = next(_numbers)
+        _log.append((epoch, ref))
+        _last = epoch
 
 
 def current_epoch() -> int:
