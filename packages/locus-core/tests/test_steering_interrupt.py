@@ -180,3 +180,21 @@ def test_answers_map_to_decisions() -> None:
     rewrite = decision_from_answer({"arguments": {"amount": 1}})
     assert (rewrite.action, rewrite.arguments) == (SteeringAction.REWRITE, {"amount": 1})
     assert decision_from_answer({"action": "interrupt"}).action is SteeringAction.GUIDE
+
+
+async def test_a_new_run_drops_the_decision_of_a_call_it_abandoned() -> None:
+    ran.clear()
+    saver, hook = MemoryCheckpointer(), SteeringHook(CountingJudge())
+    paused = await _agent(saver, [[CALLS[1]]], hook).invoke("pay bob", thread_id="t5")
+    assert paused.stop_reason == "Interrupted(transfer)"
+    before = await saver.load("t5")
+    assert before is not None
+    assert "b" in before.metadata["locus_steering"]
+    # not a resume: the user moved on, so the paused transfer will never run
+    look = ToolCall(id="c", name="lookup", arguments={"account": "ann"})
+    result = await _agent(saver, [[look], "ok"], hook).invoke("never mind", thread_id="t5")
+    assert result.message == "ok"
+    after = await saver.load("t5")
+    assert after is not None
+    assert "locus_steering" not in after.metadata
+    assert ran == [("lookup", "ann")]

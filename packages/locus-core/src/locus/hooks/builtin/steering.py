@@ -41,6 +41,7 @@ from locus.core.messages import Message
 from locus.hooks._base import (
     AfterModelCallEvent,
     AfterToolCallEvent,
+    BeforeInvocationEvent,
     BeforeToolCallEvent,
     HookPriority,
     HookProvider,
@@ -55,6 +56,7 @@ from locus.hooks.builtin._steering_decisions import (
     steering_record,
     tool_decision,
 )
+from locus.loop.nodes import INTERRUPTS_KEY
 
 __all__ = [
     "SteeringAction",
@@ -192,6 +194,18 @@ class SteeringHook(HookProvider):
 
     def _context(self, run_id: str) -> SteeringContext:
         return self._contexts.setdefault(run_id, lambda: SteeringContext(policy=self.policy))
+
+    def before_invocation(self, event: BeforeInvocationEvent) -> None:
+        # A resumed run keeps the decisions of the calls it paused; a new run on the
+        # thread abandoned them (their calls will never run), so they are dropped.
+        decided = event.state.metadata.get(DECISIONS_KEY)
+        if not isinstance(decided, dict):
+            return
+        paused = event.state.metadata.get(INTERRUPTS_KEY) or {}
+        for call_id in [call_id for call_id in decided if call_id not in paused]:
+            del decided[call_id]
+        if not decided:
+            del event.state.metadata[DECISIONS_KEY]
 
     async def before_tool_call(self, event: BeforeToolCallEvent) -> ToolCallDecision | None:
         name = event.tool_call.name
