@@ -26,7 +26,6 @@ from locus.checkpoint._records import CheckpointInfo, CheckpointRecord
 from locus.checkpoint._storage import CheckpointStorage
 from locus.checkpoint._writer import conflict, encode
 from locus.checkpoint.serde import Serde
-from locus.core._edits import current_epoch
 from locus.core.errors import (
     CheckpointError,
     CheckpointNotFoundError,
@@ -249,7 +248,7 @@ class BaseCheckpointer(CheckpointStorage):
             cached is not None
             and cached.matches(record)
             and cached.version == self.serde.schema_version
-            and _intact(cached)
+            and cached.intact()
         ):
             # the state this checkpointer saved or loaded last, none of its items
             # edited in place since: no parse, and the caller's next save still
@@ -424,19 +423,3 @@ class BaseCheckpointer(CheckpointStorage):
 
 def _check_thread(thread_id: str) -> None:
     check_thread_id(thread_id)
-
-
-def _intact(base: Base) -> bool:
-    """Whether none of ``base``'s items was edited in place since it was stored.
-
-    When so, the base is moved to the current epoch (the next check is one
-    comparison again); when not, the caller reads the store instead.
-    """
-    epoch = current_epoch()
-    if base.epoch == epoch:
-        return True
-    unedited = base.unedited()
-    if unedited != (len(base.messages), len(base.tools)):
-        return False
-    base.epoch = epoch
-    return True

@@ -137,8 +137,20 @@ class Base:
         kept = unedited_prefix(self.epoch, self.messages, self.tools)
         return None if kept is None else (kept[0], kept[1])
 
+    def intact(self) -> bool:
+        """Whether none of its items was edited in place since it was taken.
+
+        When so, the base moves to the current epoch, so the next check is one
+        comparison again; when not, a load must read the store instead.
+        """
+        epoch = current_epoch()  # before looking at the items: a later edit is seen next time
+        if self.unedited() != (len(self.messages), len(self.tools)):
+            return False
+        self.epoch = epoch
+        return True
+
     def state(self) -> AgentState:
-        """A new state equal to the base's, sharing its history items (check :meth:`unedited`)."""
+        """A new state equal to the base's, sharing its history items (see :meth:`intact`)."""
         state = AgentState.model_validate(copy.deepcopy(self.rest))
         state.messages = list(self.messages)
         state.tool_executions = list(self.tools)

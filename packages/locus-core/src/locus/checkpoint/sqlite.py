@@ -45,6 +45,20 @@ _PREFIX_RE = re.compile(r"\A[A-Za-z_][A-Za-z0-9_]{0,40}\Z")
 _COLUMNS = "thread_id, checkpoint_id, parent_id, created_at, expires_at, v, metadata"
 
 
+def _row_record(thread_id: str, row: Sequence[Any]) -> CheckpointRecord:
+    """A record from a row of ``_COLUMNS, payload`` (each stored field checked)."""
+    return decode_record(
+        thread_id,
+        row[1],
+        parent_id=row[2],
+        created_at=row[3],
+        expires_at=row[4],
+        schema_version=row[5],
+        metadata=row[6],
+        payload=row[7],
+    )
+
+
 class SQLiteCheckpointer(BaseCheckpointer):
     """Checkpoints in one SQLite database file.
 
@@ -327,16 +341,7 @@ class SQLiteCheckpointer(BaseCheckpointer):
         row = await self._call(lambda conn: conn.execute(sql, args).fetchone())
         if row is None:
             return None
-        return decode_record(
-            thread_id,
-            row[1],
-            parent_id=row[2],
-            created_at=row[3],
-            expires_at=row[4],
-            schema_version=row[5],
-            metadata=row[6],
-            payload=row[7],
-        )
+        return _row_record(thread_id, row)
 
     async def _read_many(
         self, thread_id: str, checkpoint_ids: Sequence[str]
@@ -350,19 +355,7 @@ class SQLiteCheckpointer(BaseCheckpointer):
                 f"AND checkpoint_id IN ({', '.join('?' * len(chunk))})"
             )
             rows = await self._call(_fetch_all(sql, (thread_id, *chunk)))
-            out.extend(
-                decode_record(
-                    thread_id,
-                    row[1],
-                    parent_id=row[2],
-                    created_at=row[3],
-                    expires_at=row[4],
-                    schema_version=row[5],
-                    metadata=row[6],
-                    payload=row[7],
-                )
-                for row in rows
-            )
+            out.extend(_row_record(thread_id, row) for row in rows)
         return out
 
     async def _list(self, thread_id: str, limit: int | None) -> list[CheckpointInfo]:
