@@ -174,6 +174,30 @@ async def test_emit_custom_reaches_the_bus_and_is_free_outside_a_stream() -> Non
     ]
 
 
+async def test_a_typed_event_from_a_node_is_streamed_as_itself_and_reaches_the_bus() -> None:
+    from locus.core.events import HandoffEvent
+    from locus.multiagent.graph import publish_typed_event
+    from locus.observability import get_event_bus, run_context
+
+    sent = HandoffEvent(source_agent_id="a", target_agent_id="b", reason="delegation")
+
+    def node(state: S) -> dict[str, int]:
+        publish_typed_event(sent)
+        return {"n": state["n"] + 1}
+
+    g = StateGraph(S)
+    g.add_node("hand", node).add_edge(START, "hand").add_edge("hand", END)
+    app = g.compile()
+    streamed = [e async for e in app.astream({"n": 0}, stream_mode="events")]
+    assert [e for e in streamed if isinstance(e, HandoffEvent)] == [sent]
+    publish_typed_event(sent)  # outside any graph: a no-op, not an error
+    async with run_context() as rid:
+        assert (await app.ainvoke({"n": 0}))["n"] == 1
+    on_bus = [e for e in get_event_bus().history(rid) if e.event_type == sent.event_type]
+    assert len(on_bus) == 1
+    assert on_bus[0].data["target_agent_id"] == "b"
+
+
 async def test_nodes_and_debug_modes() -> None:
     app = progress_graph()
     nodes = [e.event_type async for e in app.astream({}, stream_mode=StreamMode.NODES)]
